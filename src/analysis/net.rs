@@ -1,0 +1,239 @@
+//! The supply graph in compact arrays (CSR), built once per model: incoming edges grouped by
+//! input group, outgoing adjacency, and the strongly connected components in topological order.
+//! Every analysis runs on this; nothing is rebuilt per query.
+
+use crate::model::graph::{EdgeStatus, Supply};
+
+/// Sentinel for "none" in the u32 arrays.
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Default)]
+pub struct Net {
+    n: usize,
+    /// Node v's input groups are `grp_off[v]..grp_off[v+1]`.
+    grp_off: Vec<u32>,
+    /// Group g's incoming edges are positions `in_off[g]..in_off[g+1]`.
+    in_off: Vec<u32>,
+    /// Material of each group (`NONE` for edges without a material).
+    grp_material: Vec<u32>,
+    /// Per incoming-edge position: supplier, share, supply index.
+    pub in_src: Vec<u32>,
+    pub in_dst: Vec<u32>,
+    pub in_share: Vec<f64>,
+    pub in_supply: Vec<u32>,
+    /// Per incoming-edge position: whether the edge is planned (inactive unless switched on).
+    pub in_planned: Vec<bool>,
+    /// Supply index → incoming-edge position (`NONE` for stopped edges).
+    pub supply_pos: Vec<u32>,
+    /// Node v's outgoing edges are `out_off[v]..out_off[v+1]`, as positions in the `in_*` arrays.
+    out_off: Vec<u32>,
+    out_pos: Vec<u32>,
+    /// Component of each node; components are numbered in topological order (suppliers first).
+    comp_of: Vec<u32>,
+    comp_off: Vec<u32>,
+    comp_nodes: Vec<u32>,
+    cyclic: Vec<bool>,
+}
+
+impl Net {
+    /// Builds the arrays from resolved supply edges. Stopped edges are left out; planned edges
+    /// are kept (so that a what-if can switch them on) with their share in `in_share` but
+    /// flagged in `in_planned`.
+    pub fn build(n: usize, supplies: &[Supply]) -> Net {
+        // Sort live edges by (target, material, supplier) into groups.
+        let mut live: Vec<u32> = (0..supplies.len() as u32)
+            .filter(|&k| supplies[k as usize].status != EdgeStatus::Stopped)
+            .collect();
+        let mat = |s: &Supply| s.material.unwrap_or(NONE);
+        live.sort_by_key(|&k| {
+            let s = &supplies[k as usize];
+            (s.to, mat(s), s.from, k)
+        });
+        let mut net = Net {
+            n,
+            grp_off: Vec::with_capacity(n + 1),
+            in_src: Vec::with_capacity(live.len()),
+            in_dst: Vec::with_capacity(live.len()),
+            in_share: Vec::with_capacity(live.len()),
+            in_supply: Vec::with_capacity(live.len()),
+            in_planned: Vec::with_capacity(live.len()),
+            supply_pos: vec![NONE; supplies.len()],
+            ..Net::default()
+        };
+        let mut i = 0;
+        for v in 0..n as u32 {
+            net.grp_off.push(net.grp_material.len() as u32);
+            while i < live.len() && supplies[live[i] as usize].to == v {
+                let m = mat(&supplies[live[i] as usize]);
+                net.grp_material.push(m);
+                net.in_off.push(net.in_src.len() as u32);
+                while i < live.len() {
+                    let s = &supplies[live[i] as usize];
+                    if s.to != v || mat(s) != m {
+                        break;
+                    }
+                    net.supply_pos[live[i] as usize] = net.in_src.len() as u32;
+                    net.in_src.push(s.from);
+                    net.in_dst.push(v);
+                    net.in_share.push(s.share);
+                    net.in_supply.push(live[i]);
+                    net.in_planned.push(s.status == EdgeStatus::Planned);
+                    i += 1;
+                }
+            }
+        }
+        net.grp_off.push(net.grp_material.len() as u32);
+        net.in_off.push(net.in_src.len() as u32);
+
+        // Outgoing adjacency by counting sort on the supplier.
+        let mut counts = vec![0u32; n + 1];
+        for &s in &net.in_src {
+            counts[s as usize + 1] += 1;
+        }
+        for v in 0..n {
+            counts[v + 1] += counts[v];
+        }
+        net.out_off = counts.clone();
+        net.out_pos = vec![0; net.in_src.len()];
+        for (pos, &s) in net.in_src.iter().enumerate() {
+            let slot = &mut counts[s as usize];
+            net.out_pos[*slot as usize] = pos as u32;
+            *slot += 1;
+        }
+        net.components();
+        net
+    }
+
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn groups(&self, v: u32) -> std::ops::Range<usize> {
+        self.grp_off[v as usize] as usize..self.grp_off[v as usize + 1] as usize
+    }
+
+    pub fn group_inputs(&self, g: usize) -> std::ops::Range<usize> {
+        self.in_off[g] as usize..self.in_off[g + 1] as usize
+    }
+
+    pub fn group_material(&self, g: usize) -> Option<u32> {
+        let m = self.grp_material[g];
+        (m != NONE).then_some(m)
+    }
+
+    /// Positions of all incoming edges of v.
+    pub fn inputs(&self, v: u32) -> std::ops::Range<usize> {
+        let g = self.groups(v);
+        if g.is_empty() {
+            return 0..0;
+        }
+        self.in_off[g.start] as usize..self.in_off[g.end] as usize
+    }
+
+    /// Positions (in the `in_*` arrays) of v's outgoing edges; the target of position p is
+    /// `self.target(p)`.
+    pub fn outputs(&self, v: u32) -> &[u32] {
+        &self.out_pos[self.out_off[v as usize] as usize..self.out_off[v as usize + 1] as usize]
+    }
+
+    /// The consumer at an incoming-edge position.
+    pub fn target(&self, pos: u32) -> u32 {
+        self.in_dst[pos as usize]
+    }
+
+    pub fn comp_count(&self) -> usize {
+        self.cyclic.len()
+    }
+
+    pub fn comp_of(&self, v: u32) -> u32 {
+        self.comp_of[v as usize]
+    }
+
+    pub fn comp_members(&self, c: usize) -> &[u32] {
+        &self.comp_nodes[self.comp_off[c] as usize..self.comp_off[c + 1] as usize]
+    }
+
+    pub fn comp_cyclic(&self, c: usize) -> bool {
+        self.cyclic[c]
+    }
+
+    /// Strongly connected components (iterative Tarjan over the CSR, so deep chains cannot
+    /// overflow the stack), numbered in topological order.
+    fn components(&mut self) {
+        let n = self.n;
+        let mut index = vec![NONE; n];
+        let mut low = vec![0u32; n];
+        let mut on_stack = vec![false; n];
+        let mut stack: Vec<u32> = Vec::new();
+        let mut comps: Vec<Vec<u32>> = Vec::new();
+        let mut next = 0u32;
+        // Call stack: (node, next outgoing edge offset).
+        let mut call: Vec<(u32, u32)> = Vec::new();
+        for root in 0..n as u32 {
+            if index[root as usize] != NONE {
+                continue;
+            }
+            call.push((root, self.out_off[root as usize]));
+            index[root as usize] = next;
+            low[root as usize] = next;
+            next += 1;
+            stack.push(root);
+            on_stack[root as usize] = true;
+            while let Some(&mut (v, ref mut e)) = call.last_mut() {
+                if *e < self.out_off[v as usize + 1] {
+                    let w = self.target(self.out_pos[*e as usize]);
+                    *e += 1;
+                    if index[w as usize] == NONE {
+                        index[w as usize] = next;
+                        low[w as usize] = next;
+                        next += 1;
+                        stack.push(w);
+                        on_stack[w as usize] = true;
+                        call.push((w, self.out_off[w as usize]));
+                    } else if on_stack[w as usize] {
+                        low[v as usize] = low[v as usize].min(index[w as usize]);
+                    }
+                } else {
+                    call.pop();
+                    if let Some(&(u, _)) = call.last() {
+                        low[u as usize] = low[u as usize].min(low[v as usize]);
+                    }
+                    if low[v as usize] == index[v as usize] {
+                        let mut comp = Vec::new();
+                        while let Some(w) = stack.pop() {
+                            on_stack[w as usize] = false;
+                            comp.push(w);
+                            if w == v {
+                                break;
+                            }
+                        }
+                        comps.push(comp);
+                    }
+                }
+            }
+        }
+        // Tarjan emits components consumers-first; reverse for suppliers first.
+        comps.reverse();
+        self.comp_of = vec![0; n];
+        self.comp_off = Vec::with_capacity(comps.len() + 1);
+        self.comp_nodes = Vec::with_capacity(n);
+        self.cyclic = Vec::with_capacity(comps.len());
+        for (c, members) in comps.into_iter().enumerate() {
+            self.comp_off.push(self.comp_nodes.len() as u32);
+            let cyclic = members.len() > 1
+                || self
+                    .inputs(members[0])
+                    .any(|p| self.in_src[p] == members[0]);
+            for &m in &members {
+                self.comp_of[m as usize] = c as u32;
+            }
+            self.comp_nodes.extend(members);
+            self.cyclic.push(cyclic);
+        }
+        self.comp_off.push(self.comp_nodes.len() as u32);
+    }
+}

@@ -1,0 +1,371 @@
+//! Diagnostics: where a problem is (a file and a byte span, or a JSON pointer) and how it is
+//! printed (`file:line:column`, the line, and a caret under the place).
+//!
+//! The renderer is our own rather than ariadne's or miette's for one reason: models and queries
+//! may hold lines of many megabytes (a broken CSV, a generated file), and a diagnostic must show a
+//! window of the line around the caret, never the whole line.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// One text the program has read: a model file, a script, a query typed at the prompt.
+#[derive(Debug)]
+pub struct SourceText {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
+        (line + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line(&self, line: usize) -> &str {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// Byte offset of a 1-based line and column.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        self.text[start..]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where something was read from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Loc {
+    /// A byte range in a text.
+    Span {
+        file: Arc<SourceText>,
+        range: Range<usize>,
+    },
+    /// A place inside a JSON document, by JSON pointer (JSON is read without spans).
+    Pointer {
+        file: Arc<SourceText>,
+        pointer: String,
+    },
+    /// Somewhere in this file.
+    File(Arc<SourceText>),
+    /// Not from any file (a built-in default, a generated value).
+    #[default]
+    Nowhere,
+}
+
+impl PartialEq for SourceText {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Loc {
+    pub fn span(file: &Arc<SourceText>, range: Range<usize>) -> Loc {
+        Loc::Span {
+            file: file.clone(),
+            range,
+        }
+    }
+
+    pub fn file(&self) -> Option<&Arc<SourceText>> {
+        match self {
+            Loc::Span { file, .. } | Loc::Pointer { file, .. } | Loc::File(file) => Some(file),
+            Loc::Nowhere => None,
+        }
+    }
+
+    /// `file:line:column`, `file (at /pointer)`, `file`, or nothing.
+    pub fn position(&self) -> Option<String> {
+        match self {
+            Loc::Span { file, range } => {
+                let (l, c) = file.line_col(range.start);
+                Some(format!("{}:{}:{}", file.name, l, c))
+            }
+            Loc::Pointer { file, pointer } => Some(format!("{} (at {})", file.name, pointer)),
+            Loc::File(file) => Some(file.name.clone()),
+            Loc::Nowhere => None,
+        }
+    }
+
+    /// Line and column, where known.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match self {
+            Loc::Span { file, range } => Some(file.line_col(range.start)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A problem found in a model, a query or a script.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub loc: Loc,
+    pub message: String,
+    /// Shown under the caret: a did-you-mean, or what was expected.
+    pub label: Option<String>,
+    /// Further lines after the snippet.
+    pub notes: Vec<String>,
+}
+
+impl Problem {
+    pub fn error(loc: Loc, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            loc,
+            message: message.into(),
+            label: None,
+            notes: Vec::new(),
+        }
+    }
+    pub fn warning(loc: Loc, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(loc, message)
+        }
+    }
+    pub fn info(loc: Loc, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Info,
+            ..Problem::error(loc, message)
+        }
+    }
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn with_label_opt(mut self, label: Option<String>) -> Self {
+        self.label = label;
+        self
+    }
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// How many characters of a line a snippet shows at most, around the caret.
+const WINDOW: usize = 100;
+
+impl fmt::Display for Problem {
+    /// Renders as
+    ///
+    /// ```text
+    /// error: unknown region "baotuo"
+    ///   --> model.toml:3:10
+    ///    |
+    ///  3 | region = "baotuo"
+    ///    |          ^^^^^^^^ did you mean "baotou"?
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.severity, self.message)?;
+        match &self.loc {
+            Loc::Span { file, range } => {
+                let (line, col) = file.line_col(range.start);
+                writeln!(f, "  --> {}:{}:{}", file.name, line, col)?;
+                let text = file.line(line);
+                let end_col = if range.end > range.start {
+                    let (el, ec) = file.line_col(range.end);
+                    if el == line {
+                        ec
+                    } else {
+                        text.chars().count() + 1
+                    }
+                } else {
+                    col + 1
+                };
+                let width = end_col.saturating_sub(col).max(1);
+                let (shown, caret_at) = window(text, col - 1);
+                let gutter = line.to_string().len();
+                let shown = shown.replace(|c: char| c.is_control() && c != '\t', "\u{fffd}");
+                writeln!(f, " {:gutter$} |", "")?;
+                writeln!(f, " {line} | {shown}")?;
+                let mut marker = String::new();
+                for c in shown.chars().take(caret_at) {
+                    marker.push(if c == '\t' { '\t' } else { ' ' });
+                }
+                let room = shown.chars().count().saturating_sub(caret_at).max(1);
+                marker.push_str(&"^".repeat(width.min(room)));
+                if let Some(label) = &self.label {
+                    write!(marker, " {label}")?;
+                }
+                writeln!(f, " {:gutter$} | {}", "", marker)?;
+            }
+            other => {
+                if let Some(pos) = other.position() {
+                    writeln!(f, "  --> {pos}")?;
+                }
+                if let Some(label) = &self.label {
+                    writeln!(f, "  = {label}")?;
+                }
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "  = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A window of at most `WINDOW` characters of `line` around character `col` (0-based), with
+/// `...` where it was cut; returns the shown text and the caret's character position in it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = if line.len() > 8 * WINDOW {
+        // Only collect what could be shown: a very long line is never copied whole.
+        let from = col.saturating_sub(WINDOW);
+        line.chars().skip(from).take(2 * WINDOW).collect::<Vec<_>>()
+    } else {
+        line.chars().collect()
+    };
+    let offset = if line.len() > 8 * WINDOW {
+        col.saturating_sub(WINDOW)
+    } else {
+        0
+    };
+    let col_in = col - offset;
+    let total_known_long = line.len() > 8 * WINDOW;
+    if chars.len() <= WINDOW && !total_known_long {
+        return (chars.into_iter().collect(), col_in);
+    }
+    let start = col_in.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+    let mut out = String::new();
+    let mut caret = col_in - start;
+    if start > 0 || offset > 0 {
+        out.push_str("...");
+        caret += 3;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() || total_known_long {
+        out.push_str("...");
+    }
+    (out, caret)
+}
+
+/// Problems found together, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|p| p.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count()
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Problem::is_error)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter()
+    }
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.0 {
+            writeln!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let s = SourceText::new("f", "ab\ncé x\r\nlast");
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(3), (2, 1));
+        // 'é' is two bytes: "x" is the 4th character of line 2.
+        assert_eq!(s.line_col(7), (2, 4));
+        assert_eq!(s.line(2), "cé x");
+        assert_eq!(s.offset_of(2, 4), 7);
+    }
+
+    #[test]
+    fn long_lines_are_windowed() {
+        let line = "a".repeat(10_000) + "XYZ" + &"b".repeat(10_000);
+        let file = Arc::new(SourceText::new("big", line));
+        let p = Problem::error(Loc::span(&file, 10_000..10_003), "here");
+        let out = p.to_string();
+        assert!(out.len() < 600, "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let text_line = lines[3];
+        let caret_line = lines[4];
+        assert!(text_line.starts_with(" 1 | ..."), "{text_line}");
+        let x = text_line.find("XYZ").unwrap();
+        assert_eq!(caret_line.find('^').unwrap(), x);
+        assert!(caret_line.ends_with("^^^"));
+    }
+}

@@ -1,0 +1,325 @@
+//! Finding and reading model files: a TOML file or folder of TOML files, a JSON file, or a
+//! folder of CSV tables; and the built-in rare-earth model compiled into the binary.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::build::build;
+use super::doc::ModelDoc;
+use super::graph::Model;
+use super::{csv_io, read, tree};
+use crate::diag::{Loc, Problem, Problems, SourceText};
+
+/// Model file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The project's own format: TOML files (one file, or a folder of them).
+    Toml,
+    /// JSON, the interchange form (one file).
+    Json,
+    /// Plain tables: a folder with nodes.csv and edges.csv.
+    Csv,
+}
+
+/// Files over this size are refused rather than read.
+const MAX_FILE: u64 = 1 << 30;
+/// At most this many syntax problems are listed per file.
+const MAX_SYNTAX_PROBLEMS: usize = 50;
+
+/// The result of reading a model: the document, every problem, and the texts read.
+pub struct Loaded {
+    pub doc: ModelDoc,
+    pub problems: Problems,
+    pub files: Vec<Arc<SourceText>>,
+    pub origin: String,
+    pub format: Format,
+    /// Some file or table could not be read at all: validating the rest would only report
+    /// references to what was lost.
+    pub incomplete: bool,
+}
+
+impl Loaded {
+    /// Validates and builds the model. Problems of reading and of validation come together.
+    pub fn build(self) -> (Option<Model>, Problems) {
+        let mut problems = self.problems;
+        if !problems.has_errors() && self.doc.node.is_empty() {
+            problems.push(Problem::error(
+                Loc::Nowhere,
+                format!(
+                    "{}: the model defines no flow nodes (no [[node]] tables or node rows)",
+                    self.origin
+                ),
+            ));
+        }
+        if self.incomplete {
+            return (None, problems);
+        }
+        if problems.has_errors() {
+            // Still validate what was read, so that every problem is listed at once.
+            let (_, more) = build(self.doc, &self.origin);
+            problems.extend(more);
+            return (None, problems);
+        }
+        let (model, more) = build(self.doc, &self.origin);
+        problems.extend(more);
+        let model = model.map(|mut m| {
+            m.files = self.files;
+            m
+        });
+        (model, problems)
+    }
+}
+
+/// Which format a path holds.
+pub fn detect(path: &Path) -> Format {
+    if path.is_dir() {
+        if path.join("nodes.csv").exists() || path.join("edges.csv").exists() {
+            Format::Csv
+        } else {
+            Format::Toml
+        }
+    } else {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Toml,
+        }
+    }
+}
+
+/// Reads one file as text: not too large, UTF-8, without a byte-order mark.
+pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
+    let name = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE => {
+            p.push(Problem::error(
+                Loc::Nowhere,
+                format!("{name}: file too large ({} bytes)", m.len()),
+            ));
+            return None;
+        }
+        Err(e) => {
+            p.push(Problem::error(
+                Loc::Nowhere,
+                format!("{name}: cannot read: {e}"),
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            p.push(Problem::error(
+                Loc::Nowhere,
+                format!("{name}: cannot read: {e}"),
+            ));
+            return None;
+        }
+    };
+    Some(Arc::new(text_of(name, bytes, p)?))
+}
+
+/// Decodes bytes as UTF-8 text (dropping a BOM); reports where it is not text.
+pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceText> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            if s.contains('\0') {
+                let at = s.find('\0').unwrap_or(0);
+                let f = Arc::new(SourceText::new(name.clone(), s[..at].to_string()));
+                p.push(Problem::error(
+                    Loc::span(&f, at..at),
+                    format!("{name} is not a text file (it holds a NUL byte)"),
+                ));
+                return None;
+            }
+            Some(SourceText::new(name, s))
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let f = Arc::new(SourceText::new(name.clone(), prefix));
+            p.push(Problem::error(
+                Loc::span(&f, valid..valid),
+                format!("{name} is not UTF-8 text (invalid byte at offset {valid})"),
+            ));
+            None
+        }
+    }
+}
+
+fn cap(mut p: Problems, file: &Arc<SourceText>) -> Problems {
+    if p.0.len() > MAX_SYNTAX_PROBLEMS {
+        let more = p.0.len() - MAX_SYNTAX_PROBLEMS;
+        p.0.truncate(MAX_SYNTAX_PROBLEMS);
+        p.push(Problem::error(
+            Loc::File(file.clone()),
+            format!("... and {more} more syntax problems in this file"),
+        ));
+    }
+    p
+}
+
+/// Reads one TOML or JSON text into a document.
+pub fn read_doc_text(file: &Arc<SourceText>, format: Format, p: &mut Problems) -> ModelDoc {
+    if file.text.trim().is_empty() {
+        p.push(Problem::warning(
+            Loc::File(file.clone()),
+            format!("{} is empty", file.name),
+        ));
+        return ModelDoc::default();
+    }
+    let mut syntax = Problems::default();
+    let root = match format {
+        Format::Json => tree::from_json(file, &mut syntax),
+        _ => Some(tree::from_toml(file, &mut syntax)),
+    };
+    p.extend(cap(syntax, file));
+    match root {
+        Some(root) => read::read_doc(&root, p),
+        None => ModelDoc::default(),
+    }
+}
+
+/// Reads a model from a path (file or folder).
+pub fn load_path(path: &Path) -> Loaded {
+    let format = detect(path);
+    load_path_as(path, format)
+}
+
+pub fn load_path_as(path: &Path, format: Format) -> Loaded {
+    let mut problems = Problems::default();
+    let mut files = Vec::new();
+    let mut doc = ModelDoc::default();
+    let mut incomplete = false;
+    let origin = path.display().to_string();
+    if !path.exists() {
+        problems.push(Problem::error(
+            Loc::Nowhere,
+            format!("no model at {origin}: no such file or folder"),
+        ));
+    } else if format == Format::Csv {
+        let dir = if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let mut reader = |f: &Path, p: &mut Problems| {
+            let t = read_text(f, p)?;
+            files.push(t.clone());
+            Some(t)
+        };
+        let (d, complete) = csv_io::read_folder(&dir, &mut reader, &mut problems);
+        doc = d;
+        incomplete = !complete;
+    } else {
+        let paths: Vec<PathBuf> = if path.is_dir() {
+            let mut v: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .collect(),
+                Err(e) => {
+                    problems.push(Problem::error(
+                        Loc::Nowhere,
+                        format!("{origin}: cannot read folder: {e}"),
+                    ));
+                    Vec::new()
+                }
+            };
+            v.sort();
+            if v.is_empty() {
+                problems.push(Problem::error(
+                    Loc::Nowhere,
+                    format!(
+                        "{origin}: no .toml files, nor nodes.csv and edges.csv, in this folder"
+                    ),
+                ));
+            }
+            v
+        } else {
+            vec![path.to_path_buf()]
+        };
+        for f in paths {
+            match read_text(&f, &mut problems) {
+                Some(text) => {
+                    let before = problems.0.len();
+                    doc.merge(read_doc_text(&text, format, &mut problems));
+                    // JSON is all or nothing: a syntax error loses the file.
+                    incomplete |= problems.0[before..]
+                        .iter()
+                        .any(|p| p.message.starts_with("malformed JSON"));
+                    files.push(text);
+                }
+                None => incomplete = true,
+            }
+        }
+    }
+    if !path.exists() {
+        incomplete = true;
+    }
+    Loaded {
+        doc,
+        problems,
+        files,
+        origin,
+        format,
+        incomplete,
+    }
+}
+
+/// The built-in rare-earth model, compiled into the binary from `models/rare_earths/`.
+pub fn load_builtin() -> Loaded {
+    let mut problems = Problems::default();
+    let mut doc = ModelDoc::default();
+    let mut files = Vec::new();
+    for (name, text) in super::builtin::FILES {
+        let f = Arc::new(SourceText::new(
+            format!("models/rare_earths/{name}"),
+            text.to_string(),
+        ));
+        doc.merge(read_doc_text(&f, Format::Toml, &mut problems));
+        files.push(f);
+    }
+    Loaded {
+        doc,
+        problems,
+        files,
+        origin: "built-in rare-earth model (models/rare_earths)".into(),
+        format: Format::Toml,
+        incomplete: false,
+    }
+}
+
+/// Loads a path, or the built-in model when none is given.
+pub fn load(path: Option<&Path>) -> Loaded {
+    match path {
+        Some(p) => load_path(p),
+        None => load_builtin(),
+    }
+}
+
+/// Writes a document in a format: a TOML file, a JSON file, or a CSV folder. Returns notes on
+/// anything the format could not hold.
+pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, String> {
+    match format {
+        Format::Toml => {
+            let text = toml::to_string(doc).map_err(|e| format!("cannot write TOML: {e}"))?;
+            std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(Vec::new())
+        }
+        Format::Json => {
+            let text =
+                serde_json::to_string_pretty(doc).map_err(|e| format!("cannot write JSON: {e}"))?;
+            std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(Vec::new())
+        }
+        Format::Csv => {
+            csv_io::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
+        }
+    }
+}

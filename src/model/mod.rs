@@ -1,0 +1,20 @@
+//! The model layer: files → document → validated graph.
+//!
+//! ```text
+//! TOML / JSON text ──tree──▶ value tree ──read──▶ ModelDoc ──build──▶ Model (petgraph + Net)
+//! CSV tables ────────────────────csv_io─────────▶ ModelDoc
+//! ```
+
+pub mod build;
+pub mod builtin;
+pub mod csv_io;
+pub mod doc;
+pub mod graph;
+pub mod load;
+pub mod read;
+pub mod summary;
+pub mod tree;
+pub mod vocab;
+
+pub use graph::{Kind, Model};
+pub use load::{load, load_builtin, load_path, Format, Loaded};

@@ -1,0 +1,483 @@
+//! Reading a value tree (from TOML or JSON) into a `ModelDoc`, reporting every shape problem
+//! (wrong type, missing or misspelt key) and keeping whatever could be read.
+
+use super::doc::*;
+use super::tree::{Item, Val};
+use crate::diag::{Loc, Problem, Problems};
+
+const TOP: &[&str] = &[
+    "model", "source", "material", "control", "region", "node", "edge", "scenario",
+];
+
+/// Reads a whole document.
+pub fn read_doc(root: &Item, p: &mut Problems) -> ModelDoc {
+    let mut doc = ModelDoc::default();
+    let Val::Table(entries) = &root.val else {
+        p.push(Problem::error(
+            root.at.clone(),
+            "a model document must be a table",
+        ));
+        return doc;
+    };
+    for (key, item) in entries {
+        match key.text.as_str() {
+            "model" => {
+                if let Some(mut f) = Fields::of(item, "[model]", p) {
+                    doc.model.name = f.text("name", p);
+                    doc.model.description = f.text("description", p);
+                    doc.model.units = f.names("units", p);
+                    doc.model.attrs = f.attrs(&["name", "description", "units"], p);
+                }
+            }
+            "source" => each(item, "source", p, |f, p| {
+                let d = SourceDef {
+                    id: f.req_name("id", p)?,
+                    title: f.text("title", p),
+                    publisher: f.text("publisher", p),
+                    date: f.text("date", p),
+                    locator: f.text("where", p),
+                    url: f.text("url", p),
+                    note: f.text("note", p),
+                    at: f.at.clone(),
+                };
+                f.no_more(p);
+                Some(d)
+            })
+            .into_iter()
+            .for_each(|d| doc.source.push(d)),
+            "region" => each(item, "region", p, |f, p| {
+                let known = ["id", "name", "within", "level", "source"];
+                Some(RegionDef {
+                    id: f.req_name("id", p)?,
+                    name: f.text("name", p),
+                    within: f.name("within", p),
+                    level: f.name("level", p),
+                    source: f.name("source", p),
+                    attrs: f.attrs(&known, p),
+                    at: f.at.clone(),
+                })
+            })
+            .into_iter()
+            .for_each(|d| doc.region.push(d)),
+            "node" => each(item, "node", p, |f, p| {
+                let known = [
+                    "id", "name", "kind", "stage", "region", "company", "status", "capacity",
+                    "source",
+                ];
+                let id = f.req_name("id", p);
+                let kind = f.req_name("kind", p);
+                Some(NodeDef {
+                    name: f.text("name", p),
+                    stage: f.name("stage", p),
+                    region: f.name("region", p),
+                    company: f.text("company", p),
+                    status: f.text("status", p),
+                    capacity: f.figure("capacity", p),
+                    source: f.name("source", p),
+                    attrs: f.attrs(&known, p),
+                    at: f.at.clone(),
+                    id: id?,
+                    kind: kind?,
+                })
+            })
+            .into_iter()
+            .for_each(|d| doc.node.push(d)),
+            "edge" => each(item, "edge", p, |f, p| {
+                let known = [
+                    "from", "to", "material", "share", "volume", "status", "source",
+                ];
+                let from = f.req_name("from", p);
+                let to = f.req_name("to", p);
+                Some(EdgeDef {
+                    material: f.name("material", p),
+                    share: f.figure("share", p),
+                    volume: f.figure("volume", p),
+                    status: f.name("status", p),
+                    source: f.name("source", p),
+                    attrs: f.attrs(&known, p),
+                    at: f.at.clone(),
+                    from: from?,
+                    to: to?,
+                })
+            })
+            .into_iter()
+            .for_each(|d| doc.edge.push(d)),
+            "material" => each(item, "material", p, |f, p| {
+                let known = ["id", "name", "elements", "source"];
+                Some(MaterialDef {
+                    id: f.req_name("id", p)?,
+                    name: f.text("name", p),
+                    elements: f.names("elements", p),
+                    source: f.name("source", p),
+                    attrs: f.attrs(&known, p),
+                    at: f.at.clone(),
+                })
+            })
+            .into_iter()
+            .for_each(|d| doc.material.push(d)),
+            "control" => each(item, "control", p, |f, p| {
+                let known = [
+                    "id",
+                    "by",
+                    "date",
+                    "reference",
+                    "elements",
+                    "status",
+                    "source",
+                ];
+                Some(ControlDef {
+                    id: f.req_name("id", p)?,
+                    by: f.name("by", p),
+                    date: f.text("date", p),
+                    reference: f.text("reference", p),
+                    elements: f.names("elements", p),
+                    status: f.text("status", p),
+                    source: f.name("source", p),
+                    attrs: f.attrs(&known, p),
+                    at: f.at.clone(),
+                })
+            })
+            .into_iter()
+            .for_each(|d| doc.control.push(d)),
+            "scenario" => each(item, "scenario", p, |f, p| {
+                let id = f.req_name("id", p);
+                let with = f.req_name("with", p);
+                let d = ScenarioDef {
+                    name: f.text("name", p),
+                    description: f.text("description", p),
+                    source: f.name("source", p),
+                    at: f.at.clone(),
+                    id: id?,
+                    with: with?,
+                };
+                f.no_more(p);
+                Some(d)
+            })
+            .into_iter()
+            .for_each(|d| doc.scenario.push(d)),
+            other => {
+                let hint = crate::suggest::hint(other, TOP.to_vec());
+                p.push(
+                    Problem::error(key.at.clone(), format!("unknown section `{other}`"))
+                        .with_label_opt(
+                            hint.or_else(|| Some(format!("expected one of: {}", TOP.join(", ")))),
+                        ),
+                );
+            }
+        }
+    }
+    doc
+}
+
+/// Reads every table of an array of tables (`[[node]]`), or a single table.
+fn each<T>(
+    item: &Item,
+    what: &'static str,
+    p: &mut Problems,
+    mut read: impl FnMut(&mut Fields<'_>, &mut Problems) -> Option<T>,
+) -> Vec<T> {
+    let items: Vec<&Item> = match &item.val {
+        Val::Array(a) => a.iter().collect(),
+        Val::Table(_) => vec![item],
+        other => {
+            p.push(Problem::error(
+                item.at.clone(),
+                format!(
+                    "`{what}` must be an array of tables (`[[{what}]]`), found {}",
+                    other.type_name()
+                ),
+            ));
+            return Vec::new();
+        }
+    };
+    items
+        .into_iter()
+        .filter_map(|it| {
+            let mut f = Fields::of(it, what, p)?;
+            read(&mut f, p)
+        })
+        .collect()
+}
+
+/// The keys of one table, taken one by one; what is left is checked at the end.
+pub struct Fields<'a> {
+    entries: &'a [(Name, Item)],
+    used: Vec<bool>,
+    what: &'static str,
+    pub at: Loc,
+}
+
+impl<'a> Fields<'a> {
+    fn of(item: &'a Item, what: &'static str, p: &mut Problems) -> Option<Self> {
+        match &item.val {
+            Val::Table(entries) => Some(Fields {
+                entries,
+                used: vec![false; entries.len()],
+                what,
+                at: item.at.clone(),
+            }),
+            other => {
+                p.push(Problem::error(
+                    item.at.clone(),
+                    format!("a {what} must be a table, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<&'a Item> {
+        let i = self.entries.iter().position(|(k, _)| k.text == key)?;
+        self.used[i] = true;
+        Some(&self.entries[i].1)
+    }
+
+    /// A reference to something else (an id, a unit, a kind), kept with its place.
+    fn name(&mut self, key: &str, p: &mut Problems) -> Option<Name> {
+        let it = self.take(key)?;
+        match &it.val {
+            Val::Str(s) => Some(Name::new(s.clone(), it.at.clone())),
+            Val::Invalid => None,
+            other => {
+                p.push(Problem::error(
+                    it.at.clone(),
+                    format!("`{key}` must be text, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn req_name(&mut self, key: &str, p: &mut Problems) -> Option<Name> {
+        if !self.entries.iter().any(|(k, _)| k.text == key) {
+            p.push(Problem::error(
+                self.at.clone(),
+                format!("this {} has no `{key}`", self.what),
+            ));
+            return None;
+        }
+        let n = self.name(key, p)?;
+        if n.text.trim().is_empty() {
+            p.push(Problem::error(n.at.clone(), format!("`{key}` is empty")));
+            return None;
+        }
+        Some(n)
+    }
+
+    fn text(&mut self, key: &str, p: &mut Problems) -> Option<String> {
+        let it = self.take(key)?;
+        match &it.val {
+            Val::Str(s) | Val::Datetime(s) => Some(s.clone()),
+            Val::Int(i) => Some(i.to_string()),
+            Val::Invalid => None,
+            other => {
+                p.push(Problem::error(
+                    it.at.clone(),
+                    format!("`{key}` must be text, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn names(&mut self, key: &str, p: &mut Problems) -> Vec<Name> {
+        let Some(it) = self.take(key) else {
+            return Vec::new();
+        };
+        let Val::Array(a) = &it.val else {
+            p.push(Problem::error(
+                it.at.clone(),
+                format!("`{key}` must be an array of text"),
+            ));
+            return Vec::new();
+        };
+        a.iter()
+            .filter_map(|x| match &x.val {
+                Val::Str(s) => Some(Name::new(s.clone(), x.at.clone())),
+                other => {
+                    p.push(Problem::error(
+                        x.at.clone(),
+                        format!("`{key}` must hold text, found {}", other.type_name()),
+                    ));
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn figure(&mut self, key: &str, p: &mut Problems) -> Option<Figure> {
+        let it = self.take(key)?;
+        read_figure(key, it, p)
+    }
+
+    /// Everything not yet taken, as free attributes. A key one or two letters away from a known
+    /// key is taken for a misspelling and reported.
+    fn attrs(&mut self, known: &[&str], p: &mut Problems) -> Attrs {
+        let mut attrs = Attrs::default();
+        for (i, (k, it)) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            self.used[i] = true;
+            if let Some(close) = misspelt(&k.text, known) {
+                p.push(
+                    Problem::error(
+                        k.at.clone(),
+                        format!("unknown key `{}` in {}", k.text, self.what),
+                    )
+                    .with_label(format!("did you mean `{close}`?")),
+                );
+                continue;
+            }
+            if let Some(f) = read_figure(&k.text, it, p) {
+                attrs.0.push((k.clone(), f));
+            }
+        }
+        attrs
+    }
+
+    /// Reports every key not taken (for items that hold no free attributes).
+    fn no_more(&mut self, p: &mut Problems) {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if !self.used[i] {
+                p.push(Problem::error(
+                    k.at.clone(),
+                    format!("unknown key `{}` in {}", k.text, self.what),
+                ));
+            }
+        }
+    }
+}
+
+/// A known key one edit (a letter added, dropped, changed or two swapped) away from `key`, or
+/// two edits for long keys; not a mere extension of it (`capacity_2030` is an attribute).
+fn misspelt<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    if key.len() < 4 {
+        return None;
+    }
+    let allowed = if key.len() >= 7 { 2 } else { 1 };
+    known.iter().copied().find(|k| {
+        let d = strsim::damerau_levenshtein(key, k);
+        d > 0 && d <= allowed && !key.starts_with(k) && !k.starts_with(key)
+    })
+}
+
+fn scalar(it: &Item) -> Option<Scalar> {
+    Some(match &it.val {
+        Val::Int(i) => Scalar::Num(*i as f64),
+        Val::Float(f) => Scalar::Num(*f),
+        Val::Bool(b) => Scalar::Bool(*b),
+        Val::Str(s) | Val::Datetime(s) => Scalar::Text(s.clone()),
+        _ => return None,
+    })
+}
+
+/// A figure: `42`, `"text"`, `{ value = 42, unit = "t", source = "x", date = "2024" }`, or
+/// `{ unit = "t", values = [ { value = 1, source = "a", used = true }, { value = 2, source = "b" } ] }`.
+pub fn read_figure(key: &str, it: &Item, p: &mut Problems) -> Option<Figure> {
+    if let Val::Invalid = it.val {
+        return None;
+    }
+    if let Some(value) = scalar(it) {
+        let mut f = Figure::of(value);
+        f.at = it.at.clone();
+        f.values[0].at = it.at.clone();
+        return Some(f);
+    }
+    let mut f = Fields::of(it, "figure", p)?;
+    let unit = f.name("unit", p);
+    let values = if let Some(vs) = f.take("values") {
+        let Val::Array(a) = &vs.val else {
+            p.push(Problem::error(
+                vs.at.clone(),
+                format!("`{key}.values` must be an array of tables"),
+            ));
+            return None;
+        };
+        let vals: Vec<FigureValue> = a.iter().filter_map(|x| figure_value(x, p)).collect();
+        if vals.len() > 1 && !vals.iter().any(|v| v.used) {
+            p.push(
+                Problem::error(
+                    vs.at.clone(),
+                    format!(
+                        "`{key}` has {} values but none is marked `used = true`",
+                        vals.len()
+                    ),
+                )
+                .with_note("where sources disagree, keep both and mark the one the model uses"),
+            );
+        }
+        if vals.iter().filter(|v| v.used).count() > 1 {
+            p.push(Problem::error(
+                vs.at.clone(),
+                format!("`{key}` marks more than one value `used = true`"),
+            ));
+        }
+        f.no_more(p);
+        vals
+    } else {
+        let v = figure_value_fields(&mut f, p);
+        f.no_more(p);
+        vec![v?]
+    };
+    if values.is_empty() {
+        p.push(Problem::error(
+            it.at.clone(),
+            format!("`{key}` has no value"),
+        ));
+        return None;
+    }
+    Some(Figure {
+        values,
+        unit,
+        at: it.at.clone(),
+    })
+}
+
+fn figure_value(it: &Item, p: &mut Problems) -> Option<FigureValue> {
+    let mut f = Fields::of(it, "figure value", p)?;
+    let v = figure_value_fields(&mut f, p);
+    f.no_more(p);
+    v
+}
+
+fn figure_value_fields(f: &mut Fields<'_>, p: &mut Problems) -> Option<FigureValue> {
+    let Some(vi) = f.take("value") else {
+        p.push(Problem::error(f.at.clone(), "this figure has no `value`"));
+        return None;
+    };
+    let Some(value) = scalar(vi) else {
+        if let Val::Invalid = vi.val {
+            return None;
+        }
+        p.push(Problem::error(
+            vi.at.clone(),
+            format!(
+                "a figure's value must be a number, text or boolean, found {}",
+                vi.val.type_name()
+            ),
+        ));
+        return None;
+    };
+    let used = match f.take("used") {
+        None => false,
+        Some(Item {
+            val: Val::Bool(b), ..
+        }) => *b,
+        Some(other) => {
+            p.push(Problem::error(
+                other.at.clone(),
+                "`used` must be true or false",
+            ));
+            false
+        }
+    };
+    Some(FigureValue {
+        value,
+        source: f.name("source", p),
+        date: f.text("date", p),
+        note: f.text("note", p),
+        used,
+        at: vi.at.clone(),
+    })
+}

@@ -1,0 +1,208 @@
+//! What `check` prints about a model: counts by kind, stage, region, material and source, the
+//! supply cycles, and the figures that cite no source.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+use super::doc::{Attrs, Figure, Name};
+use super::graph::{Kind, Model};
+
+pub struct Summary {
+    pub name: String,
+    pub origin: String,
+    pub files: usize,
+    pub by_kind: BTreeMap<&'static str, usize>,
+    pub stages: BTreeMap<String, usize>,
+    pub regions: usize,
+    pub countries: Vec<String>,
+    pub edges: usize,
+    pub planned_edges: usize,
+    pub stopped_edges: usize,
+    pub materials: usize,
+    pub controls: usize,
+    pub scenarios: usize,
+    pub sources: usize,
+    pub figures: usize,
+    pub conflicting_figures: usize,
+    /// Figures (of flow nodes, edges and other items) with no source, as `item: key`.
+    pub unsourced: Vec<String>,
+    pub cycles: Vec<String>,
+}
+
+impl Summary {
+    pub fn of(m: &Model) -> Summary {
+        let mut s = Summary {
+            name: m
+                .doc
+                .model
+                .name
+                .clone()
+                .unwrap_or_else(|| "(unnamed model)".into()),
+            origin: m.origin.clone(),
+            files: m.files.len(),
+            by_kind: BTreeMap::new(),
+            stages: BTreeMap::new(),
+            regions: 0,
+            countries: Vec::new(),
+            edges: m.supplies.len(),
+            planned_edges: m
+                .supplies
+                .iter()
+                .filter(|s| s.status == super::graph::EdgeStatus::Planned)
+                .count(),
+            stopped_edges: m
+                .supplies
+                .iter()
+                .filter(|s| s.status == super::graph::EdgeStatus::Stopped)
+                .count(),
+            materials: m.materials.len(),
+            controls: m.doc.control.len(),
+            scenarios: m.doc.scenario.len(),
+            sources: m.doc.source.len(),
+            figures: 0,
+            conflicting_figures: 0,
+            unsourced: Vec::new(),
+            cycles: Vec::new(),
+        };
+        for e in &m.entities {
+            if e.kind == Kind::Region {
+                s.regions += 1;
+                if e.level.as_deref() == Some("country") {
+                    s.countries.push(e.name.clone());
+                }
+            } else {
+                *s.by_kind.entry(e.kind.as_str()).or_default() += 1;
+                if let Some(st) = &e.stage {
+                    *s.stages.entry(st.clone()).or_default() += 1;
+                }
+            }
+        }
+        let d = &m.doc;
+        for n in &d.node {
+            let item = format!("node {}", n.id.text);
+            s.figures_of(
+                &item,
+                n.source.as_ref(),
+                n.capacity.iter().map(|f| ("capacity", f)),
+                &n.attrs,
+            );
+        }
+        for e in &d.edge {
+            let item = format!("edge {} -> {}", e.from.text, e.to.text);
+            let own = [("share", &e.share), ("volume", &e.volume)];
+            let own = own.iter().filter_map(|(k, f)| f.as_ref().map(|f| (*k, f)));
+            s.figures_of(&item, e.source.as_ref(), own, &e.attrs);
+        }
+        for r in &d.region {
+            s.figures_of(
+                &format!("region {}", r.id.text),
+                r.source.as_ref(),
+                std::iter::empty(),
+                &r.attrs,
+            );
+        }
+        for x in &d.material {
+            s.figures_of(
+                &format!("material {}", x.id.text),
+                x.source.as_ref(),
+                std::iter::empty(),
+                &x.attrs,
+            );
+        }
+        for x in &d.control {
+            s.figures_of(
+                &format!("control {}", x.id.text),
+                x.source.as_ref(),
+                std::iter::empty(),
+                &x.attrs,
+            );
+        }
+        s.figures_of("[model]", None, std::iter::empty(), &d.model.attrs);
+        for c in &m.cycles {
+            s.cycles.push(c.describe(&m.entities));
+        }
+        s
+    }
+
+    fn figures_of<'a>(
+        &mut self,
+        item: &str,
+        default: Option<&Name>,
+        own: impl Iterator<Item = (&'a str, &'a Figure)>,
+        attrs: &'a Attrs,
+    ) {
+        let all = own.chain(attrs.0.iter().map(|(k, f)| (k.text.as_str(), f)));
+        for (key, f) in all {
+            self.figures += 1;
+            if f.values.len() > 1 {
+                self.conflicting_figures += 1;
+            }
+            if f.values.iter().any(|v| v.source.is_none()) && default.is_none() {
+                self.unsourced.push(format!("{item}: {key}"));
+            }
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "model: {}", self.name)?;
+        writeln!(f, "from: {} ({} files)", self.origin, self.files)?;
+        let flow: usize = self.by_kind.values().sum();
+        let mut kinds = String::new();
+        for (k, n) in &self.by_kind {
+            let _ = write!(kinds, "{}{k} {n}", if kinds.is_empty() { "" } else { ", " });
+        }
+        writeln!(f, "flow nodes: {flow} ({kinds})")?;
+        let mut stages = String::new();
+        for (k, n) in &self.stages {
+            let _ = write!(
+                stages,
+                "{}{k} {n}",
+                if stages.is_empty() { "" } else { ", " }
+            );
+        }
+        writeln!(
+            f,
+            "stages: {}",
+            if stages.is_empty() { "none" } else { &stages }
+        )?;
+        writeln!(
+            f,
+            "regions: {} ({} countries)",
+            self.regions,
+            self.countries.len()
+        )?;
+        writeln!(
+            f,
+            "supply edges: {} ({} planned, {} stopped)",
+            self.edges, self.planned_edges, self.stopped_edges
+        )?;
+        writeln!(
+            f,
+            "materials: {}; export controls: {}; scenarios: {}",
+            self.materials, self.controls, self.scenarios
+        )?;
+        writeln!(
+            f,
+            "sources: {}; figures: {} ({} with values from several sources)",
+            self.sources, self.figures, self.conflicting_figures
+        )?;
+        if self.cycles.is_empty() {
+            writeln!(f, "supply cycles: none")?;
+        } else {
+            writeln!(f, "supply cycles: {}", self.cycles.len())?;
+            for c in &self.cycles {
+                writeln!(f, "  {c}")?;
+            }
+        }
+        writeln!(f, "figures without a source: {}", self.unsourced.len())?;
+        for u in self.unsourced.iter().take(20) {
+            writeln!(f, "  {u}")?;
+        }
+        if self.unsourced.len() > 20 {
+            writeln!(f, "  ... and {} more", self.unsourced.len() - 20)?;
+        }
+        Ok(())
+    }
+}
