@@ -4,8 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::diag::Problems;
+use std::sync::Arc;
+
+use crate::diag::{Problems, SourceText};
 use crate::model::{self, Format, Model};
+use crate::output::OutputFormat;
+use crate::query::script::{run_text, RunOptions};
+use crate::query::Session;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +47,30 @@ pub enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// Run one query, or several separated by `;`, and print the results.
+    Query {
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+        /// Go on with the next statement after one fails.
+        #[arg(long)]
+        continue_on_error: bool,
+        /// The query text.
+        query: String,
+    },
+    /// Run a script of statements, one after another.
+    Run {
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+        /// Go on with the next statement after one fails.
+        #[arg(long)]
+        continue_on_error: bool,
+        /// The script file.
+        script: PathBuf,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -50,6 +79,30 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check { model, verbose } => check(model, verbose),
         Command::Convert { model, to, output } => convert(model, to, output),
+        Command::Query {
+            model,
+            format,
+            continue_on_error,
+            query,
+        } => {
+            let file = Arc::new(SourceText::new("<query>", query));
+            run(model, format, continue_on_error, file)
+        }
+        Command::Run {
+            model,
+            format,
+            continue_on_error,
+            script,
+        } => {
+            let mut p = Problems::default();
+            match model::load::read_text(&script, &mut p) {
+                Some(file) => run(model, format, continue_on_error, file),
+                None => {
+                    eprint!("{p}");
+                    1
+                }
+            }
+        }
     }
 }
 
@@ -62,6 +115,54 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<Model, Problems> {
     }
 }
 
+/// Loads the model and runs every statement of `file`; exit code 1 if any failed.
+fn run(
+    path: Option<PathBuf>,
+    format: OutputFormat,
+    continue_on_error: bool,
+    file: Arc<SourceText>,
+) -> i32 {
+    let m = match load_model(path.as_deref()) {
+        Ok(m) => m,
+        Err(problems) => {
+            eprint!("{problems}");
+            eprintln!("the model has errors: run `supplygraph check` for the full list");
+            return 1;
+        }
+    };
+    let (mut session, scenario_problems) = Session::new(&m);
+    for p in scenario_problems {
+        eprint!("{p}");
+    }
+    let opts = RunOptions {
+        format,
+        continue_on_error,
+        width: terminal_width(),
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let failed = run_text(
+        &mut session,
+        &file,
+        &opts,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    );
+    i32::from(failed > 0)
+}
+
+/// The terminal's width when stdout is one (from `COLUMNS`), so wide tables fold to fit.
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(120))
+}
+
 fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
     let (m, problems) = model::load(path.as_deref()).build();
     let errors = problems.errors();
@@ -72,7 +173,14 @@ fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
         }
         eprintln!("{p}");
     }
+    let mut errors = errors;
     if let Some(m) = &m {
+        // Scenarios are written in the query language: they must parse and resolve too.
+        let (_, scenario_problems) = Session::new(m);
+        errors += scenario_problems.len();
+        for p in scenario_problems {
+            eprintln!("{p}");
+        }
         print!("{}", model::summary::Summary::of(m));
     }
     if errors > 0 {

@@ -21,4 +21,5 @@ pub mod cli;
 pub mod diag;
 pub mod model;
 pub mod output;
+pub mod query;
 pub mod suggest;

@@ -1,4 +1,12 @@
-//! Measures on a model: loss propagation and what is built on it.
+//! Measures on a model, one file per measure, all on the compact `Net` and the one primitive,
+//! loss propagation.
 
+pub mod chokepoints;
+pub mod concentration;
+pub mod cone;
+pub mod exposure;
 pub mod net;
+pub mod paths;
 pub mod propagate;
+pub mod reach;
+pub mod scenario;

@@ -19,10 +19,11 @@ pub struct Net {
     /// Per incoming-edge position: supplier, share, supply index.
     pub in_src: Vec<u32>,
     pub in_dst: Vec<u32>,
+    /// Share of each edge as the model runs today (0 for planned edges).
     pub in_share: Vec<f64>,
     pub in_supply: Vec<u32>,
-    /// Per incoming-edge position: whether the edge is planned (inactive unless switched on).
-    pub in_planned: Vec<bool>,
+    /// Share a planned edge would take once running (0 for operating edges).
+    pub in_planned: Vec<f64>,
     /// Supply index → incoming-edge position (`NONE` for stopped edges).
     pub supply_pos: Vec<u32>,
     /// Node v's outgoing edges are `out_off[v]..out_off[v+1]`, as positions in the `in_*` arrays.
@@ -37,8 +38,8 @@ pub struct Net {
 
 impl Net {
     /// Builds the arrays from resolved supply edges. Stopped edges are left out; planned edges
-    /// are kept (so that a what-if can switch them on) with their share in `in_share` but
-    /// flagged in `in_planned`.
+    /// are kept (so that a what-if can switch them on) with share 0 and their would-be share in
+    /// `in_planned`.
     pub fn build(n: usize, supplies: &[Supply]) -> Net {
         // Sort live edges by (target, material, supplier) into groups.
         let mut live: Vec<u32> = (0..supplies.len() as u32)
@@ -75,9 +76,10 @@ impl Net {
                     net.supply_pos[live[i] as usize] = net.in_src.len() as u32;
                     net.in_src.push(s.from);
                     net.in_dst.push(v);
-                    net.in_share.push(s.share);
+                    let planned = s.status == EdgeStatus::Planned;
+                    net.in_share.push(if planned { 0.0 } else { s.share });
                     net.in_supply.push(live[i]);
-                    net.in_planned.push(s.status == EdgeStatus::Planned);
+                    net.in_planned.push(if planned { s.share } else { 0.0 });
                     i += 1;
                 }
             }

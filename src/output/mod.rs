@@ -19,3 +19,25 @@ pub fn rounded(x: f64) -> String {
         s.to_string()
     }
 }
+
+pub mod table;
+pub use table::{Cell, Table};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+impl OutputFormat {
+    pub fn render(self, t: &Table, width: Option<u16>) -> String {
+        match self {
+            OutputFormat::Table => t.to_text(width),
+            OutputFormat::Json => t.to_json(),
+            OutputFormat::Csv => t.to_csv(),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Chokepoints (design.md section 3): the impact of each upstream node on a target, i.e. the
+//! target's exposure to that node alone; and the impact of groups of nodes (a country, a
+//! stage, a company) taken whole.
+//!
+//! Each candidate's impact is one propagation, restricted to the target's upstream cone and,
+//! through the worklist, to the part of it the candidate reaches: exact, and cheap where the
+//! candidate's downstream within the cone is small.
+
+use super::cone;
+use super::net::Net;
+use super::propagate::{Disruption, Propagator};
+
+/// Impact 1 within this tolerance is critical: a single point of failure.
+pub const CRITICAL_EPS: f64 = 1e-9;
+/// Impacts at or below this are taken as no impact.
+pub const ZERO_EPS: f64 = 1e-12;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Impact {
+    pub node: u32,
+    pub impact: f64,
+}
+
+impl Impact {
+    pub fn critical(&self) -> bool {
+        self.impact >= 1.0 - CRITICAL_EPS
+    }
+}
+
+/// The upstream cone of `target` (not the target itself), as a list and as a mask that also
+/// holds the target.
+pub fn cone_of(net: &Net, shares: &[f64], target: u32) -> (Vec<u32>, Vec<bool>) {
+    let up: Vec<u32> = cone::upstream(net, shares, &[target], None)
+        .into_iter()
+        .map(|(v, _)| v)
+        .filter(|&v| v != target)
+        .collect();
+    let mut mask = cone::mask(net, up.iter().copied());
+    mask[target as usize] = true;
+    (up, mask)
+}
+
+/// The impact on `target` of the loss of each node upstream of it, with impact > 0, sorted by
+/// impact (highest first), then by `order` (the caller's id order).
+pub fn chokepoints(
+    net: &Net,
+    prop: &mut Propagator<'_>,
+    base: &Disruption,
+    target: u32,
+    order: impl Fn(u32) -> String,
+) -> Vec<Impact> {
+    let shares: &[f64] = base
+        .shares
+        .as_deref()
+        .map(Vec::as_slice)
+        .unwrap_or(&net.in_share);
+    let (up, mask) = cone_of(net, shares, target);
+    let scope = |v: u32| mask[v as usize];
+    let mut out = Vec::new();
+    let mut dis = base.clone();
+    let base_len = dis.node_loss.len();
+    for v in up {
+        dis.node_loss.truncate(base_len);
+        dis.node_loss.push((v, 1.0));
+        prop.run(&dis, Some(&scope));
+        let impact = prop.loss_of(target);
+        if impact > ZERO_EPS {
+            out.push(Impact { node: v, impact });
+        }
+    }
+    sort(&mut out, order);
+    out
+}
+
+/// The impact of each group of nodes, taken whole. `groups` are (label, members).
+pub fn group_impacts(
+    prop: &mut Propagator<'_>,
+    base: &Disruption,
+    target: u32,
+    groups: Vec<(String, Vec<u32>)>,
+) -> Vec<(String, f64, usize)> {
+    let mut out = Vec::new();
+    for (label, members) in groups {
+        let mut dis = base.clone();
+        dis.node_loss.extend(members.iter().map(|&m| (m, 1.0)));
+        prop.run(&dis, None);
+        let impact = prop.loss_of(target);
+        if impact > ZERO_EPS {
+            out.push((label, impact, members.len()));
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+fn sort(v: &mut [Impact], order: impl Fn(u32) -> String) {
+    v.sort_by(|a, b| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then_with(|| order(a.node).cmp(&order(b.node)))
+    });
+}

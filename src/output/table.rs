@@ -1,0 +1,140 @@
+//! A result table and its three printers: text (comfy-table), JSON (an array of objects keyed
+//! by column), CSV.
+
+use comfy_table::{presets, Cell as CCell, CellAlignment, ContentArrangement, Table as CTable};
+use serde_json::{Map, Value as J};
+
+use super::rounded;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A measure (exposure, impact, share): printed rounded in text, exact in JSON and CSV.
+    Num(f64),
+    Int(i64),
+    Bool(bool),
+    Null,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    pub fn opt(s: Option<impl Into<String>>) -> Cell {
+        s.map(|x| Cell::Text(x.into())).unwrap_or(Cell::Null)
+    }
+    fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Num(x) => rounded(*x),
+            Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
+    fn exact(&self) -> String {
+        match self {
+            Cell::Num(x) => super::number(*x),
+            Cell::Bool(b) => b.to_string(),
+            other => other.display(),
+        }
+    }
+    fn json(&self) -> J {
+        match self {
+            Cell::Text(s) => J::String(s.clone()),
+            Cell::Num(x) => serde_json::Number::from_f64(*x)
+                .map(J::Number)
+                .unwrap_or(J::Null),
+            Cell::Int(i) => J::Number((*i).into()),
+            Cell::Bool(b) => J::Bool(*b),
+            Cell::Null => J::Null,
+        }
+    }
+}
+
+/// A result: a title (the canonical query), columns, rows, and notes printed under the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn new(title: impl Into<String>, columns: &[&str]) -> Table {
+        Table {
+            title: title.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// Text table for a terminal, `width` columns wide (folded to fit).
+    pub fn to_text(&self, width: Option<u16>) -> String {
+        let mut t = CTable::new();
+        t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        if let Some(w) = width {
+            t.set_width(w);
+        }
+        t.set_header(self.columns.iter().map(CCell::new));
+        for row in &self.rows {
+            t.add_row(row.iter().map(|c| {
+                let cell = CCell::new(c.display());
+                match c {
+                    Cell::Num(_) | Cell::Int(_) => cell.set_alignment(CellAlignment::Right),
+                    _ => cell,
+                }
+            }));
+        }
+        let mut out = format!("{}\n{t}\n", self.title);
+        if self.rows.is_empty() {
+            out.push_str("(no rows)\n");
+        }
+        for n in &self.notes {
+            out.push_str(&format!("note: {n}\n"));
+        }
+        out
+    }
+
+    /// A JSON array of objects, one per row, keyed by column.
+    pub fn to_json_value(&self) -> J {
+        J::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    let mut m = Map::new();
+                    for (c, v) in self.columns.iter().zip(row) {
+                        m.insert(c.clone(), v.json());
+                    }
+                    J::Object(m)
+                })
+                .collect(),
+        )
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_value()).unwrap_or_else(|_| "[]".into()) + "\n"
+    }
+
+    /// CSV with a header row; numbers exact.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(&self.columns);
+        for row in &self.rows {
+            let _ = w.write_record(row.iter().map(Cell::exact));
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}

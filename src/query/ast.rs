@@ -1,0 +1,541 @@
+//! The query language's abstract syntax, with spans. `Display` prints a statement in canonical
+//! form (lower-case keywords, quoted names, minimal parentheses), which parses back to an equal
+//! AST: spans never take part in equality.
+
+use std::fmt;
+
+use crate::output::number;
+
+/// A byte range in the statement's text. All spans compare equal, so that two ASTs are equal
+/// when they mean the same, wherever they were written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A name as written: a quoted node or region name, a variable, a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number, possibly a percentage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    pub value: f64,
+    pub percent: bool,
+    pub span: Span,
+}
+
+impl Amount {
+    /// As a fraction: `30%` and `0.3` are both 0.3.
+    pub fn fraction(&self) -> f64 {
+        if self.percent {
+            self.value / 100.0
+        } else {
+            self.value
+        }
+    }
+}
+
+/// A set of nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Set {
+    /// A node or region by id or name.
+    Name(Named),
+    /// A `let` variable.
+    Var(Named),
+    Upstream {
+        of: Box<Set>,
+        depth: Option<u32>,
+        span: Span,
+    },
+    Downstream {
+        of: Box<Set>,
+        depth: Option<u32>,
+        span: Span,
+    },
+    /// `nodes` or `nodes where COND`: flow nodes.
+    Nodes {
+        cond: Option<Cond>,
+        span: Span,
+    },
+    Union(Box<Set>, Box<Set>),
+    Intersect(Box<Set>, Box<Set>),
+    Except(Box<Set>, Box<Set>),
+}
+
+impl Set {
+    pub fn span(&self) -> Span {
+        match self {
+            Set::Name(n) | Set::Var(n) => n.span,
+            Set::Upstream { span, .. } | Set::Downstream { span, .. } | Set::Nodes { span, .. } => {
+                *span
+            }
+            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => a.span().to(b.span()),
+        }
+    }
+    fn precedence(&self) -> u8 {
+        match self {
+            Set::Union(..) | Set::Except(..) => 1,
+            Set::Intersect(..) => 2,
+            _ => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `~`: the text contains (case-insensitive).
+    Contains,
+    In,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Contains => "~",
+            Op::In => "in",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Num(Amount),
+    /// A quoted text.
+    Text(Named),
+    /// A bare word (`mine`, `planned`).
+    Word(Named),
+    List(Vec<Value>, Span),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Num(a) => a.span,
+            Value::Text(n) | Value::Word(n) => n.span,
+            Value::List(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Cmp { field: Named, op: Op, value: Value },
+    Has(Named),
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+impl Cond {
+    fn precedence(&self) -> u8 {
+        match self {
+            Cond::Or(..) => 1,
+            Cond::And(..) => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// One part of a what-if.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `disrupt SET [by P%]`: the nodes lose P of their output (all of it by default).
+    Disrupt { set: Set, by: Option<Amount> },
+    /// `restrict exports [of M, ...] from R1 [to R2] [by P%]`.
+    Restrict {
+        of: Vec<Named>,
+        from: Set,
+        to: Option<Set>,
+        by: Option<Amount>,
+        span: Span,
+    },
+    /// `planned [capacity] [of SET]`: planned supply edges start running.
+    Planned { of: Option<Set>, span: Span },
+    /// `scenario NAME`: a named scenario's clauses.
+    Scenario(Named),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Country,
+    Region,
+    Stage,
+    Company,
+}
+
+impl Grouping {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grouping::Country => "country",
+            Grouping::Region => "region",
+            Grouping::Stage => "stage",
+            Grouping::Company => "company",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    With {
+        clauses: Vec<Clause>,
+        body: Box<Statement>,
+    },
+    Let {
+        name: Named,
+        set: Set,
+    },
+    Scenario {
+        name: Named,
+        clauses: Vec<Clause>,
+    },
+    Exposure {
+        targets: Set,
+        sources: Set,
+    },
+    Explain {
+        targets: Set,
+        sources: Set,
+        limit: Option<u32>,
+    },
+    Chokepoints {
+        target: Set,
+        by: Option<Grouping>,
+        limit: Option<u32>,
+    },
+    Concentration {
+        target: Set,
+        by: Grouping,
+        stage: Option<Named>,
+    },
+    Paths {
+        from: Set,
+        to: Set,
+        limit: Option<u32>,
+    },
+    Show(Set),
+    List(Set),
+}
+
+/// A statement and where it stands in its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub stmt: Stmt,
+    pub span: Span,
+}
+
+// ---- Canonical printing ----
+
+/// A quoted string with `"` and `\` escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            number(self.value),
+            if self.percent { "%" } else { "" }
+        )
+    }
+}
+
+/// Prints `s`, in parentheses when it binds less tightly than `min`.
+fn set_in(f: &mut fmt::Formatter<'_>, s: &Set, min: u8) -> fmt::Result {
+    if s.precedence() < min {
+        write!(f, "({s})")
+    } else {
+        write!(f, "{s}")
+    }
+}
+
+impl fmt::Display for Set {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Set::Name(n) => f.write_str(&quote(&n.text)),
+            Set::Var(n) => f.write_str(&n.text),
+            Set::Upstream { of, depth, .. } | Set::Downstream { of, depth, .. } => {
+                let kw = if matches!(self, Set::Upstream { .. }) {
+                    "upstream"
+                } else {
+                    "downstream"
+                };
+                write!(f, "{kw} of ")?;
+                set_in(f, of, 3)?;
+                if let Some(d) = depth {
+                    write!(f, " depth {d}")?;
+                }
+                Ok(())
+            }
+            Set::Nodes { cond: None, .. } => f.write_str("nodes"),
+            Set::Nodes { cond: Some(c), .. } => write!(f, "nodes where {c}"),
+            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => {
+                let (op, p) = match self {
+                    Set::Union(..) => ("union", 1),
+                    Set::Except(..) => ("except", 1),
+                    _ => ("intersect", 2),
+                };
+                // Left-associative: the left side may be of equal precedence, the right not.
+                set_in(f, a, p)?;
+                write!(f, " {op} ")?;
+                set_in(f, b, p + 1)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Num(a) => write!(f, "{a}"),
+            Value::Text(n) => f.write_str(&quote(&n.text)),
+            Value::Word(n) => f.write_str(&n.text),
+            Value::List(vs, _) => {
+                f.write_str("(")?;
+                for (i, v) in vs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+fn field(f: &mut fmt::Formatter<'_>, n: &Named) -> fmt::Result {
+    let plain = n
+        .text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        f.write_str(&n.text)
+    } else {
+        f.write_str(&quote(&n.text))
+    }
+}
+
+fn cond_in(f: &mut fmt::Formatter<'_>, c: &Cond, min: u8) -> fmt::Result {
+    if c.precedence() < min {
+        write!(f, "({c})")
+    } else {
+        write!(f, "{c}")
+    }
+}
+
+impl fmt::Display for Cond {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cond::Cmp {
+                field: n,
+                op,
+                value,
+            } => {
+                field(f, n)?;
+                write!(f, " {} {value}", op.as_str())
+            }
+            Cond::Has(n) => {
+                f.write_str("has ")?;
+                field(f, n)
+            }
+            Cond::Not(c) => {
+                f.write_str("not ")?;
+                cond_in(f, c, 3)
+            }
+            Cond::And(a, b) => {
+                cond_in(f, a, 2)?;
+                f.write_str(" and ")?;
+                cond_in(f, b, 3)
+            }
+            Cond::Or(a, b) => {
+                cond_in(f, a, 1)?;
+                f.write_str(" or ")?;
+                cond_in(f, b, 2)
+            }
+        }
+    }
+}
+
+fn primary(f: &mut fmt::Formatter<'_>, s: &Set) -> fmt::Result {
+    set_in(f, s, 3)
+}
+
+impl fmt::Display for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Clause::Disrupt { set, by } => {
+                write!(f, "disrupt {set}")?;
+                if let Some(b) = by {
+                    write!(f, " by {b}")?;
+                }
+                Ok(())
+            }
+            Clause::Restrict {
+                of, from, to, by, ..
+            } => {
+                f.write_str("restrict exports")?;
+                if !of.is_empty() {
+                    let names: Vec<String> = of.iter().map(|n| quote(&n.text)).collect();
+                    write!(f, " of {}", names.join(", "))?;
+                }
+                f.write_str(" from ")?;
+                primary(f, from)?;
+                if let Some(t) = to {
+                    f.write_str(" to ")?;
+                    primary(f, t)?;
+                }
+                if let Some(b) = by {
+                    write!(f, " by {b}")?;
+                }
+                Ok(())
+            }
+            Clause::Planned { of, .. } => {
+                f.write_str("planned capacity")?;
+                if let Some(s) = of {
+                    f.write_str(" of ")?;
+                    primary(f, s)?;
+                }
+                Ok(())
+            }
+            Clause::Scenario(n) => {
+                f.write_str("scenario ")?;
+                scenario_name(f, n)
+            }
+        }
+    }
+}
+
+fn scenario_name(f: &mut fmt::Formatter<'_>, n: &Named) -> fmt::Result {
+    if crate::query::parse::is_identifier(&n.text) {
+        f.write_str(&n.text)
+    } else {
+        f.write_str(&quote(&n.text))
+    }
+}
+
+fn clauses(f: &mut fmt::Formatter<'_>, cs: &[Clause]) -> fmt::Result {
+    for (i, c) in cs.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{c}")?;
+    }
+    Ok(())
+}
+
+fn limit(f: &mut fmt::Formatter<'_>, l: &Option<u32>) -> fmt::Result {
+    match l {
+        Some(n) => write!(f, " limit {n}"),
+        None => Ok(()),
+    }
+}
+
+impl fmt::Display for Stmt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stmt::With { clauses: cs, body } => {
+                f.write_str("with ")?;
+                clauses(f, cs)?;
+                write!(f, ": {}", body.stmt)
+            }
+            Stmt::Let { name, set } => write!(f, "let {} = {set}", name.text),
+            Stmt::Scenario { name, clauses: cs } => {
+                f.write_str("scenario ")?;
+                scenario_name(f, name)?;
+                f.write_str(" = ")?;
+                clauses(f, cs)
+            }
+            Stmt::Exposure { targets, sources } => {
+                write!(f, "exposure of {targets} to {sources}")
+            }
+            Stmt::Explain {
+                targets,
+                sources,
+                limit: l,
+            } => {
+                write!(f, "explain exposure of {targets} to {sources}")?;
+                limit(f, l)
+            }
+            Stmt::Chokepoints {
+                target,
+                by,
+                limit: l,
+            } => {
+                write!(f, "chokepoints of {target}")?;
+                if let Some(g) = by {
+                    write!(f, " by {}", g.as_str())?;
+                }
+                limit(f, l)
+            }
+            Stmt::Concentration { target, by, stage } => {
+                write!(f, "concentration of {target} by {}", by.as_str())?;
+                if let Some(s) = stage {
+                    write!(f, " at stage {}", quote(&s.text))?;
+                }
+                Ok(())
+            }
+            Stmt::Paths { from, to, limit: l } => {
+                write!(f, "paths from {from} to {to}")?;
+                limit(f, l)
+            }
+            Stmt::Show(s) => write!(f, "show {s}"),
+            Stmt::List(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+impl fmt::Display for Statement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.stmt.fmt(f)
+    }
+}
