@@ -338,6 +338,17 @@ impl fmt::Display for Problems {
     }
 }
 
+/// User text quoted in a message, cut to a readable length.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}... ({} characters)", s.chars().count())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,9 @@ pub fn did_you_mean<'a, I>(unknown: &str, known: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    if unknown.len() > 200 {
+        return None; // nothing that long is a misspelling
+    }
     let needle = unknown.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for cand in known {

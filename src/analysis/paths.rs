@@ -18,6 +18,10 @@ pub struct Paths {
     pub truncated: bool,
 }
 
+/// A node on the current path: its id, its candidate next steps (node, share), the index of
+/// the next candidate to try, and the product of shares from the start.
+type Frame = (u32, Vec<(u32, f64)>, usize, f64);
+
 /// At most `limit` simple paths from any of `from` to any of `to`, taking at most `budget`
 /// steps; the heaviest branches are explored first.
 pub fn paths(
@@ -62,7 +66,7 @@ pub fn paths(
             n.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             n
         };
-        let mut stack: Vec<(u32, Vec<(u32, f64)>, usize, f64)> = vec![(s, next_of(s), 0, 1.0)];
+        let mut stack: Vec<Frame> = vec![(s, next_of(s), 0, 1.0)];
         on_path[s as usize] = true;
         while let Some(top) = stack.last_mut() {
             steps += 1;

@@ -1,37 +1,20 @@
 //! The built-in rare-earth model, compiled into the binary. A test checks that this list and
 //! the files in `models/rare_earths/` agree.
 
-pub const FILES: &[(&str, &str)] = &[
-    (
-        "end_uses.toml",
-        include_str!("../../models/rare_earths/end_uses.toml"),
-    ),
-    (
-        "magnets.toml",
-        include_str!("../../models/rare_earths/magnets.toml"),
-    ),
-    (
-        "materials.toml",
-        include_str!("../../models/rare_earths/materials.toml"),
-    ),
-    (
-        "mining.toml",
-        include_str!("../../models/rare_earths/mining.toml"),
-    ),
-    (
-        "model.toml",
-        include_str!("../../models/rare_earths/model.toml"),
-    ),
-    (
-        "processing.toml",
-        include_str!("../../models/rare_earths/processing.toml"),
-    ),
-    (
-        "regions.toml",
-        include_str!("../../models/rare_earths/regions.toml"),
-    ),
-    (
-        "sources.toml",
-        include_str!("../../models/rare_earths/sources.toml"),
-    ),
+macro_rules! model_files {
+    ($($f:literal),* $(,)?) => {
+        &[$(($f, include_str!(concat!("../../models/rare_earths/", $f)))),*]
+    };
+}
+
+pub const FILES: &[(&str, &str)] = model_files![
+    "end_uses.toml",
+    "magnets.toml",
+    "materials.toml",
+    "mining.toml",
+    "model.toml",
+    "processing.toml",
+    "regions.toml",
+    "scenarios.toml",
+    "sources.toml",
 ];

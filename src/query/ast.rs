@@ -224,6 +224,8 @@ pub enum Stmt {
         targets: Set,
         sources: Set,
     },
+    /// `loss of SET`: each node's loss under the what-if in force.
+    Loss(Set),
     Explain {
         targets: Set,
         sources: Set,
@@ -529,6 +531,7 @@ impl fmt::Display for Stmt {
                 limit(f, l)
             }
             Stmt::Show(s) => write!(f, "show {s}"),
+            Stmt::Loss(s) => write!(f, "loss of {s}"),
             Stmt::List(s) => write!(f, "{s}"),
         }
     }

@@ -15,7 +15,7 @@ use crate::analysis::paths;
 use crate::analysis::propagate::{Disruption, Propagator};
 use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
-use crate::diag::{Loc, Problem, SourceText};
+use crate::diag::{clip, Loc, Problem, SourceText};
 use crate::model::graph::{EdgeStatus, Kind, Model};
 use crate::output::{Cell, Table};
 use crate::suggest;
@@ -181,6 +181,21 @@ impl<'m> Session<'m> {
                 for (&v, l) in targets.iter().zip(ls) {
                     let e = self.model.entity(v);
                     t.push(vec![Cell::text(&e.id), Cell::text(&e.name), Cell::Num(l)]);
+                }
+                Ok(Outcome::Table(t))
+            }
+            Stmt::Loss(targets) => {
+                let targets = self.targets(targets)?;
+                let base = self.disruption();
+                let ls = exposure::exposure(&mut self.prop, &base, &[], &targets);
+                let mut t = Table::new(self.title(&st.stmt), &["id", "name", "loss"]);
+                for (&v, l) in targets.iter().zip(ls) {
+                    let e = self.model.entity(v);
+                    t.push(vec![Cell::text(&e.id), Cell::text(&e.name), Cell::Num(l)]);
+                }
+                if self.effects.is_empty() {
+                    t.notes
+                        .push("no what-if is in force: write `with ...: loss of ...`".into());
                 }
                 Ok(Outcome::Table(t))
             }
@@ -375,7 +390,7 @@ impl<'m> Session<'m> {
         if let Some(s) = stage {
             if !self.vocab.stages.contains(&s.text) {
                 return Err(self
-                    .err(s.span, format!("no node has stage \"{}\"", s.text))
+                    .err(s.span, format!("no node has stage \"{}\"", clip(&s.text)))
                     .with_label_opt(suggest::hint(
                         &s.text,
                         self.vocab.stages.iter().map(String::as_str).collect(),
@@ -786,9 +801,13 @@ impl<'m> Session<'m> {
                     None => {
                         let known: Vec<&str> =
                             self.scenarios.values().map(|s| s.name.as_str()).collect();
-                        return Err(self
-                            .err(n.span, format!("unknown scenario `{}`", n.text))
-                            .with_label_opt(suggest::hint(&n.text, known)));
+                        let mut p = self
+                            .err(n.span, format!("unknown scenario `{}`", clip(&n.text)))
+                            .with_label_opt(suggest::hint(&n.text, known.clone()));
+                        if known.is_empty() {
+                            p = p.with_note("no scenario is defined: define one with `scenario NAME = ...` or in the model");
+                        }
+                        return Err(p);
                     }
                 },
             }

@@ -51,7 +51,7 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
                     .collect()
             })
             .unwrap_or_default(),
-        Err(_) => vec![0..text.len()],
+        Err(_) => std::iter::once(0..text.len()).collect(),
     };
     chunks
         .into_iter()
@@ -103,13 +103,57 @@ pub fn parse_one(text: &str) -> Result<Statement, Problem> {
     }
 }
 
+/// A quoted name that never closes: the place of its opening quote.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut open = None;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        match (open, c) {
+            (None, '#') => in_comment = true,
+            (None, '-') if text[i..].starts_with("--") => in_comment = true,
+            (None, '"') => open = Some(i),
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(_), '"') if !escaped => open = None,
+            (Some(o), '\n') => return Some(o),
+            _ => {}
+        }
+        escaped = false;
+    }
+    open
+}
+
 fn check_nesting(file: &Arc<SourceText>, text: &str, offset: usize) -> Result<(), Problem> {
+    if let Some(at) = unclosed_quote(text) {
+        return Err(Problem::error(
+            Loc::span(file, offset + at..offset + at + 1),
+            "unclosed quoted name",
+        )
+        .with_label("this quote is never closed (is a closing `\"` missing here or earlier?)"));
+    }
     let mut depth = 0usize;
+    let mut opened: Vec<usize> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     let mut words = 0usize;
     let mut word = String::new();
+    let mut in_comment = false;
     for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if !in_string && (c == '#' || text[i..].starts_with("--")) {
+            in_comment = true;
+            continue;
+        }
         if in_string {
             match (escaped, c) {
                 (false, '\\') => escaped = true,
@@ -128,8 +172,20 @@ fn check_nesting(file: &Arc<SourceText>, text: &str, offset: usize) -> Result<()
         word.clear();
         match c {
             '"' => in_string = true,
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
+            '(' => {
+                depth += 1;
+                opened.push(i);
+            }
+            ')' => {
+                if opened.pop().is_none() {
+                    return Err(Problem::error(
+                        Loc::span(file, offset + i..offset + i + 1),
+                        "unmatched `)`",
+                    )
+                    .with_label("no `(` opens it"));
+                }
+                depth = depth.saturating_sub(1);
+            }
             _ => {}
         }
         if depth + words > MAX_NESTING {
@@ -139,6 +195,12 @@ fn check_nesting(file: &Arc<SourceText>, text: &str, offset: usize) -> Result<()
             )
             .with_label("split it with `let` variables"));
         }
+    }
+    if let Some(&o) = opened.last() {
+        return Err(
+            Problem::error(Loc::span(file, offset + o..offset + o + 1), "unclosed `(`")
+                .with_label("this parenthesis is never closed"),
+        );
     }
     Ok(())
 }
@@ -167,11 +229,14 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::concentration => "`concentration of ... by ...`".into(),
         Rule::paths => "`paths from ... to ...`".into(),
         Rule::show => "`show ...`".into(),
+        Rule::loss => "`loss of ...`".into(),
+        Rule::kw_loss => "`loss`".into(),
         Rule::list => "a node set".into(),
         Rule::grouping => "country, region, stage or company".into(),
         Rule::limit => "`limit N`".into(),
         Rule::set | Rule::set_primary => "a node set (a quoted name, a variable, upstream of, downstream of, nodes where, or parentheses)".into(),
-        Rule::set_op | Rule::comma => "union, intersect or except".into(),
+        Rule::set_op => "union, intersect or except".into(),
+        Rule::comma => "`,`".into(),
         Rule::upstream => "`upstream of`".into(),
         Rule::downstream => "`downstream of`".into(),
         Rule::depth => "`depth N`".into(),
@@ -235,6 +300,7 @@ pub fn rule_name(r: &Rule) -> String {
 /// Statement keywords, for "did you mean" on a misspelt first word.
 const COMMANDS: &[&str] = &[
     "exposure",
+    "loss",
     "chokepoints",
     "concentration",
     "paths",
@@ -420,6 +486,7 @@ impl Conv<'_> {
                 }
             }
             Rule::show => Stmt::Show(self.sets(inner)?.remove(0)),
+            Rule::loss => Stmt::Loss(self.sets(inner)?.remove(0)),
             Rule::list => Stmt::List(self.sets(inner)?.remove(0)),
             r => unreachable!("statement rule {r:?}"),
         };

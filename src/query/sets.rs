@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::ast::*;
 use super::eval::Session;
 use crate::analysis::cone;
-use crate::diag::Problem;
+use crate::diag::{clip, Problem};
 use crate::model::doc::Scalar;
 use crate::model::graph::{Kind, Lookup, Model};
 use crate::suggest;
@@ -47,6 +47,9 @@ impl Vocabulary {
     }
 }
 
+/// A compiled condition: whether a node satisfies it.
+type Test = Box<dyn Fn(&Model, u32) -> bool>;
+
 /// Fields a condition may name besides attributes.
 pub const FIELDS: &[&str] = &[
     "id", "name", "kind", "stage", "region", "company", "status", "material", "element",
@@ -59,7 +62,7 @@ impl Session<'_> {
             Set::Var(n) => match self.vars.get(&n.text.to_lowercase()) {
                 Some(v) => Ok(v.clone()),
                 None => {
-                    let mut p = self.err(n.span, format!("unknown variable `{}`", n.text));
+                    let mut p = self.err(n.span, format!("unknown variable `{}`", clip(&n.text)));
                     if self.model.find(&n.text).is_some() {
                         p = p.with_label(format!(
                             "names of nodes and regions are quoted: \"{}\"",
@@ -182,11 +185,14 @@ impl Session<'_> {
                     .map(|&i| self.model.entity(i).id.as_str())
                     .collect();
                 Err(self
-                    .err(n.span, format!("\"{}\" names several nodes", n.text))
+                    .err(n.span, format!("\"{}\" names several nodes", clip(&n.text)))
                     .with_label(format!("use an id: {}", ids.join(", "))))
             }
             Lookup::Missing => {
-                let mut p = self.err(n.span, format!("unknown node or region \"{}\"", n.text));
+                let mut p = self.err(
+                    n.span,
+                    format!("unknown node or region \"{}\"", clip(&n.text)),
+                );
                 p = p.with_label_opt(suggest::hint(&n.text, self.model.names().collect()));
                 if self.vars.contains_key(&n.text.to_lowercase()) {
                     p = p.with_note(format!(
@@ -200,7 +206,7 @@ impl Session<'_> {
     }
 
     /// A condition as a test on a node; names in it are checked now, once.
-    fn compile_cond(&self, c: &Cond) -> Result<Box<dyn Fn(&Model, u32) -> bool>, Problem> {
+    fn compile_cond(&self, c: &Cond) -> Result<Test, Problem> {
         Ok(match c {
             Cond::Not(a) => {
                 let a = self.compile_cond(a)?;
@@ -232,16 +238,14 @@ impl Session<'_> {
             .chain(self.vocab.attributes.iter().map(String::as_str))
             .collect();
         Err(self
-            .err(f.span, format!("unknown field or attribute `{}`", f.text))
+            .err(
+                f.span,
+                format!("unknown field or attribute `{}`", clip(&f.text)),
+            )
             .with_label_opt(suggest::hint(&f.text, known)))
     }
 
-    fn compile_cmp(
-        &self,
-        field: &Named,
-        op: Op,
-        value: &Value,
-    ) -> Result<Box<dyn Fn(&Model, u32) -> bool>, Problem> {
+    fn compile_cmp(&self, field: &Named, op: Op, value: &Value) -> Result<Test, Problem> {
         let values: Vec<&Value> = match value {
             Value::List(vs, _) => vs.iter().collect(),
             v => vec![v],
@@ -274,7 +278,7 @@ impl Session<'_> {
                         Some(k) => kinds.push(k),
                         None => {
                             return Err(self
-                                .err(v.span(), format!("unknown kind \"{t}\""))
+                                .err(v.span(), format!("unknown kind \"{}\"", clip(&t)))
                                 .with_label_opt(suggest::hint(
                                     &t,
                                     vec![
@@ -398,7 +402,7 @@ impl Session<'_> {
             let t = text_of(v);
             if op != Op::Contains && !known.iter().any(|k| k.eq_ignore_ascii_case(&t)) {
                 return Err(self
-                    .err(v.span(), format!("no node has {what} \"{t}\""))
+                    .err(v.span(), format!("no node has {what} \"{}\"", clip(&t)))
                     .with_label_opt(suggest::hint(
                         &t,
                         known.iter().map(String::as_str).collect(),
@@ -438,7 +442,10 @@ impl Session<'_> {
             return Err(self
                 .err(
                     span,
-                    format!("unknown material, element or export control \"{name}\""),
+                    format!(
+                        "unknown material, element or export control \"{}\"",
+                        clip(name)
+                    ),
                 )
                 .with_label_opt(suggest::hint(name, known)));
         };
@@ -479,7 +486,7 @@ fn text_test(
     op: Op,
     wanted: Vec<String>,
     get: impl Fn(&Model, u32) -> Option<String> + 'static,
-) -> Box<dyn Fn(&Model, u32) -> bool> {
+) -> Test {
     let wanted: Vec<String> = wanted.into_iter().map(|w| w.to_lowercase()).collect();
     Box::new(move |m, v| {
         let Some(x) = get(m, v) else {
