@@ -19,8 +19,10 @@ use crate::query::Session;
     about = "Supply chains as dependency graphs: exposure, chokepoints and what-if queries"
 )]
 pub struct Cli {
+    /// With no command: the interactive shell on a terminal; on piped input, the statements
+    /// read from it, run like a script.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,6 +61,11 @@ pub enum Command {
         /// The query text.
         query: String,
     },
+    /// The interactive shell (on piped input: the statements read from it, like a script).
+    Repl {
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     /// Run a script of statements, one after another.
     Run {
         #[arg(long)]
@@ -76,7 +83,21 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    match cli.command {
+    let command = cli.command.unwrap_or(Command::Repl { model: None });
+    match command {
+        Command::Repl { model } => {
+            use std::io::{IsTerminal, Read};
+            if std::io::stdin().is_terminal() {
+                return crate::repl::run(model);
+            }
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("error: cannot read standard input: {e}");
+                return 1;
+            }
+            let file = Arc::new(SourceText::new("<stdin>", text));
+            run(model, OutputFormat::Table, false, file)
+        }
         Command::Check { model, verbose } => check(model, verbose),
         Command::Convert { model, to, output } => convert(model, to, output),
         Command::Query {
@@ -137,7 +158,7 @@ fn run(
     let opts = RunOptions {
         format,
         continue_on_error,
-        width: terminal_width(),
+        width: crate::output::terminal_width(),
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
@@ -149,18 +170,6 @@ fn run(
         &mut stderr.lock(),
     );
     i32::from(failed > 0)
-}
-
-/// The terminal's width when stdout is one (from `COLUMNS`), so wide tables fold to fit.
-fn terminal_width() -> Option<u16> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(120))
 }
 
 fn check(path: Option<PathBuf>, verbose: bool) -> i32 {

@@ -19,7 +19,9 @@
 pub mod analysis;
 pub mod cli;
 pub mod diag;
+pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod repl;
 pub mod suggest;

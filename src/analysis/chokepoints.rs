@@ -60,6 +60,9 @@ pub fn chokepoints(
     let mut dis = base.clone();
     let base_len = dis.node_loss.len();
     for v in up {
+        if crate::interrupt::requested() {
+            break;
+        }
         dis.node_loss.truncate(base_len);
         dis.node_loss.push((v, 1.0));
         prop.run(&dis, Some(&scope));
@@ -81,6 +84,9 @@ pub fn group_impacts(
 ) -> Vec<(String, f64, usize)> {
     let mut out = Vec::new();
     for (label, members) in groups {
+        if crate::interrupt::requested() {
+            break;
+        }
         let mut dis = base.clone();
         dis.node_loss.extend(members.iter().map(|&m| (m, 1.0)));
         prop.run(&dis, None);

@@ -70,7 +70,7 @@ pub fn paths(
         on_path[s as usize] = true;
         while let Some(top) = stack.last_mut() {
             steps += 1;
-            if steps > budget {
+            if steps > budget || (steps.is_multiple_of(4096) && crate::interrupt::requested()) {
                 truncated = true;
                 for (v, ..) in &stack {
                     on_path[*v as usize] = false;

@@ -124,6 +124,10 @@ impl<'n> Propagator<'n> {
             None => &net.in_share,
         };
         while let Some(Reverse(c)) = self.heap.pop() {
+            if crate::interrupt::requested() {
+                self.heap.clear();
+                return;
+            }
             let members = net.comp_members(c as usize);
             if let Some(f) = scope {
                 if !f(members[0]) {
@@ -182,6 +186,9 @@ impl<'n> Propagator<'n> {
             self.touched.push(v);
         }
         for _ in 0..MAX_SWEEPS {
+            if crate::interrupt::requested() {
+                return;
+            }
             let mut delta: f64 = 0.0;
             for &v in members {
                 let l = self.node_loss(v, shares);

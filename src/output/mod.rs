@@ -41,3 +41,16 @@ impl OutputFormat {
         }
     }
 }
+
+/// The width of the terminal on standard output, when it is one and wide enough to fold
+/// tables into (a terminal that reports no width or a tiny one gets unfolded tables).
+pub fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w)
+        .filter(|&w| w >= 40)
+}

@@ -80,13 +80,19 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// Text table for a terminal, `width` columns wide (folded to fit).
+    /// Text table; with a `width`, cells are folded to fit it (a terminal), without, the
+    /// table is as wide as its content (a file, a pipe).
     pub fn to_text(&self, width: Option<u16>) -> String {
         let mut t = CTable::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        if let Some(w) = width {
-            t.set_width(w);
+        match width {
+            Some(w) => {
+                t.set_content_arrangement(ContentArrangement::Dynamic);
+                t.set_width(w);
+            }
+            None => {
+                t.set_content_arrangement(ContentArrangement::Disabled);
+            }
         }
         t.set_header(self.columns.iter().map(CCell::new));
         for row in &self.rows {

@@ -108,10 +108,17 @@ impl<'m> Session<'m> {
         Problem::error(Loc::span(&self.file, span.start..span.end), msg)
     }
 
-    /// Runs one statement read from `file`.
+    /// Runs one statement read from `file`. A Ctrl-C while it runs (see `interrupt`) discards
+    /// its result.
     pub fn run(&mut self, file: &Arc<SourceText>, st: &Statement) -> Result<Outcome, Problem> {
         self.file = file.clone();
-        self.statement(st)
+        crate::interrupt::clear();
+        let out = self.statement(st);
+        if crate::interrupt::requested() {
+            crate::interrupt::clear();
+            return Err(self.err(st.span, "interrupted (Ctrl-C): the statement was stopped"));
+        }
+        out
     }
 
     pub(crate) fn current_shares(&self) -> Vec<f64> {

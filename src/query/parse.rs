@@ -835,3 +835,152 @@ pub fn parse_clauses(file: &Arc<SourceText>) -> Result<Vec<Clause>, Problem> {
         .expect("clauses");
     conv.clauses(clauses)
 }
+
+/// What the grammar allows right after `prefix` (the beginning of a statement): the tokens it
+/// would accept there (keywords, `string`, `ident`, `word`, `integer`, ...). `None` when the
+/// prefix itself is already wrong.
+pub fn expected_after(prefix: &str) -> Option<Vec<Rule>> {
+    let probe = format!("{prefix}\u{0}");
+    match QueryParser::parse(Rule::statement_input, &probe) {
+        Ok(_) => Some(Vec::new()),
+        Err(e) => {
+            use pest::error::{ErrorVariant, InputLocation};
+            let pos = match e.location {
+                InputLocation::Pos(p) => p,
+                InputLocation::Span((s, _)) => s,
+            };
+            if pos < prefix.len() && !prefix[pos..].trim().is_empty() {
+                return None;
+            }
+            match e.variant {
+                ErrorVariant::ParsingError { positives, .. } => Some(first_tokens(positives)),
+                ErrorVariant::CustomError { .. } => None,
+            }
+        }
+    }
+}
+
+/// Whether `text` is a statement cut short (it could still become right) rather than wrong.
+/// A complete statement counts as unfinished too: in the REPL a statement ends with `;` or a
+/// blank line.
+pub fn is_unfinished(text: &str) -> bool {
+    if unclosed_quote(text).is_some() {
+        return false;
+    }
+    match QueryParser::parse(Rule::statement_input, text) {
+        Ok(_) => true,
+        Err(e) => {
+            use pest::error::InputLocation;
+            let pos = match e.location {
+                InputLocation::Pos(p) => p,
+                InputLocation::Span((s, _)) => s,
+            };
+            pos >= text.trim_end().len()
+        }
+    }
+}
+
+/// The keyword a `kw_*` rule stands for.
+pub fn keyword_of(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::kw_with => "with",
+        Rule::kw_disrupt => "disrupt",
+        Rule::kw_restrict => "restrict",
+        Rule::kw_exports => "exports",
+        Rule::kw_planned => "planned",
+        Rule::kw_capacity => "capacity",
+        Rule::kw_scenario => "scenario",
+        Rule::kw_by => "by",
+        Rule::kw_let => "let",
+        Rule::kw_exposure => "exposure",
+        Rule::kw_loss => "loss",
+        Rule::kw_explain => "explain",
+        Rule::kw_chokepoints => "chokepoints",
+        Rule::kw_concentration => "concentration",
+        Rule::kw_paths => "paths",
+        Rule::kw_show => "show",
+        Rule::kw_country => "country",
+        Rule::kw_region => "region",
+        Rule::kw_stage => "stage",
+        Rule::kw_company => "company",
+        Rule::kw_limit => "limit",
+        Rule::kw_union => "union",
+        Rule::kw_intersect => "intersect",
+        Rule::kw_except => "except",
+        Rule::kw_upstream => "upstream",
+        Rule::kw_downstream => "downstream",
+        Rule::kw_depth => "depth",
+        Rule::kw_nodes => "nodes",
+        Rule::kw_where => "where",
+        Rule::kw_and => "and",
+        Rule::kw_or => "or",
+        Rule::kw_not => "not",
+        Rule::kw_has => "has",
+        Rule::kw_in => "in",
+        Rule::kw_of => "of",
+        Rule::kw_to => "to",
+        Rule::kw_from => "from",
+        Rule::kw_at => "at",
+        _ => return None,
+    })
+}
+
+/// The tokens a rule can start with (pest reports the enclosing rule when all its
+/// alternatives fail at one place).
+fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
+    use Rule::*;
+    let mut out = Vec::new();
+    let mut work = rules;
+    while let Some(r) = work.pop() {
+        let children: &[Rule] = match r {
+            statement_input | statement => &[
+                kw_with,
+                kw_let,
+                kw_scenario,
+                kw_exposure,
+                kw_loss,
+                kw_explain,
+                kw_chokepoints,
+                kw_concentration,
+                kw_paths,
+                kw_show,
+                set_primary,
+            ],
+            set | set_primary | list => &[kw_upstream, kw_downstream, kw_nodes, string, ident],
+            cond | cond_primary => &[kw_not, kw_has, field],
+            grouping => &[kw_country, kw_region, kw_stage, kw_company],
+            clauses | clause => &[kw_disrupt, kw_restrict, kw_planned, kw_scenario],
+            field | comparison | has => &[word],
+            value | value_list => &[word, string, amount],
+            by => &[kw_by],
+            limit => &[kw_limit],
+            depth => &[kw_depth],
+            upstream => &[kw_upstream],
+            downstream => &[kw_downstream],
+            nodes => &[kw_nodes],
+            with_stmt => &[kw_with],
+            let_stmt => &[kw_let],
+            scenario_stmt | use_scenario => &[kw_scenario],
+            exposure => &[kw_exposure],
+            loss => &[kw_loss],
+            explain => &[kw_explain],
+            chokepoints => &[kw_chokepoints],
+            concentration => &[kw_concentration],
+            paths => &[kw_paths],
+            show => &[kw_show],
+            disrupt => &[kw_disrupt],
+            restrict => &[kw_restrict],
+            planned => &[kw_planned],
+            name_list => &[string],
+            scenario_name => &[ident, string],
+            _ => {
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+                continue;
+            }
+        };
+        work.extend_from_slice(children);
+    }
+    out
+}

@@ -1,0 +1,473 @@
+//! The line editor's helper: completion chosen by what the grammar allows at the cursor,
+//! a dim hint of the rest of a name, colours, and multi-line input that ends with `;` or a
+//! blank line (a wrong statement is submitted at once, so its error shows).
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+
+use super::words::{Words, KINDS};
+use super::META;
+use crate::query::parse::{self, keyword_of, Rule};
+
+pub struct ReplHelper {
+    pub words: Words,
+    pub color: bool,
+    files: FilenameCompleter,
+}
+
+impl ReplHelper {
+    pub fn new(words: Words, color: bool) -> Self {
+        ReplHelper {
+            words,
+            color,
+            files: FilenameCompleter::new(),
+        }
+    }
+}
+
+/// Where the statement holding the cursor starts: after the last `;` outside quotes.
+fn statement_start(text: &str) -> usize {
+    let mut start = 0;
+    let mut in_string = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            ';' if !in_string => start = i + 1,
+            _ => {}
+        }
+    }
+    start
+}
+
+/// The position of a quote opened and not closed in `text`.
+fn open_quote(text: &str) -> Option<usize> {
+    let mut open = None;
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            open = if open.is_some() { None } else { Some(i) };
+        }
+    }
+    open
+}
+
+/// The last word before `text`'s end, skipping operators (`stage = "` gives `stage`).
+fn field_before(text: &str) -> String {
+    let t = text.trim_end_matches(|c: char| c.is_whitespace() || "=!~<>(,".contains(c));
+    let t = t.strip_suffix(" in").unwrap_or(t).trim_end();
+    t.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+impl ReplHelper {
+    /// Which list a quoted name at this place comes from.
+    fn quoted_list(&self, before_quote: &str) -> &super::words::Index {
+        let lower = before_quote.to_lowercase();
+        match field_before(before_quote).as_str() {
+            "stage" => &self.words.stages,
+            "material" | "element" => &self.words.materials,
+            "company" => &self.words.companies,
+            "scenario" => &self.words.scenarios,
+            _ => {
+                // In `restrict exports of "a", "b"` the names are materials.
+                if let Some(i) = lower.rfind("exports of") {
+                    if !lower[i..].contains(" from ") {
+                        return &self.words.materials;
+                    }
+                }
+                &self.words.names
+            }
+        }
+    }
+
+    fn complete_statement(&self, stmt: &str, offset: usize) -> (usize, Vec<Pair>) {
+        if let Some(q) = open_quote(stmt) {
+            let prefix = &stmt[q + 1..];
+            let list = self.quoted_list(&stmt[..q]);
+            let mut found = list.matching(prefix);
+            if found.is_empty() && std::ptr::eq(list, &self.words.names) {
+                found = self.words.ids.matching(prefix);
+            }
+            let pairs = found
+                .into_iter()
+                .map(|n| Pair {
+                    display: n.to_string(),
+                    replacement: crate::query::ast::quote(n),
+                })
+                .collect();
+            return (offset + q, pairs);
+        }
+        let ws = stmt
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+            .last()
+            .map(|(i, _)| i)
+            .unwrap_or(stmt.len());
+        let word = &stmt[ws..];
+        let lower = word.to_lowercase();
+        let Some(expected) = parse::expected_after(&stmt[..ws]) else {
+            return (offset + ws, Vec::new());
+        };
+        let mut out: Vec<Pair> = Vec::new();
+        let mut push = |text: &str, replacement: String| {
+            if text.to_lowercase().starts_with(&lower)
+                && !out.iter().any(|p| p.replacement == replacement)
+            {
+                out.push(Pair {
+                    display: text.to_string(),
+                    replacement,
+                });
+            }
+        };
+        for r in &expected {
+            if let Some(k) = keyword_of(*r) {
+                push(k, format!("{k} "));
+            }
+        }
+        let field = field_before(&stmt[..ws]);
+        for r in &expected {
+            match r {
+                Rule::ident | Rule::set_primary | Rule::set => {
+                    for v in self.words.vars.matching(word) {
+                        push(v, format!("{v} "));
+                    }
+                }
+                Rule::scenario_name => {
+                    for s in self.words.scenarios.matching(word) {
+                        let rep = if parse::is_identifier(s) {
+                            s.to_string()
+                        } else {
+                            crate::query::ast::quote(s)
+                        };
+                        push(s, rep);
+                    }
+                }
+                Rule::word | Rule::field | Rule::value => {
+                    let before = stmt[..ws].trim_end();
+                    let value_place = before.ends_with(['=', '<', '>', '~', '(', ','])
+                        || before.to_lowercase().ends_with(" in");
+                    if field == "kind" {
+                        for k in KINDS {
+                            push(k, format!("{k} "));
+                        }
+                    } else if !value_place {
+                        for f in self.words.fields.matching(word) {
+                            push(f, format!("{f} "));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Where a quoted name may stand and nothing is typed yet, offer the opening quote.
+        if word.is_empty()
+            && expected
+                .iter()
+                .any(|r| matches!(r, Rule::string | Rule::set_primary | Rule::set))
+        {
+            out.push(Pair {
+                display: "\"...\" (a node or region)".into(),
+                replacement: "\"".into(),
+            });
+        }
+        (offset + ws, out)
+    }
+
+    fn complete_meta(&self, line: &str, pos: usize) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        let Some((cmd, arg)) = before.split_once(' ') else {
+            let start = before.len() - before.trim_start().len();
+            let pairs = META
+                .iter()
+                .filter(|(m, _)| m.starts_with(before.trim_start()))
+                .map(|(m, _)| Pair {
+                    display: m.to_string(),
+                    replacement: format!("{m} "),
+                })
+                .collect();
+            return Ok((start, pairs));
+        };
+        let start = cmd.len() + 1;
+        let options: &[&str] = match cmd.trim() {
+            ":format" => &["table", "json", "csv"],
+            ":timing" => &["on", "off"],
+            ":help" => super::help::TOPICS,
+            ":load" | ":save" => {
+                return self.files.complete(
+                    line,
+                    pos,
+                    &Context::new(&rustyline::history::DefaultHistory::new()),
+                )
+            }
+            _ => &[],
+        };
+        let arg = arg.trim_start();
+        let pairs = options
+            .iter()
+            .filter(|o| o.starts_with(arg))
+            .map(|o| Pair {
+                display: o.to_string(),
+                replacement: o.to_string(),
+            })
+            .collect();
+        Ok(((pos - arg.len()).max(start), pairs))
+    }
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        if line.trim_start().starts_with(':') {
+            return self.complete_meta(line, pos);
+        }
+        let before = &line[..pos];
+        let start = statement_start(before);
+        Ok(self.complete_statement(&before[start..], start))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    /// The rest of the first name that completes the quoted text before the cursor.
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.trim_start().starts_with(':') {
+            return None;
+        }
+        let start = statement_start(line);
+        let stmt = &line[start..];
+        let q = open_quote(stmt)?;
+        let prefix = &stmt[q + 1..];
+        if prefix.is_empty() {
+            return None;
+        }
+        let list = self.quoted_list(&stmt[..q]);
+        let first = list
+            .matching(prefix)
+            .into_iter()
+            .find(|n| n.to_lowercase().starts_with(&prefix.to_lowercase()))?;
+        Some(format!("{}\"", &first[prefix.len()..]))
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "with",
+    "disrupt",
+    "restrict",
+    "exports",
+    "planned",
+    "capacity",
+    "scenario",
+    "by",
+    "let",
+    "exposure",
+    "loss",
+    "explain",
+    "chokepoints",
+    "concentration",
+    "paths",
+    "show",
+    "country",
+    "region",
+    "stage",
+    "company",
+    "limit",
+    "union",
+    "intersect",
+    "except",
+    "upstream",
+    "downstream",
+    "depth",
+    "nodes",
+    "where",
+    "and",
+    "or",
+    "not",
+    "has",
+    "in",
+    "of",
+    "to",
+    "from",
+    "at",
+];
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color {
+            return Cow::Borrowed(line);
+        }
+        let mut out = String::with_capacity(line.len() * 2);
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if c == '"' {
+                let mut j = i + 1;
+                while j < chars.len() && chars[j].1 != '"' {
+                    j += 1;
+                }
+                let end = if j < chars.len() {
+                    chars[j].0 + 1
+                } else {
+                    line.len()
+                };
+                let text = &line[at..end];
+                let inner = text.trim_matches('"');
+                let closed = j < chars.len();
+                let code = if closed && !self.words.is_known(inner) {
+                    "\x1b[31;4m"
+                } else {
+                    "\x1b[32m"
+                };
+                out.push_str(code);
+                out.push_str(text);
+                out.push_str("\x1b[0m");
+                i = j + 1;
+            } else if c == '#' || (c == '-' && line[at..].starts_with("--")) {
+                out.push_str("\x1b[2m");
+                out.push_str(&line[at..]);
+                out.push_str("\x1b[0m");
+                break;
+            } else if c.is_ascii_digit() {
+                let mut j = i;
+                while j < chars.len()
+                    && (chars[j].1.is_ascii_digit() || chars[j].1 == '.' || chars[j].1 == '%')
+                {
+                    j += 1;
+                }
+                let end = if j < chars.len() {
+                    chars[j].0
+                } else {
+                    line.len()
+                };
+                out.push_str("\x1b[33m");
+                out.push_str(&line[at..end]);
+                out.push_str("\x1b[0m");
+                i = j;
+            } else if c.is_alphabetic() || c == '_' || c == ':' {
+                let mut j = i + 1;
+                while j < chars.len() && (chars[j].1.is_alphanumeric() || chars[j].1 == '_') {
+                    j += 1;
+                }
+                let end = if j < chars.len() {
+                    chars[j].0
+                } else {
+                    line.len()
+                };
+                let w = &line[at..end];
+                if c == ':' {
+                    out.push_str("\x1b[35m");
+                    out.push_str(w);
+                    out.push_str("\x1b[0m");
+                } else if KEYWORDS.contains(&w.to_lowercase().as_str()) {
+                    out.push_str("\x1b[1;34m");
+                    out.push_str(w);
+                    out.push_str("\x1b[0m");
+                } else {
+                    out.push_str(w);
+                }
+                i = j;
+            } else {
+                out.push(c);
+                i += 1;
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.color
+    }
+}
+
+impl Validator for ReplHelper {
+    /// A statement ends with `;` or a blank line; one that is wrong (not merely unfinished)
+    /// is submitted at once so that its error shows.
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        if input.trim().is_empty()
+            || input.trim_start().starts_with(':')
+            || input.trim_end().ends_with(';')
+            || input.ends_with('\n')
+        {
+            return Ok(ValidationResult::Valid(None));
+        }
+        let last = &input[statement_start(input)..];
+        if parse::is_blank(last) || !parse::is_unfinished(last) {
+            return Ok(ValidationResult::Valid(None));
+        }
+        Ok(ValidationResult::Incomplete)
+    }
+}
+
+impl Helper for ReplHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_before_a_quote() {
+        assert_eq!(field_before("nodes where stage = "), "stage");
+        assert_eq!(field_before("nodes where material in ("), "material");
+        assert_eq!(field_before("exposure of "), "of");
+    }
+
+    #[test]
+    fn statements_start_after_semicolons_outside_quotes() {
+        assert_eq!(statement_start("a; b"), 2);
+        assert_eq!(statement_start("show \"a;b\" "), 0);
+    }
+}
+
+#[cfg(test)]
+mod completion_tests {
+    use super::*;
+    use crate::query::Session;
+
+    #[test]
+    fn completes_names_keywords_and_fields() {
+        let (m, _) = crate::model::load_builtin().build();
+        let m = m.unwrap();
+        let (s, _) = Session::new(&m);
+        let h = ReplHelper::new(Words::of(&m, &s), false);
+        let (start, c) = h.complete_statement("chokepoints of \"Baya", 0);
+        assert_eq!(start, 15);
+        assert_eq!(
+            c.iter().map(|p| p.replacement.as_str()).collect::<Vec<_>>(),
+            vec!["\"Bayan Obo mine\""]
+        );
+        let (start, c) = h.complete_statement("nodes where st", 0);
+        assert_eq!(start, 12);
+        let reps: Vec<&str> = c.iter().map(|p| p.replacement.as_str()).collect();
+        assert!(
+            reps.contains(&"stage ") && reps.contains(&"status "),
+            "{reps:?}"
+        );
+        let (_, c) = h.complete_statement("chok", 0);
+        assert_eq!(c[0].replacement, "chokepoints ");
+        let (_, c) = h.complete_statement("nodes where stage = \"sep", 0);
+        assert_eq!(c[0].replacement, "\"separation\"");
+    }
+}

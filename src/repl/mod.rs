@@ -1,0 +1,323 @@
+//! The interactive shell: rustyline with completion, hints, colours and multi-line input on
+//! top of a query `Session`; history in the user's state folder; meta-commands.
+
+mod help;
+mod helper;
+pub mod words;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustyline::config::{CompletionType, Config};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::Editor;
+
+use crate::diag::SourceText;
+use crate::model::{self, Model};
+use crate::output::{OutputFormat, Table};
+use crate::query::ast::Stmt;
+use crate::query::{parse, Outcome, Session};
+use helper::ReplHelper;
+use words::Words;
+
+/// Meta-commands and what they do.
+pub const META: &[(&str, &str)] = &[
+    (
+        ":help",
+        "[topic]  the language reference (topics: sets, measures, what-ifs, ...)",
+    ),
+    (
+        ":load",
+        "PATH  load another model (variables and scenarios are kept and re-run)",
+    ),
+    (":reload", "load the current model again from its files"),
+    (":model", "the model's summary"),
+    (":format", "table|json|csv  how results print"),
+    (
+        ":save",
+        "FILE  save the last result (.json, .csv, else a text table)",
+    ),
+    (":scenarios", "the named scenarios"),
+    (":let", "the variables in scope"),
+    (":timing", "on|off  print how long each statement took"),
+    (":quit", "leave (Ctrl-D too)"),
+];
+
+const PROMPT: &str = "supplygraph> ";
+
+/// Where history is kept: `$XDG_STATE_HOME/supplygraph/history`, else
+/// `~/.local/state/supplygraph/history`; never the current folder.
+pub fn history_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("supplygraph").join("history"))
+}
+
+struct Shell {
+    format: OutputFormat,
+    timing: bool,
+    last: Option<Table>,
+    /// `let` and `scenario` statements, re-run when another model is loaded.
+    replay: Vec<String>,
+    model_path: Option<PathBuf>,
+    history: Option<PathBuf>,
+}
+
+enum Next {
+    Quit,
+    Load(Option<PathBuf>),
+}
+
+/// Runs the shell on a terminal. Returns the exit code.
+pub fn run(model_path: Option<PathBuf>) -> i32 {
+    let mut model = match load(model_path.as_deref()) {
+        Ok(m) => m,
+        Err(()) => return 1,
+    };
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .history_ignore_dups(true)
+        .map(|b| b.build())
+        .unwrap_or_default();
+    let mut rl: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return 1;
+        }
+    };
+    // After the editor: it installs a SIGINT handler of its own when created, which ours must
+    // replace (while it reads a line, Ctrl-C arrives as a key, not as a signal).
+    crate::interrupt::install();
+    let mut shell = Shell {
+        format: OutputFormat::Table,
+        timing: false,
+        last: None,
+        replay: Vec::new(),
+        model_path,
+        history: history_path(),
+    };
+    if let Some(h) = &shell.history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = rl.load_history(h);
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    banner(&model);
+    loop {
+        let next = session_loop(&model, &mut rl, &mut shell, color);
+        match next {
+            Next::Quit => break,
+            Next::Load(path) => {
+                let path = path.or_else(|| shell.model_path.clone());
+                match load(path.as_deref()) {
+                    Ok(m) => {
+                        model = m;
+                        shell.model_path = path;
+                        banner(&model);
+                    }
+                    Err(()) => eprintln!("the model in use is unchanged"),
+                }
+            }
+        }
+    }
+    if let Some(h) = &shell.history {
+        let _ = rl.save_history(h);
+    }
+    0
+}
+
+fn load(path: Option<&Path>) -> Result<Model, ()> {
+    let (m, problems) = model::load(path).build();
+    match m {
+        Some(m) => Ok(m),
+        None => {
+            eprint!("{problems}");
+            eprintln!("the model has {} errors", problems.errors());
+            Err(())
+        }
+    }
+}
+
+fn banner(m: &Model) {
+    println!(
+        "supplygraph {}: {} ({} nodes, {} supply edges, {} sources) from {}",
+        env!("CARGO_PKG_VERSION"),
+        m.doc.model.name.as_deref().unwrap_or("model"),
+        m.entities.len(),
+        m.supplies.len(),
+        m.doc.source.len(),
+        m.origin
+    );
+    println!("Type :help for help, Tab to complete, Ctrl-D to leave. End statements with `;`.");
+}
+
+/// Reads and runs statements on one model until the user quits or loads another model.
+fn session_loop(
+    model: &Model,
+    rl: &mut Editor<ReplHelper, DefaultHistory>,
+    shell: &mut Shell,
+    color: bool,
+) -> Next {
+    let (mut session, problems) = Session::new(model);
+    for p in problems {
+        eprint!("{p}");
+    }
+    let replay = std::mem::take(&mut shell.replay);
+    for text in replay {
+        let file = Arc::new(SourceText::new("<replay>", text.clone()));
+        match parse::parse_one(&text).and_then(|st| session.run(&file, &st)) {
+            Ok(_) => shell.replay.push(text),
+            Err(p) => eprintln!("dropped `{text}`: it does not apply to this model\n{p}"),
+        }
+    }
+    rl.set_helper(Some(ReplHelper::new(Words::of(model, &session), color)));
+    loop {
+        match rl.readline(PROMPT) {
+            Ok(line) => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(line.as_str());
+                if let Some(h) = &shell.history {
+                    let _ = rl.save_history(h);
+                }
+                let trimmed = line.trim();
+                if trimmed.starts_with(':') {
+                    if let Some(next) = meta(trimmed, &session, shell) {
+                        return next;
+                    }
+                    continue;
+                }
+                run_statements(&mut session, shell, &line);
+                if let Some(h) = rl.helper_mut() {
+                    h.words.update_session(&session);
+                }
+            }
+            Err(ReadlineError::Interrupted) => {
+                println!("^C");
+                continue;
+            }
+            Err(ReadlineError::Eof) => return Next::Quit,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Next::Quit;
+            }
+        }
+    }
+}
+
+fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
+    let file = Arc::new(SourceText::new("<input>", text.to_string()));
+    for range in parse::split(text) {
+        let started = Instant::now();
+        let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
+            let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
+            let out = session.run(&file, &st)?;
+            if remember {
+                shell.replay.push(st.to_string());
+            }
+            Ok(out)
+        });
+        let mut out = std::io::stdout().lock();
+        match result {
+            Ok(Outcome::Table(t)) => {
+                let _ = write!(
+                    out,
+                    "{}",
+                    shell.format.render(&t, crate::output::terminal_width())
+                );
+                shell.last = Some(t);
+            }
+            Ok(Outcome::Message(m)) => {
+                let _ = writeln!(out, "{m}");
+            }
+            Err(p) => {
+                let _ = out.flush();
+                if p.message.starts_with("interrupted") {
+                    eprintln!(); // after the terminal's ^C
+                }
+                eprint!("{p}");
+            }
+        }
+        if shell.timing {
+            let _ = writeln!(out, "({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+}
+
+/// Runs a meta-command; `Some` when the session must end (quit, or another model).
+fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
+    let (cmd, arg) = match line.split_once(char::is_whitespace) {
+        Some((c, a)) => (c, a.trim()),
+        None => (line, ""),
+    };
+    match cmd {
+        ":quit" | ":q" | ":exit" => return Some(Next::Quit),
+        ":help" | ":h" | ":?" => println!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
+        ":load" if arg.is_empty() => eprintln!("usage: :load PATH"),
+        ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
+        ":reload" => return Some(Next::Load(None)),
+        ":model" => print!("{}", model::summary::Summary::of(session.model)),
+        ":format" => match arg {
+            "table" => shell.format = OutputFormat::Table,
+            "json" => shell.format = OutputFormat::Json,
+            "csv" => shell.format = OutputFormat::Csv,
+            "" => println!("format: {:?}", shell.format),
+            other => eprintln!("unknown format `{other}`: use table, json or csv"),
+        },
+        ":timing" => match arg {
+            "on" => shell.timing = true,
+            "off" => shell.timing = false,
+            _ => println!("timing is {}", if shell.timing { "on" } else { "off" }),
+        },
+        ":save" => match (&shell.last, arg) {
+            (_, "") => eprintln!("usage: :save FILE"),
+            (None, _) => eprintln!("no result to save yet"),
+            (Some(t), file) => {
+                let text = match Path::new(file).extension().and_then(|e| e.to_str()) {
+                    Some("json") => t.to_json(),
+                    Some("csv") => t.to_csv(),
+                    _ => t.to_text(Some(200)),
+                };
+                match std::fs::write(file, text) {
+                    Ok(()) => println!("saved to {file}"),
+                    Err(e) => eprintln!("cannot write {file}: {e}"),
+                }
+            }
+        },
+        ":diagram" => eprintln!("diagrams are not part of this version yet"),
+        ":scenarios" => {
+            if session.scenarios.is_empty() {
+                println!("no scenarios; define one with `scenario NAME = ...;`");
+            }
+            for s in session.scenarios.values() {
+                println!("{}: {}", s.name, s.text);
+            }
+        }
+        ":let" => {
+            let vars = session.variables();
+            if vars.is_empty() {
+                println!("no variables; define one with `let NAME = ...;`");
+            }
+            for (n, size) in vars {
+                println!("{n}: {size} node{}", if size == 1 { "" } else { "s" });
+            }
+        }
+        other => {
+            let known: Vec<&str> = META.iter().map(|(m, _)| *m).collect();
+            let hint = crate::suggest::did_you_mean(other, known)
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            eprintln!("unknown command `{other}`.{hint} Type :help.");
+        }
+    }
+    None
+}
