@@ -33,6 +33,7 @@ fn tab_completes_a_partial_node_name() {
     p.send_line(" limit 2;").unwrap();
     p.exp_string("chokepoints of \"Bayan Obo mine\" limit 2")
         .unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
@@ -50,6 +51,7 @@ fn a_statement_may_span_lines_and_ends_with_a_semicolon() {
     p.send_line("loss of \"Wind turbines\"").unwrap();
     p.send_line("").unwrap();
     p.exp_string("loss of \"Wind turbines\"").unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
@@ -84,6 +86,7 @@ fn history_is_recalled_in_a_second_session() {
     p.send_line("exposure of \"Hard disk drives\" to \"Myanmar\";")
         .unwrap();
     p.exp_string("Hard disk drives").unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
     let file = state.path().join("supplygraph/history");
@@ -96,6 +99,7 @@ fn history_is_recalled_in_a_second_session() {
     p.exp_string("exposure of \"Hard disk drives\" to \"Myanmar\"")
         .unwrap();
     p.exp_string("hard-disk-drives").unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
@@ -124,6 +128,7 @@ fn ctrl_c_stops_a_long_query_and_the_session_goes_on() {
     p.exp_string(PROMPT).unwrap();
     p.send_line("loss of \"n5\";").unwrap();
     p.exp_string("loss of \"n5\"").unwrap();
+    p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
