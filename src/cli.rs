@@ -61,6 +61,23 @@ pub enum Command {
         /// The query text.
         query: String,
     },
+    /// Draw a diagram of a query's result (or of the whole model) with Graphviz.
+    Diagram {
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// The statement whose result to draw; the whole model when omitted.
+        #[arg(long, short)]
+        query: Option<String>,
+        /// Output file: .svg, .png, .pdf, or .dot for the DOT text.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Region level to cluster nodes by (country, province, continent, ...), or `none`.
+        #[arg(long, default_value = "country")]
+        cluster_by: String,
+        /// Per stage, at most this many nodes; the rest are folded into one "other" node.
+        #[arg(long, default_value_t = 15)]
+        max_per_stage: usize,
+    },
     /// The interactive shell (on piped input: the statements read from it, like a script).
     Repl {
         #[arg(long)]
@@ -100,6 +117,13 @@ pub fn main() -> i32 {
         }
         Command::Check { model, verbose } => check(model, verbose),
         Command::Convert { model, to, output } => convert(model, to, output),
+        Command::Diagram {
+            model,
+            query,
+            output,
+            cluster_by,
+            max_per_stage,
+        } => diagram(model, query, output, cluster_by, max_per_stage),
         Command::Query {
             model,
             format,
@@ -202,6 +226,51 @@ fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
     } else {
         println!("ok: 0 errors, {warnings} warning{}", plural(warnings));
         0
+    }
+}
+
+fn diagram(
+    path: Option<PathBuf>,
+    query: Option<String>,
+    out: PathBuf,
+    cluster_by: String,
+    max_per_stage: usize,
+) -> i32 {
+    let m = match load_model(path.as_deref()) {
+        Ok(m) => m,
+        Err(problems) => {
+            eprint!("{problems}");
+            return 1;
+        }
+    };
+    let (mut session, _) = Session::new(&m);
+    let text = query.unwrap_or_else(|| "nodes".into());
+    let file = Arc::new(SourceText::new("<query>", text.clone()));
+    let table = match crate::query::parse::parse_one(&text).and_then(|st| session.run(&file, &st)) {
+        Ok(crate::query::Outcome::Table(t)) => t,
+        Ok(crate::query::Outcome::Message(msg)) => {
+            eprintln!("error: `{text}` has no result to draw ({msg})");
+            return 1;
+        }
+        Err(p) => {
+            eprint!("{p}");
+            return 1;
+        }
+    };
+    let opts = crate::output::dot::DiagramOptions {
+        cluster_level: cluster_by,
+        max_per_stage: max_per_stage.max(1),
+        title: String::new(),
+    };
+    match crate::output::dot::draw_table(&m, &table, &out, &opts) {
+        Ok(msg) => {
+            println!("{msg}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
     }
 }
 

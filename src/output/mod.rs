@@ -20,8 +20,9 @@ pub fn rounded(x: f64) -> String {
     }
 }
 
+pub mod dot;
 pub mod table;
-pub use table::{Cell, Table};
+pub use table::{Cell, ResultGraph, Table};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

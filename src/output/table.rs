@@ -52,13 +52,29 @@ impl Cell {
     }
 }
 
-/// A result: a title (the canonical query), columns, rows, and notes printed under the table.
+/// A result: a title (the canonical query), columns, rows, and notes printed under the table;
+/// and, for results about nodes, the subgraph a diagram of it draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    pub graph: Option<Box<ResultGraph>>,
+}
+
+/// The part of the model a result is about: its nodes (for exposure, chokepoints and paths, the
+/// upstream cone that explains the answer), a measure per node, and the critical ones.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResultGraph {
+    pub nodes: Vec<u32>,
+    /// What the measure is ("impact", "exposure", "loss") and its value per node.
+    pub measure: Option<(String, std::collections::HashMap<u32, f64>)>,
+    pub critical: Vec<u32>,
+    /// Edge shares in force (a what-if that switches planned capacity on changes them).
+    pub shares: Option<std::sync::Arc<Vec<f64>>>,
+    /// The what-if in force, as written.
+    pub scenario: Option<String>,
 }
 
 impl Table {
@@ -68,6 +84,7 @@ impl Table {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
             notes: Vec::new(),
+            graph: None,
         }
     }
 

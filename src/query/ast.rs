@@ -208,6 +208,11 @@ impl Grouping {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
+    /// `diagram STATEMENT to "file.svg"`.
+    Diagram {
+        body: Box<Statement>,
+        file: Named,
+    },
     With {
         clauses: Vec<Clause>,
         body: Box<Statement>,
@@ -485,6 +490,9 @@ fn limit(f: &mut fmt::Formatter<'_>, l: &Option<u32>) -> fmt::Result {
 impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Stmt::Diagram { body, file } => {
+                write!(f, "diagram {} to {}", body.stmt, quote(&file.text))
+            }
             Stmt::With { clauses: cs, body } => {
                 f.write_str("with ")?;
                 clauses(f, cs)?;

@@ -17,7 +17,7 @@ use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
 use crate::diag::{clip, Loc, Problem, SourceText};
 use crate::model::graph::{EdgeStatus, Kind, Model};
-use crate::output::{Cell, Table};
+use crate::output::{Cell, ResultGraph, Table};
 use crate::suggest;
 
 /// Default row limits.
@@ -139,6 +139,20 @@ impl<'m> Session<'m> {
 
     fn statement(&mut self, st: &Statement) -> Result<Outcome, Problem> {
         match &st.stmt {
+            Stmt::Diagram { body, file } => {
+                let out = self.statement(body)?;
+                let Outcome::Table(t) = out else {
+                    return Err(self.err(body.span, "this statement has no result to draw"));
+                };
+                crate::output::dot::draw_table(
+                    self.model,
+                    &t,
+                    std::path::Path::new(&file.text),
+                    &Default::default(),
+                )
+                .map(Outcome::Message)
+                .map_err(|e| self.err(file.span, e))
+            }
             Stmt::With { clauses, body } => {
                 let effects = self.resolve_clauses(clauses)?;
                 let saved = self.effects.clone();
@@ -148,6 +162,22 @@ impl<'m> Session<'m> {
                 let mut out = out?;
                 if let Outcome::Table(t) = &mut out {
                     t.title = st.stmt.to_string();
+                    if let Some(g) = &mut t.graph {
+                        // Named scenarios are spelt out, so a picture says what was assumed.
+                        let text: Vec<String> = clauses
+                            .iter()
+                            .map(|c| match c {
+                                Clause::Scenario(n) => {
+                                    match self.scenarios.get(&n.text.to_lowercase()) {
+                                        Some(sc) => format!("{} ({})", sc.name, sc.text),
+                                        None => c.to_string(),
+                                    }
+                                }
+                                other => other.to_string(),
+                            })
+                            .collect();
+                        g.scenario = Some(text.join(", "));
+                    }
                 }
                 Ok(out)
             }
@@ -189,6 +219,7 @@ impl<'m> Session<'m> {
                     let e = self.model.entity(v);
                     t.push(vec![Cell::text(&e.id), Cell::text(&e.name), Cell::Num(l)]);
                 }
+                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
                 Ok(Outcome::Table(t))
             }
             Stmt::Loss(targets) => {
@@ -204,6 +235,7 @@ impl<'m> Session<'m> {
                     t.notes
                         .push("no what-if is in force: write `with ...: loss of ...`".into());
                 }
+                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
                 Ok(Outcome::Table(t))
             }
             Stmt::Explain {
@@ -219,6 +251,7 @@ impl<'m> Session<'m> {
             Stmt::Show(set) => self.show(st, set),
             Stmt::List(set) => {
                 let v = self.eval_set(set)?;
+                let v_nodes = v.clone();
                 let mut t = Table::new(
                     self.title(&st.stmt),
                     &["id", "name", "kind", "stage", "country"],
@@ -237,8 +270,41 @@ impl<'m> Session<'m> {
                         Cell::opt(country),
                     ]);
                 }
+                t.graph = Some(Box::new(self.plain_graph(v_nodes)));
                 Ok(Outcome::Table(t))
             }
+        }
+    }
+
+    /// The graph of a result about `targets`: them and their upstream cone, with the loss of
+    /// each node from the propagation just run.
+    fn cone_graph(&self, targets: &[u32], measure: &str) -> ResultGraph {
+        let shares = self.current_shares();
+        let mut nodes: Vec<u32> =
+            crate::analysis::cone::upstream(&self.model.net, &shares, targets, None)
+                .into_iter()
+                .map(|(v, _)| v)
+                .collect();
+        nodes.extend_from_slice(targets);
+        nodes.sort_unstable();
+        nodes.dedup();
+        let values = nodes.iter().map(|&v| (v, self.prop.loss_of(v))).collect();
+        ResultGraph {
+            nodes,
+            measure: Some((measure.to_string(), values)),
+            critical: Vec::new(),
+            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares)),
+            scenario: None,
+        }
+    }
+
+    /// The graph of a set of nodes, without a measure.
+    fn plain_graph(&self, nodes: Vec<u32>) -> ResultGraph {
+        let shares = self.current_shares();
+        ResultGraph {
+            nodes: self.flow_nodes(&nodes),
+            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares)),
+            ..ResultGraph::default()
         }
     }
 
@@ -289,6 +355,22 @@ impl<'m> Session<'m> {
                     self.title(&st.stmt),
                     &["id", "name", "stage", "country", "impact", "critical"],
                 );
+                let mut graph = self.plain_graph(
+                    imps.iter()
+                        .map(|i| i.node)
+                        .chain(std::iter::once(t))
+                        .collect(),
+                );
+                graph.critical = imps
+                    .iter()
+                    .filter(|i| i.critical())
+                    .map(|i| i.node)
+                    .collect();
+                graph.measure = Some((
+                    "impact".into(),
+                    imps.iter().map(|i| (i.node, i.impact)).collect(),
+                ));
+                table.graph = Some(Box::new(graph));
                 for i in imps {
                     let e = m.entity(i.node);
                     let country = m
@@ -504,6 +586,15 @@ impl<'m> Session<'m> {
         let limit = limit.unwrap_or(DEFAULT_PATHS) as usize;
         let found = paths::paths(&self.model.net, &shares, &a, &b, limit, PATH_BUDGET);
         let mut table = Table::new(self.title(&st.stmt), &["path", "share", "steps"]);
+        table.graph = Some(Box::new(
+            self.plain_graph(
+                found
+                    .paths
+                    .iter()
+                    .flat_map(|p| p.nodes.iter().copied())
+                    .collect(),
+            ),
+        ));
         for p in &found.paths {
             let ids: Vec<&str> = p
                 .nodes
@@ -585,11 +676,13 @@ impl<'m> Session<'m> {
             }
         }
         table.notes.push("loss: the node's own loss; reach: the share of the target's supply that passes through it; contribution: loss x reach".into());
+        table.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
         Ok(Outcome::Table(table))
     }
 
     fn show(&mut self, st: &Statement, set: &Set) -> Result<Outcome, Problem> {
         let v = self.eval_set(set)?;
+        let shown = v.clone();
         let m = self.model;
         let mut table = Table::new(
             self.title(&st.stmt),
@@ -722,6 +815,7 @@ impl<'m> Session<'m> {
                 ]);
             }
         }
+        table.graph = Some(Box::new(self.plain_graph(shown)));
         Ok(Outcome::Table(table))
     }
 

@@ -213,6 +213,8 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::split | Rule::chunk | Rule::string_raw | Rule::comment_raw => "statement".into(),
         Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, paths, show, explain, let, scenario, with, or a node set)".into(),
         Rule::with_stmt => "`with ...: statement`".into(),
+        Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
+        Rule::kw_diagram => "`diagram`".into(),
         Rule::clauses | Rule::clause => "a what-if clause (disrupt, restrict exports, planned capacity, scenario)".into(),
         Rule::disrupt => "`disrupt`".into(),
         Rule::restrict => "`restrict exports`".into(),
@@ -299,6 +301,7 @@ pub fn rule_name(r: &Rule) -> String {
 
 /// Statement keywords, for "did you mean" on a misspelt first word.
 const COMMANDS: &[&str] = &[
+    "diagram",
     "exposure",
     "loss",
     "chokepoints",
@@ -421,6 +424,17 @@ impl Conv<'_> {
         let span = self.span(&p);
         let inner = p.into_inner().next().expect("statement body");
         let stmt = match inner.as_rule() {
+            Rule::diagram => {
+                let mut it = inner
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to));
+                let body = self.statement(it.next().expect("body"))?;
+                let file = self.string(it.next().expect("file"));
+                Stmt::Diagram {
+                    body: Box::new(body),
+                    file,
+                }
+            }
             Rule::with_stmt => {
                 let mut it = inner.into_inner().filter(|x| x.as_rule() != Rule::kw_with);
                 let clauses = self.clauses(it.next().expect("clauses"))?;
@@ -894,6 +908,7 @@ pub fn keyword_of(r: Rule) -> Option<&'static str> {
         Rule::kw_let => "let",
         Rule::kw_exposure => "exposure",
         Rule::kw_loss => "loss",
+        Rule::kw_diagram => "diagram",
         Rule::kw_explain => "explain",
         Rule::kw_chokepoints => "chokepoints",
         Rule::kw_concentration => "concentration",
@@ -934,6 +949,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
     while let Some(r) = work.pop() {
         let children: &[Rule] = match r {
             statement_input | statement => &[
+                kw_diagram,
                 kw_with,
                 kw_let,
                 kw_scenario,
@@ -959,6 +975,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             downstream => &[kw_downstream],
             nodes => &[kw_nodes],
             with_stmt => &[kw_with],
+            diagram => &[kw_diagram],
             let_stmt => &[kw_let],
             scenario_stmt | use_scenario => &[kw_scenario],
             exposure => &[kw_exposure],

@@ -199,7 +199,7 @@ impl ReplHelper {
             ":format" => &["table", "json", "csv"],
             ":timing" => &["on", "off"],
             ":help" => super::help::TOPICS,
-            ":load" | ":save" => {
+            ":load" | ":save" | ":diagram" => {
                 return self.files.complete(
                     line,
                     pos,

@@ -40,6 +40,10 @@ pub const META: &[(&str, &str)] = &[
         ":save",
         "FILE  save the last result (.json, .csv, else a text table)",
     ),
+    (
+        ":diagram",
+        "FILE  draw the last result (.svg, .png, .pdf or .dot)",
+    ),
     (":scenarios", "the named scenarios"),
     (":let", "the variables in scope"),
     (":timing", "on|off  print how long each statement took"),
@@ -293,7 +297,19 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 }
             }
         },
-        ":diagram" => eprintln!("diagrams are not part of this version yet"),
+        ":diagram" => match (&shell.last, arg) {
+            (_, "") => eprintln!("usage: :diagram FILE (.svg, .png, .pdf or .dot)"),
+            (None, _) => eprintln!("no result to draw yet"),
+            (Some(t), file) => match crate::output::dot::draw_table(
+                session.model,
+                t,
+                Path::new(file),
+                &Default::default(),
+            ) {
+                Ok(msg) => println!("{msg}"),
+                Err(e) => eprintln!("error: {e}"),
+            },
+        },
         ":scenarios" => {
             if session.scenarios.is_empty() {
                 println!("no scenarios; define one with `scenario NAME = ...;`");
