@@ -225,9 +225,9 @@ fn svg_from_real_graphviz_holds_every_label() {
             .replace('-', "&#45;");
         assert!(svg.contains(&xml), "{n} is not in the SVG");
     }
+    // The title spells out the named scenario (models/rare_earths/scenarios.toml).
     assert!(
-        svg.contains("what&#45;if: scenario baotou_explosion")
-            || svg.contains("what-if: scenario baotou_explosion")
+        svg.contains("what&#45;if: baotou_explosion (disrupt &quot;sep&#45;baotou&quot; by 20%)")
     );
 }
 
