@@ -33,6 +33,8 @@ fn tab_completes_a_partial_node_name() {
     p.send_line(" limit 2;").unwrap();
     p.exp_string("chokepoints of \"Bayan Obo mine\" limit 2")
         .unwrap();
+    // Text only the result holds (the line typed is echoed too).
+    p.exp_string("critical").unwrap();
     p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
@@ -85,7 +87,7 @@ fn history_is_recalled_in_a_second_session() {
     let mut p = shell(state.path(), None);
     p.send_line("exposure of \"Hard disk drives\" to \"Myanmar\";")
         .unwrap();
-    p.exp_string("Hard disk drives").unwrap();
+    p.exp_string("hard-disk-drives").unwrap();
     p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
@@ -127,7 +129,7 @@ fn ctrl_c_stops_a_long_query_and_the_session_goes_on() {
     p.exp_string("interrupted (Ctrl-C)").unwrap();
     p.exp_string(PROMPT).unwrap();
     p.send_line("loss of \"n5\";").unwrap();
-    p.exp_string("loss of \"n5\"").unwrap();
+    p.exp_string("no what-if is in force").unwrap();
     p.exp_string(PROMPT).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
