@@ -51,13 +51,8 @@ pub enum Command {
     },
     /// Run one query, or several separated by `;`, and print the results.
     Query {
-        #[arg(long)]
-        model: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-        format: OutputFormat,
-        /// Go on with the next statement after one fails.
-        #[arg(long)]
-        continue_on_error: bool,
+        #[command(flatten)]
+        run: RunArgs,
         /// The query text.
         query: String,
     },
@@ -85,16 +80,24 @@ pub enum Command {
     },
     /// Run a script of statements, one after another.
     Run {
-        #[arg(long)]
-        model: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-        format: OutputFormat,
-        /// Go on with the next statement after one fails.
-        #[arg(long)]
-        continue_on_error: bool,
+        #[command(flatten)]
+        run: RunArgs,
         /// The script file.
         script: PathBuf,
     },
+}
+
+/// What `query` and `run` share.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Model folder or file; the built-in rare-earth model when omitted.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Go on with the next statement after one fails.
+    #[arg(long)]
+    continue_on_error: bool,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -124,24 +127,14 @@ pub fn main() -> i32 {
             cluster_by,
             max_per_stage,
         } => diagram(model, query, output, cluster_by, max_per_stage),
-        Command::Query {
-            model,
-            format,
-            continue_on_error,
-            query,
-        } => {
+        Command::Query { run: a, query } => {
             let file = Arc::new(SourceText::new("<query>", query));
-            run(model, format, continue_on_error, file)
+            run(a.model, a.format, a.continue_on_error, file)
         }
-        Command::Run {
-            model,
-            format,
-            continue_on_error,
-            script,
-        } => {
+        Command::Run { run: a, script } => {
             let mut p = Problems::default();
             match model::load::read_text(&script, &mut p) {
-                Some(file) => run(model, format, continue_on_error, file),
+                Some(file) => run(a.model, a.format, a.continue_on_error, file),
                 None => {
                     eprint!("{p}");
                     1

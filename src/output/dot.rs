@@ -37,21 +37,12 @@ impl Default for DiagramOptions {
 /// Beyond this many drawn nodes a diagram is not readable: narrow the query instead.
 pub const MAX_DRAWN: usize = 250;
 
-/// A DOT string literal: quotes, backslashes and line breaks escaped.
+/// A DOT string literal: quotes, backslashes and line breaks escaped as in the query language
+/// (a tab, which Graphviz would show as `\t`, becomes a space).
 pub fn esc(s: &str) -> Id {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    Id::Escaped(out)
+    Id::Escaped(crate::query::ast::quote(
+        &s.replace('\r', "").replace('\t', " "),
+    ))
 }
 
 /// The text of a DOT id as written (the inverse of `esc` for quoted ids).
