@@ -73,6 +73,17 @@ pub enum Command {
         #[arg(long, default_value_t = 15)]
         max_per_stage: usize,
     },
+    /// Write a synthetic layered supply network as CSV tables (for benchmarks).
+    Generate {
+        /// About how many flow nodes.
+        #[arg(long)]
+        nodes: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to write nodes.csv and edges.csv into.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// The interactive shell (on piped input: the statements read from it, like a script).
     Repl {
         #[arg(long)]
@@ -120,6 +131,26 @@ pub fn main() -> i32 {
         }
         Command::Check { model, verbose } => check(model, verbose),
         Command::Convert { model, to, output } => convert(model, to, output),
+        Command::Generate {
+            nodes,
+            seed,
+            output,
+        } => match crate::generate::generate(nodes, seed, &output) {
+            Ok(g) => {
+                println!(
+                    "wrote {}: {} flow nodes, {} regions, {} supply edges",
+                    output.display(),
+                    g.nodes,
+                    g.regions,
+                    g.edges
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", output.display());
+                1
+            }
+        },
         Command::Diagram {
             model,
             query,

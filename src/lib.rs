@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod diag;
+pub mod generate;
 pub mod interrupt;
 pub mod model;
 pub mod output;

@@ -6,7 +6,9 @@
 //! input groups that mix edges with and without shares or add up to more than 1; cycles in
 //! `within`; sources cited but not defined. Supply cycles are legal and listed as information.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -17,6 +19,15 @@ use super::vocab;
 use crate::analysis::net::Net;
 use crate::diag::{Loc, Problem, Problems};
 use crate::suggest;
+
+/// The lookup key of an id: lower case, without allocating when it already is.
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;
@@ -50,7 +61,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
 
     // Entities: regions first, then flow nodes.
     let mut entities = Vec::with_capacity(doc.region.len() + doc.node.len());
-    let mut by_id: HashMap<String, u32> = HashMap::new();
+    let mut by_id: HashMap<String, u32> = HashMap::default();
     for (i, r) in doc.region.iter().enumerate() {
         by_id
             .entry(r.id.text.to_lowercase())
@@ -137,7 +148,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
 
     // Materials and elements.
     let mut materials = Vec::new();
-    let mut material_by_key = HashMap::new();
+    let mut material_by_key = HashMap::default();
     for m in &doc.material {
         b.cite(m.source.as_ref());
         b.attrs(&m.attrs);
@@ -180,7 +191,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
 
     // Supply edges.
     let mut supplies = Vec::with_capacity(doc.edge.len());
-    let mut seen_edges: HashMap<(u32, u32, Option<u32>), &Loc> = HashMap::new();
+    let mut seen_edges: HashMap<(u32, u32, Option<u32>), &Loc> = HashMap::default();
     for (i, e) in doc.edge.iter().enumerate() {
         b.cite(e.source.as_ref());
         b.attrs(&e.attrs);
@@ -188,7 +199,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
         let to = b.resolve_flow(&e.to, &by_id, &entities, &node_ids, "to");
         let material = match &e.material {
             None => None,
-            Some(m) => match material_by_key.get(&m.text.to_lowercase()) {
+            Some(m) => match material_by_key.get(lower(&m.text).as_ref()) {
                 Some(&k) => Some(k),
                 None if declared_materials => {
                     let known: Vec<&str> = doc.material.iter().map(|m| m.id.as_str()).collect();
@@ -279,7 +290,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
             k as u32,
         );
     }
-    let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
     for (i, e) in entities.iter().enumerate() {
         let key = e.name.to_lowercase();
         if !by_id.contains_key(&key) || by_id[&key] == i as u32 {
@@ -320,7 +331,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn check_unique<'n>(&mut self, what: &str, ids: impl Iterator<Item = &'n Name>) {
-        let mut seen: HashMap<String, &Name> = HashMap::new();
+        let mut seen: HashMap<String, &Name> = HashMap::default();
         for id in ids {
             let key = id.text.to_lowercase();
             if let Some(first) = seen.get(&key) {
@@ -439,7 +450,7 @@ impl Builder<'_> {
         region_ids: &[&str],
         key: &str,
     ) -> Option<u32> {
-        match by_id.get(&n.text.to_lowercase()) {
+        match by_id.get(lower(&n.text).as_ref()) {
             Some(&i) if entities[i as usize].kind == Kind::Region => Some(i),
             Some(_) => {
                 self.p.push(Problem::error(
@@ -469,7 +480,7 @@ impl Builder<'_> {
         node_ids: &[&str],
         key: &str,
     ) -> Option<u32> {
-        match by_id.get(&n.text.to_lowercase()) {
+        match by_id.get(lower(&n.text).as_ref()) {
             Some(&i) if entities[i as usize].kind.is_flow() => Some(i),
             Some(_) => {
                 self.p.push(
@@ -541,7 +552,7 @@ fn check_within_cycles(doc: &ModelDoc, entities: &[Entity], p: &mut Problems) {
 
 /// Effective shares per input group (design.md section 1), with the group checks.
 fn compute_shares(doc: &ModelDoc, supplies: &mut [Supply], p: &mut Problems) {
-    let mut groups: HashMap<(u32, Option<u32>), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(u32, Option<u32>), Vec<usize>> = HashMap::default();
     for (k, s) in supplies.iter().enumerate() {
         if s.status != EdgeStatus::Stopped {
             groups.entry((s.to, s.material)).or_default().push(k);
@@ -686,7 +697,7 @@ fn supply_cycles(graph: &DiGraph<u32, u32>, supplies: &[Supply], net: &Net) -> V
 fn order_cycle(graph: &DiGraph<u32, u32>, supplies: &[Supply], members: &[u32]) -> SupplyCycle {
     let set: HashSet<u32> = members.iter().copied().collect();
     let start = *members.iter().min().unwrap_or(&0);
-    let mut parent: HashMap<u32, u32> = HashMap::new();
+    let mut parent: HashMap<u32, u32> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     let mut closing = None;
     while let Some(v) = queue.pop_front() {

@@ -17,7 +17,13 @@ struct Table {
     file: Arc<SourceText>,
     header: Vec<Name>,
     rows: Vec<Row>,
+    /// Column index by (trimmed) header name.
+    index: std::collections::HashMap<String, usize>,
+    /// For each column, its `_unit`, `_source`, `_date` and `_note` companions.
+    companions: Vec<[Option<usize>; 4]>,
 }
+
+const COMPANIONS: [&str; 4] = ["_unit", "_source", "_date", "_note"];
 
 struct Row {
     at: Loc,
@@ -84,11 +90,28 @@ impl Table {
             ));
             return None;
         }
-        Some(Table { file, header, rows })
+        let index: std::collections::HashMap<String, usize> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.text.trim().to_string(), i))
+            .collect();
+        let companions = header
+            .iter()
+            .map(|h| {
+                COMPANIONS.map(|suffix| index.get(&format!("{}{suffix}", h.text.trim())).copied())
+            })
+            .collect();
+        Some(Table {
+            file,
+            header,
+            rows,
+            index,
+            companions,
+        })
     }
 
     fn col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.text.trim() == name)
+        self.index.get(name).copied()
     }
 
     fn require(&self, names: &[&str], p: &mut Problems) -> bool {
@@ -191,7 +214,10 @@ impl<'a> RowView<'a> {
 
     /// A non-empty field.
     fn name(&mut self, col: &str) -> Option<Name> {
-        let i = self.table.col(col)?;
+        self.name_at(self.table.col(col)?)
+    }
+
+    fn name_at(&mut self, i: usize) -> Option<Name> {
         self.taken[i] = true;
         let f = &self.row.fields[i];
         let t = f.text.trim();
@@ -215,11 +241,14 @@ impl<'a> RowView<'a> {
 
     /// Figure `col` with its `_unit`, `_source`, `_date`, `_note` companions.
     fn figure(&mut self, col: &str) -> Option<Figure> {
-        let n = self.name(col);
-        let unit = self.name(&format!("{col}_unit"));
-        let source = self.name(&format!("{col}_source"));
-        let date = self.text(&format!("{col}_date"));
-        let note = self.text(&format!("{col}_note"));
+        self.figure_at(self.table.col(col)?)
+    }
+
+    fn figure_at(&mut self, i: usize) -> Option<Figure> {
+        let n = self.name_at(i);
+        let [unit, source, date, note] =
+            self.table.companions[i].map(|c| c.and_then(|c| self.name_at(c)));
+        let (date, note) = (date.map(|d| d.text), note.map(|d| d.text));
         let n = n?;
         let value = match n.text.parse::<f64>() {
             Ok(x) => Scalar::Num(x),
@@ -252,13 +281,11 @@ impl<'a> RowView<'a> {
                 continue;
             }
             let key = h.text.trim().to_string();
-            let base = ["_unit", "_source", "_date", "_note"]
-                .iter()
-                .find_map(|s| key.strip_suffix(s));
+            let base = COMPANIONS.iter().find_map(|s| key.strip_suffix(s));
             if base.is_some_and(|b| self.table.col(b).is_some()) {
                 continue;
             }
-            if let Some(f) = self.figure(&key) {
+            if let Some(f) = self.figure_at(i) {
                 attrs.0.push((Name::new(key, h.at.clone()), f));
             }
         }

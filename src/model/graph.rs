@@ -1,7 +1,7 @@
 //! The model as a graph: entities (regions and flow nodes) in a petgraph `DiGraph`, indexed by
 //! id and name, with resolved materials and effective shares. Built once by `build`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 

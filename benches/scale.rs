@@ -1,0 +1,130 @@
+//! Scale benchmark: generated layered networks of 10^4, 10^5 and 10^6 nodes; for each, the
+//! time and peak memory of loading and of the main queries.
+//!
+//! `cargo bench --bench scale [-- SIZES...]` (default 10000 100000 1000000). Each size runs in
+//! a child process so that its peak memory is its own. Data goes to `target/bench-data/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+use supplygraph::diag::SourceText;
+use supplygraph::model;
+use supplygraph::query::{parse, Session};
+
+fn data_dir(n: usize) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/g{n}"))
+}
+
+/// Peak resident memory of this process so far, in MB (Linux).
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn row(what: &str, secs: f64) {
+    println!("| {what} | {:.3} | {:.0} |", secs, peak_mb());
+}
+
+fn one(n: usize) {
+    let dir = data_dir(n);
+    let t = Instant::now();
+    let (m, problems) = model::load_path(&dir).build();
+    let m = m.unwrap_or_else(|| panic!("{problems}"));
+    row(
+        "load CSV (read, validate, build)",
+        t.elapsed().as_secs_f64(),
+    );
+    let (mut s, _) = Session::new(&m);
+    let mut q = |what: &str, text: &str| {
+        let file = Arc::new(SourceText::new("<bench>", text));
+        let t = Instant::now();
+        let st = parse::parse_one(text).expect("parses");
+        let out = s.run(&file, &st);
+        let secs = t.elapsed().as_secs_f64();
+        if let Err(p) = out {
+            panic!("{text}: {p}");
+        }
+        row(what, secs);
+    };
+    let last = n - 1;
+    q("parse + plan + list one node", &format!("\"n{last}\""));
+    q(
+        "exposure of all end uses to a country",
+        "exposure of nodes where kind = end_use to \"k1\"",
+    );
+    q(
+        "upstream of an end use",
+        &format!("upstream of \"n{last}\""),
+    );
+    q(
+        "chokepoints of one end use",
+        &format!("chokepoints of \"n{last}\""),
+    );
+    q(
+        "chokepoints of one end use by country",
+        &format!("chokepoints of \"n{last}\" by country"),
+    );
+    q(
+        "concentration of one end use",
+        &format!("concentration of \"n{last}\" by country"),
+    );
+    let hundred: Vec<String> = (0..100)
+        .map(|i| format!("\"n{}\"", i * (n / 5) / 100))
+        .collect();
+    q(
+        "what-if: 100 nodes lose 30%, loss of all end uses",
+        &format!(
+            "with disrupt {} by 30%: loss of nodes where kind = end_use",
+            hundred.join(", ")
+        ),
+    );
+    q(
+        "paths from a mine to an end use (limit 100)",
+        &format!("paths from \"n0\" to \"n{last}\" limit 100"),
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if let Some(pos) = std::env::args().position(|a| a == "--one") {
+        let n = std::env::args()
+            .nth(pos + 1)
+            .and_then(|x| x.parse().ok())
+            .expect("--one N");
+        one(n);
+        return;
+    }
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![10_000, 100_000, 1_000_000]
+    } else {
+        args.iter().filter_map(|a| a.parse().ok()).collect()
+    };
+    for n in sizes {
+        let dir = data_dir(n);
+        if !dir.join("edges.csv").exists() {
+            supplygraph::generate::generate(n, 1, &dir).expect("generate");
+        }
+        println!("\n{n} nodes ({})\n", dir.display());
+        println!("| step | seconds | peak MB |\n|---|---|---|");
+        let me = std::env::current_exe().expect("exe");
+        let status = Command::new(me)
+            .args(["--one", &n.to_string()])
+            .status()
+            .expect("child");
+        if !status.success() {
+            println!("(failed at {n} nodes)");
+        }
+    }
+}
