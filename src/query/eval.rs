@@ -121,11 +121,16 @@ impl<'m> Session<'m> {
         out
     }
 
-    pub(crate) fn current_shares(&self) -> Vec<f64> {
+    /// Edge shares under the what-if in force: the model's own unless planned capacity runs
+    /// (borrowed then, so that no statement copies them).
+    pub(crate) fn current_shares(&self) -> std::borrow::Cow<'m, [f64]> {
         if self.effects.planned.is_empty() {
-            self.model.net.in_share.clone()
+            std::borrow::Cow::Borrowed(&self.model.net.in_share)
         } else {
-            crate::analysis::scenario::planned_shares(&self.model.net, &self.effects.planned)
+            std::borrow::Cow::Owned(crate::analysis::scenario::planned_shares(
+                &self.model.net,
+                &self.effects.planned,
+            ))
         }
     }
 
@@ -293,7 +298,7 @@ impl<'m> Session<'m> {
             nodes,
             measure: Some((measure.to_string(), values)),
             critical: Vec::new(),
-            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares)),
+            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares.into_owned())),
             scenario: None,
         }
     }
@@ -303,7 +308,7 @@ impl<'m> Session<'m> {
         let shares = self.current_shares();
         ResultGraph {
             nodes: self.flow_nodes(&nodes),
-            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares)),
+            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares.into_owned())),
             ..ResultGraph::default()
         }
     }

@@ -894,50 +894,9 @@ pub fn is_unfinished(text: &str) -> bool {
     }
 }
 
-/// The keyword a `kw_*` rule stands for.
-pub fn keyword_of(r: Rule) -> Option<&'static str> {
-    Some(match r {
-        Rule::kw_with => "with",
-        Rule::kw_disrupt => "disrupt",
-        Rule::kw_restrict => "restrict",
-        Rule::kw_exports => "exports",
-        Rule::kw_planned => "planned",
-        Rule::kw_capacity => "capacity",
-        Rule::kw_scenario => "scenario",
-        Rule::kw_by => "by",
-        Rule::kw_let => "let",
-        Rule::kw_exposure => "exposure",
-        Rule::kw_loss => "loss",
-        Rule::kw_diagram => "diagram",
-        Rule::kw_explain => "explain",
-        Rule::kw_chokepoints => "chokepoints",
-        Rule::kw_concentration => "concentration",
-        Rule::kw_paths => "paths",
-        Rule::kw_show => "show",
-        Rule::kw_country => "country",
-        Rule::kw_region => "region",
-        Rule::kw_stage => "stage",
-        Rule::kw_company => "company",
-        Rule::kw_limit => "limit",
-        Rule::kw_union => "union",
-        Rule::kw_intersect => "intersect",
-        Rule::kw_except => "except",
-        Rule::kw_upstream => "upstream",
-        Rule::kw_downstream => "downstream",
-        Rule::kw_depth => "depth",
-        Rule::kw_nodes => "nodes",
-        Rule::kw_where => "where",
-        Rule::kw_and => "and",
-        Rule::kw_or => "or",
-        Rule::kw_not => "not",
-        Rule::kw_has => "has",
-        Rule::kw_in => "in",
-        Rule::kw_of => "of",
-        Rule::kw_to => "to",
-        Rule::kw_from => "from",
-        Rule::kw_at => "at",
-        _ => return None,
-    })
+/// The keyword a `kw_*` rule stands for (the grammar names each keyword rule after it).
+pub fn keyword_of(r: Rule) -> Option<String> {
+    format!("{r:?}").strip_prefix("kw_").map(str::to_string)
 }
 
 /// The tokens a rule can start with (pest reports the enclosing rule when all its

@@ -128,7 +128,7 @@ impl ReplHelper {
         };
         for r in &expected {
             if let Some(k) = keyword_of(*r) {
-                push(k, format!("{k} "));
+                push(&k, format!("{k} "));
             }
         }
         let field = field_before(&stmt[..ws]);
