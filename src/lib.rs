@@ -14,6 +14,25 @@
 //!  Table ──output──▶ text table │ JSON │ CSV
 //! ```
 //!
+//! In code, the same pipeline:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use supplygraph::{diag::SourceText, model, output::Cell, query::{parse, Outcome, Session}};
+//!
+//! let (m, problems) = model::load_builtin().build();
+//! let m = m.expect("the built-in model is valid");
+//! assert!(!problems.has_errors());
+//! let (mut session, _) = Session::new(&m);
+//! let text = r#"exposure of "Catalysts" to "Baotou""#;
+//! let statement = parse::parse_one(text).unwrap();
+//! let Ok(Outcome::Table(t)) = session.run(&Arc::new(SourceText::new("<doc>", text)), &statement) else {
+//!     panic!("a table")
+//! };
+//! // Catalysts buy lanthanum and cerium oxides, 70% of them from Baotou's plants.
+//! assert_eq!(t.rows[0][2], Cell::Num(0.7));
+//! ```
+//!
 //! `diag` holds the diagnostics every stage reports with; `cli` wires the stages to commands.
 
 pub mod analysis;
