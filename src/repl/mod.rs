@@ -270,13 +270,21 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
         ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
         ":reload" => return Some(Next::Load(None)),
         ":model" => print!("{}", model::summary::Summary::of(session.model)),
-        ":format" => match arg {
-            "table" => shell.format = OutputFormat::Table,
-            "json" => shell.format = OutputFormat::Json,
-            "csv" => shell.format = OutputFormat::Csv,
-            "" => println!("format: {:?}", shell.format),
-            other => eprintln!("unknown format `{other}`: use table, json or csv"),
-        },
+        ":format" => {
+            match arg {
+                "table" => shell.format = OutputFormat::Table,
+                "json" => shell.format = OutputFormat::Json,
+                "csv" => shell.format = OutputFormat::Csv,
+                "" => {}
+                other => eprintln!("unknown format `{other}`: use table, json or csv"),
+            }
+            let now = match shell.format {
+                OutputFormat::Table => "table",
+                OutputFormat::Json => "json",
+                OutputFormat::Csv => "csv",
+            };
+            println!("results print as {now}");
+        }
         ":timing" => match arg {
             "on" => shell.timing = true,
             "off" => shell.timing = false,
