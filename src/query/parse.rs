@@ -454,7 +454,7 @@ impl Conv<'_> {
                 let mut it = inner
                     .into_inner()
                     .filter(|x| x.as_rule() != Rule::kw_scenario);
-                let name = self.scenario_name(it.next().expect("name"));
+                let name = self.string_or_word(it.next().expect("name"));
                 let clauses = self.clauses(it.next().expect("clauses"))?;
                 Stmt::Scenario { name, clauses }
             }
@@ -578,8 +578,9 @@ impl Conv<'_> {
         Named { text, span }
     }
 
-    fn scenario_name(&self, p: Pair<'_, Rule>) -> Named {
-        let inner = p.into_inner().next().expect("scenario name");
+    /// A name written quoted or as a bare word (a scenario name, a field).
+    fn string_or_word(&self, p: Pair<'_, Rule>) -> Named {
+        let inner = p.into_inner().next().expect("name");
         match inner.as_rule() {
             Rule::string => self.string(inner),
             _ => self.named(inner),
@@ -694,7 +695,7 @@ impl Conv<'_> {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::scenario_name)
                     .expect("name");
-                Clause::Scenario(self.scenario_name(n))
+                Clause::Scenario(self.string_or_word(n))
             }
             r => unreachable!("clause rule {r:?}"),
         })
@@ -780,11 +781,11 @@ impl Conv<'_> {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::field)
                     .expect("field");
-                Cond::Has(self.field(f))
+                Cond::Has(self.string_or_word(f))
             }
             Rule::comparison => {
                 let mut it = inner.into_inner();
-                let field = self.field(it.next().expect("field"));
+                let field = self.string_or_word(it.next().expect("field"));
                 let cmp = it.next().expect("compare");
                 let op = match cmp.as_str().to_lowercase().as_str() {
                     "=" => Op::Eq,
@@ -806,14 +807,6 @@ impl Conv<'_> {
             }
             r => unreachable!("condition {r:?}"),
         })
-    }
-
-    fn field(&self, p: Pair<'_, Rule>) -> Named {
-        let inner = p.into_inner().next().expect("field");
-        match inner.as_rule() {
-            Rule::string => self.string(inner),
-            _ => self.named(inner),
-        }
     }
 
     fn value(&self, p: Pair<'_, Rule>) -> R<Value> {
@@ -894,6 +887,17 @@ pub fn is_unfinished(text: &str) -> bool {
     }
 }
 
+/// Every keyword of the language, from the grammar's `kw_*` rules.
+pub fn keywords() -> &'static [String] {
+    static ALL: LazyLock<Vec<String>> = LazyLock::new(|| {
+        Rule::all_rules()
+            .iter()
+            .filter_map(|&r| keyword_of(r))
+            .collect()
+    });
+    &ALL
+}
+
 /// The keyword a `kw_*` rule stands for (the grammar names each keyword rule after it).
 pub fn keyword_of(r: Rule) -> Option<String> {
     format!("{r:?}").strip_prefix("kw_").map(str::to_string)
@@ -959,4 +963,20 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
         work.extend_from_slice(children);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_keyword_rule_is_a_keyword() {
+        let kw = super::keywords();
+        let rules = include_str!("../../grammar/query.pest")
+            .lines()
+            .filter(|l| l.starts_with("kw_"))
+            .count();
+        assert_eq!(kw.len(), rules);
+        for k in ["with", "chokepoints", "diagram", "loss", "at"] {
+            assert!(kw.iter().any(|x| x == k), "{k}");
+        }
+    }
 }

@@ -263,47 +263,6 @@ impl Hinter for ReplHelper {
     }
 }
 
-const KEYWORDS: &[&str] = &[
-    "with",
-    "disrupt",
-    "restrict",
-    "exports",
-    "planned",
-    "capacity",
-    "scenario",
-    "by",
-    "let",
-    "exposure",
-    "loss",
-    "explain",
-    "chokepoints",
-    "concentration",
-    "paths",
-    "show",
-    "country",
-    "region",
-    "stage",
-    "company",
-    "limit",
-    "union",
-    "intersect",
-    "except",
-    "upstream",
-    "downstream",
-    "depth",
-    "nodes",
-    "where",
-    "and",
-    "or",
-    "not",
-    "has",
-    "in",
-    "of",
-    "to",
-    "from",
-    "at",
-];
-
 impl Highlighter for ReplHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
         if !self.color {
@@ -372,7 +331,7 @@ impl Highlighter for ReplHelper {
                     out.push_str("\x1b[35m");
                     out.push_str(w);
                     out.push_str("\x1b[0m");
-                } else if KEYWORDS.contains(&w.to_lowercase().as_str()) {
+                } else if parse::keywords().iter().any(|k| k.eq_ignore_ascii_case(w)) {
                     out.push_str("\x1b[1;34m");
                     out.push_str(w);
                     out.push_str("\x1b[0m");
