@@ -9,7 +9,7 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 
-use super::ResultGraph;
+use super::{Measure, ResultGraph};
 use crate::model::graph::{Kind, Model};
 use crate::query::eval::STAGE_ORDER;
 
@@ -115,12 +115,25 @@ pub fn build(
 
 /// Chooses what to draw, folding the smallest nodes of crowded stages into "other" nodes.
 fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, String> {
-    let value = |v: u32| r.measure.as_ref().and_then(|(_, map)| map.get(&v).copied());
+    let value = |v: u32| r.measure.as_ref().and_then(|mea| mea.of(v));
     let critical: HashSet<u32> = r.critical.iter().copied().collect();
-    let flow: Vec<u32> = r
-        .nodes
-        .iter()
-        .copied()
+    let shares: &[f64] = r
+        .shares
+        .as_deref()
+        .map(Vec::as_slice)
+        .unwrap_or(&m.net.in_share);
+    let mut nodes_in: Vec<u32> = r.nodes.clone();
+    if r.cone {
+        nodes_in.extend(
+            crate::analysis::cone::upstream(&m.net, shares, &r.nodes, None)
+                .into_iter()
+                .map(|(v, _)| v),
+        );
+        nodes_in.sort_unstable();
+        nodes_in.dedup();
+    }
+    let flow: Vec<u32> = nodes_in
+        .into_iter()
         .filter(|&v| m.entity(v).kind.is_flow())
         .collect();
     // Per stage, the nodes kept: the highest measures (then most connections) first.
@@ -152,8 +165,8 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
             let e = m.entity(v);
             slot.insert(v, nodes.len());
             let mut label = e.name.clone();
-            if let (Some(x), Some((what, _))) = (value(v), &r.measure) {
-                label.push_str(&format!("\n{what} {}", super::rounded(x)));
+            if let (Some(x), Some(mea)) = (value(v), &r.measure) {
+                label.push_str(&format!("\n{} {}", mea.name, super::rounded(x)));
             }
             nodes.push(DrawnNode {
                 key: e.id.clone(),
@@ -198,11 +211,6 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
             nodes.len()
         ));
     }
-    let shares: &[f64] = r
-        .shares
-        .as_deref()
-        .map(Vec::as_slice)
-        .unwrap_or(&m.net.in_share);
     let mut edges: BTreeMap<(usize, usize), (String, f64, bool)> = BTreeMap::new();
     for &v in &flow {
         for p in m.net.inputs(v) {
@@ -351,7 +359,7 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
         }));
     }
     // Legend.
-    if let Some((what, _)) = &r.measure {
+    if let Some(Measure { name: what, .. }) = &r.measure {
         let mut s = vec![
             Stmt::Attribute(attr("label", esc("legend"))),
             Stmt::Attribute(attr("style", esc("rounded"))),

@@ -22,7 +22,7 @@ pub fn rounded(x: f64) -> String {
 
 pub mod dot;
 pub mod table;
-pub use table::{Cell, ResultGraph, Table};
+pub use table::{Cell, Measure, ResultGraph, Table};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

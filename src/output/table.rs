@@ -68,13 +68,30 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultGraph {
     pub nodes: Vec<u32>,
-    /// What the measure is ("impact", "exposure", "loss") and its value per node.
-    pub measure: Option<(String, std::collections::HashMap<u32, f64>)>,
+    /// The drawing holds `nodes` and everything upstream of them too (found when drawn, so a
+    /// result that is never drawn costs nothing).
+    pub cone: bool,
+    pub measure: Option<Measure>,
     pub critical: Vec<u32>,
     /// Edge shares in force (a what-if that switches planned capacity on changes them).
     pub shares: Option<std::sync::Arc<Vec<f64>>>,
     /// The what-if in force, as written.
     pub scenario: Option<String>,
+}
+
+/// A value per node: impact, exposure or loss.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Measure {
+    pub name: String,
+    pub values: std::collections::HashMap<u32, f64>,
+    /// The value of nodes not in `values` (0 for losses, where only touched nodes are listed).
+    pub elsewhere: Option<f64>,
+}
+
+impl Measure {
+    pub fn of(&self, v: u32) -> Option<f64> {
+        self.values.get(&v).copied().or(self.elsewhere)
+    }
 }
 
 impl Table {

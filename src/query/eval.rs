@@ -17,7 +17,7 @@ use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
 use crate::diag::{clip, Loc, Problem, SourceText};
 use crate::model::graph::{EdgeStatus, Kind, Model};
-use crate::output::{Cell, ResultGraph, Table};
+use crate::output::{Cell, Measure, ResultGraph, Table};
 use crate::suggest;
 
 /// Default row limits.
@@ -282,23 +282,26 @@ impl<'m> Session<'m> {
     }
 
     /// The graph of a result about `targets`: them and their upstream cone, with the loss of
-    /// each node from the propagation just run.
+    /// each node from the propagation just run (only the nodes it touched can have one).
     fn cone_graph(&self, targets: &[u32], measure: &str) -> ResultGraph {
-        let shares = self.current_shares();
-        let mut nodes: Vec<u32> =
-            crate::analysis::cone::upstream(&self.model.net, &shares, targets, None)
-                .into_iter()
-                .map(|(v, _)| v)
-                .collect();
-        nodes.extend_from_slice(targets);
-        nodes.sort_unstable();
-        nodes.dedup();
-        let values = nodes.iter().map(|&v| (v, self.prop.loss_of(v))).collect();
+        let values = self
+            .prop
+            .touched()
+            .iter()
+            .map(|&v| (v, self.prop.loss_of(v)))
+            .filter(|&(_, l)| l > 0.0)
+            .collect();
         ResultGraph {
-            nodes,
-            measure: Some((measure.to_string(), values)),
+            nodes: targets.to_vec(),
+            cone: true,
+            measure: Some(Measure {
+                name: measure.to_string(),
+                values,
+                elsewhere: Some(0.0),
+            }),
             critical: Vec::new(),
-            shares: (!self.effects.planned.is_empty()).then(|| Arc::new(shares.into_owned())),
+            shares: (!self.effects.planned.is_empty())
+                .then(|| Arc::new(self.current_shares().into_owned())),
             scenario: None,
         }
     }
@@ -371,10 +374,11 @@ impl<'m> Session<'m> {
                     .filter(|i| i.critical())
                     .map(|i| i.node)
                     .collect();
-                graph.measure = Some((
-                    "impact".into(),
-                    imps.iter().map(|i| (i.node, i.impact)).collect(),
-                ));
+                graph.measure = Some(Measure {
+                    name: "impact".into(),
+                    values: imps.iter().map(|i| (i.node, i.impact)).collect(),
+                    elsewhere: None,
+                });
                 table.graph = Some(Box::new(graph));
                 for i in imps {
                     let e = m.entity(i.node);
