@@ -299,7 +299,8 @@ fn diagram(
 }
 
 fn convert(path: Option<PathBuf>, to: Format, out: PathBuf) -> i32 {
-    let loaded = model::load(path.as_deref());
+    // The whole document: the bulk reader would leave flow nodes and edges out of it.
+    let loaded = model::load(path.as_deref()).into_full();
     // Refuse to convert a broken model: the output would hide its problems.
     let doc = loaded.doc.clone();
     let (m, problems) = loaded.build();

@@ -28,11 +28,9 @@ fn a_generated_network_is_deterministic_valid_and_layered() {
     let per_node = g.edges as f64 / g.nodes as f64;
     assert!((2.5..4.5).contains(&per_node), "{per_node} edges per node");
     // Every layer is there, mines the most numerous after components.
-    let mut stages: HashMap<String, usize> = HashMap::new();
+    let mut stages: HashMap<&str, usize> = HashMap::new();
     for v in m.flow_nodes() {
-        *stages
-            .entry(m.entity(v).stage.clone().unwrap())
-            .or_default() += 1;
+        *stages.entry(m.entity(v).stage.unwrap()).or_default() += 1;
     }
     for s in [
         "mining",
@@ -48,13 +46,14 @@ fn a_generated_network_is_deterministic_valid_and_layered() {
     let v = m.find("n5000").unwrap();
     let levels: Vec<_> = m
         .regions_of(v)
-        .map(|r| m.entity(r).level.clone().unwrap())
+        .map(|r| m.entity(r).level.unwrap())
         .collect();
     assert_eq!(levels, ["province", "country", "continent"]);
     assert!(!m.cycles.is_empty());
     // Share, volume and equal-split groups all occur.
-    let with_share = m.doc.edge.iter().filter(|e| e.share.is_some()).count();
-    let with_volume = m.doc.edge.iter().filter(|e| e.volume.is_some()).count();
-    let neither = m.doc.edge.len() - with_share - with_volume;
+    let edges: Vec<_> = (0..m.supplies.len()).map(|k| m.edge_def(k)).collect();
+    let with_share = edges.iter().filter(|e| e.share.is_some()).count();
+    let with_volume = edges.iter().filter(|e| e.volume.is_some()).count();
+    let neither = edges.len() - with_share - with_volume;
     assert!(with_share > 1000 && with_volume > 1000 && neither > 1000);
 }

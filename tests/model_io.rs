@@ -13,8 +13,8 @@ fn built(path: &Path) -> Model {
 /// Everything a graph means, keyed by ids, in a form two models can be compared by.
 fn fingerprint(m: &Model) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
-    for e in &m.entities {
-        let region = e.region.map(|r| m.entity(r).id.clone()).unwrap_or_default();
+    for e in m.entities.iter() {
+        let region = e.region.map(|r| m.entity(r).id).unwrap_or_default();
         f.insert(
             format!("entity {}", e.id),
             format!(
@@ -30,7 +30,7 @@ fn fingerprint(m: &Model) -> BTreeMap<String, String> {
     }
     for s in &m.supplies {
         let mat = s
-            .material
+            .material()
             .map(|k| m.materials[k as usize].id.clone())
             .unwrap_or_default();
         f.insert(
@@ -62,7 +62,8 @@ fn fingerprint(m: &Model) -> BTreeMap<String, String> {
         );
     }
     // Attributes: the value used and its source.
-    for n in &m.doc.node {
+    for i in 0..m.node_defs() {
+        let n = m.node_def(i);
         for (k, v) in &n.attrs.0 {
             let u = v.used();
             f.insert(

@@ -22,8 +22,9 @@ pub struct Net {
     /// Share of each edge as the model runs today (0 for planned edges).
     pub in_share: Vec<f64>,
     pub in_supply: Vec<u32>,
-    /// Share a planned edge would take once running (0 for operating edges).
-    pub in_planned: Vec<f64>,
+    /// Share a planned edge would take once running (0 for operating edges); empty when the
+    /// model has no planned edges.
+    in_planned: Vec<f64>,
     /// Supply index → incoming-edge position (`NONE` for stopped edges).
     pub supply_pos: Vec<u32>,
     /// Node v's outgoing edges are `out_off[v]..out_off[v+1]`, as positions in the `in_*` arrays.
@@ -36,20 +37,43 @@ pub struct Net {
     cyclic: Vec<bool>,
 }
 
+/// The supply edges that are not stopped, ordered by input group: by consumer, then material
+/// (none first), then edge number. Linear in the edges (a counting sort on the consumer; only a
+/// consumer with several materials sorts its own few edges).
+pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
+    let mut start = vec![0u32; n + 1];
+    for s in supplies {
+        if s.status != EdgeStatus::Stopped {
+            start[s.to as usize + 1] += 1;
+        }
+    }
+    for v in 0..n {
+        start[v + 1] += start[v];
+    }
+    let mut order = vec![0u32; start[n] as usize];
+    let mut slot = start.clone();
+    for (k, s) in supplies.iter().enumerate() {
+        if s.status != EdgeStatus::Stopped {
+            order[slot[s.to as usize] as usize] = k as u32;
+            slot[s.to as usize] += 1;
+        }
+    }
+    let mat = |k: &u32| supplies[*k as usize].material().map_or(0, |m| m as u64 + 1);
+    for v in 0..n {
+        let run = &mut order[start[v] as usize..start[v + 1] as usize];
+        if run.len() > 1 && run.windows(2).any(|w| mat(&w[0]) > mat(&w[1])) {
+            run.sort_by_key(|k| (mat(k), *k));
+        }
+    }
+    order
+}
+
 impl Net {
     /// Builds the arrays from resolved supply edges. Stopped edges are left out; planned edges
     /// are kept (so that a what-if can switch them on) with share 0 and their would-be share in
-    /// `in_planned`.
-    pub fn build(n: usize, supplies: &[Supply]) -> Net {
-        // Sort live edges by (target, material, supplier) into groups.
-        let mut live: Vec<u32> = (0..supplies.len() as u32)
-            .filter(|&k| supplies[k as usize].status != EdgeStatus::Stopped)
-            .collect();
-        let mat = |s: &Supply| s.material.unwrap_or(NONE);
-        live.sort_by_key(|&k| {
-            let s = &supplies[k as usize];
-            (s.to, mat(s), s.from, k)
-        });
+    /// `in_planned`. `live` is `group_order(n, supplies)`.
+    pub fn build(n: usize, supplies: &[Supply], live: &[u32]) -> Net {
+        let mat = |s: &Supply| s.material().unwrap_or(NONE);
         let mut net = Net {
             n,
             grp_off: Vec::with_capacity(n + 1),
@@ -57,7 +81,7 @@ impl Net {
             in_dst: Vec::with_capacity(live.len()),
             in_share: Vec::with_capacity(live.len()),
             in_supply: Vec::with_capacity(live.len()),
-            in_planned: Vec::with_capacity(live.len()),
+            in_planned: Vec::new(),
             supply_pos: vec![NONE; supplies.len()],
             ..Net::default()
         };
@@ -79,7 +103,11 @@ impl Net {
                     let planned = s.status == EdgeStatus::Planned;
                     net.in_share.push(if planned { 0.0 } else { s.share });
                     net.in_supply.push(live[i]);
-                    net.in_planned.push(if planned { s.share } else { 0.0 });
+                    if planned {
+                        let pos = net.in_src.len() - 1;
+                        net.in_planned.resize(pos, 0.0);
+                        net.in_planned.push(s.share);
+                    }
                     i += 1;
                 }
             }
@@ -108,6 +136,12 @@ impl Net {
 
     pub fn len(&self) -> usize {
         self.n
+    }
+
+    /// The share the planned edge at position `p` would take once running (0 for an operating
+    /// edge).
+    pub fn planned_share(&self, p: usize) -> f64 {
+        self.in_planned.get(p).copied().unwrap_or(0.0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -171,7 +205,9 @@ impl Net {
         let mut low = vec![0u32; n];
         let mut on_stack = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
-        let mut comps: Vec<Vec<u32>> = Vec::new();
+        // Components as Tarjan finds them (consumers first), flat: members and start offsets.
+        let mut found: Vec<u32> = Vec::with_capacity(n);
+        let mut found_at: Vec<u32> = Vec::new();
         let mut next = 0u32;
         // Call stack: (node, next outgoing edge offset).
         let mut call: Vec<(u32, u32)> = Vec::new();
@@ -205,35 +241,38 @@ impl Net {
                         low[u as usize] = low[u as usize].min(low[v as usize]);
                     }
                     if low[v as usize] == index[v as usize] {
-                        let mut comp = Vec::new();
+                        found_at.push(found.len() as u32);
                         while let Some(w) = stack.pop() {
                             on_stack[w as usize] = false;
-                            comp.push(w);
+                            found.push(w);
                             if w == v {
                                 break;
                             }
                         }
-                        comps.push(comp);
                     }
                 }
             }
         }
-        // Tarjan emits components consumers-first; reverse for suppliers first.
-        comps.reverse();
+        drop((index, low, on_stack, stack, call));
+        // Tarjan emits components consumers-first; take them in reverse for suppliers first.
+        found_at.push(found.len() as u32);
+        let count = found_at.len() - 1;
         self.comp_of = vec![0; n];
-        self.comp_off = Vec::with_capacity(comps.len() + 1);
+        self.comp_off = Vec::with_capacity(count + 1);
         self.comp_nodes = Vec::with_capacity(n);
-        self.cyclic = Vec::with_capacity(comps.len());
-        for (c, members) in comps.into_iter().enumerate() {
+        self.cyclic = Vec::with_capacity(count);
+        for c in 0..count {
+            let f = count - 1 - c;
+            let members = &found[found_at[f] as usize..found_at[f + 1] as usize];
             self.comp_off.push(self.comp_nodes.len() as u32);
             let cyclic = members.len() > 1
                 || self
                     .inputs(members[0])
                     .any(|p| self.in_src[p] == members[0]);
-            for &m in &members {
+            for &m in members {
                 self.comp_of[m as usize] = c as u32;
             }
-            self.comp_nodes.extend(members);
+            self.comp_nodes.extend_from_slice(members);
             self.cyclic.push(cyclic);
         }
         self.comp_off.push(self.comp_nodes.len() as u32);

@@ -60,7 +60,7 @@ pub fn planned_shares(net: &Net, planned: &[u32]) -> Vec<f64> {
             let added: f64 = ins
                 .clone()
                 .filter(|&p| on[p])
-                .map(|p| net.in_planned[p])
+                .map(|p| net.planned_share(p))
                 .sum();
             if added == 0.0 {
                 continue;
@@ -73,7 +73,7 @@ pub fn planned_shares(net: &Net, planned: &[u32]) -> Vec<f64> {
             };
             for p in ins {
                 shares[p] = if on[p] {
-                    net.in_planned[p]
+                    net.planned_share(p)
                 } else {
                     net.in_share[p] * scale
                 };

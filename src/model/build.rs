@@ -15,42 +15,50 @@ use petgraph::visit::EdgeRef;
 
 use super::doc::*;
 use super::graph::*;
+use super::index::{lower, Field, TextIndex};
+use super::rows::Rows;
+use super::shares::{effective_shares, GroupProblem};
 use super::vocab;
 use crate::analysis::net::Net;
 use crate::diag::{Loc, Problem, Problems};
 use crate::suggest;
 
-/// The lookup key of an id: lower case, without allocating when it already is.
-fn lower(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
-        std::borrow::Cow::Owned(s.to_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
+pub use super::shares::SHARE_EPS;
+
+/// What a front end (the document reader here, the bulk CSV reader in `bulk`) resolves before
+/// the graph is built.
+pub struct Parts {
+    pub entities: Entities,
+    pub by_id: TextIndex,
+    pub supplies: Vec<Supply>,
+    pub materials: Vec<Material>,
+    pub material_by_key: HashMap<String, u32>,
 }
 
-/// Tolerance for shares adding up to more than 1.
-pub const SHARE_EPS: f64 = 1e-9;
+impl Parts {
+    pub fn new(entities: usize, edges: usize) -> Parts {
+        Parts {
+            entities: Entities::with_capacity(entities, 16 * entities),
+            by_id: TextIndex::new(Field::Id, entities),
+            supplies: Vec::with_capacity(edges),
+            materials: Vec::new(),
+            material_by_key: HashMap::default(),
+        }
+    }
+
+    /// Adds an entity, indexed by id unless its id is taken; says whether it was indexed.
+    pub fn add(&mut self, e: NewEntity<'_>) -> (u32, bool) {
+        let i = self.entities.push(e);
+        (i, self.by_id.insert(&self.entities, i, true))
+    }
+}
 
 /// Validates a document and builds its model. Problems hold errors, warnings and information;
 /// the model is built only when there is no error.
 pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
     let mut p = Problems::default();
-    let sources: HashMap<&str, &SourceDef> =
-        doc.source.iter().map(|s| (s.id.as_str(), s)).collect();
-    let mut b = Builder {
-        p: &mut p,
-        sources: &sources,
-        units: vocab::UNITS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(doc.model.units.iter().map(|u| u.text.clone()))
-            .collect(),
-    };
-    b.check_unique("source", doc.source.iter().map(|s| &s.id));
-    b.check_unique("material", doc.material.iter().map(|s| &s.id));
-    b.check_unique("control", doc.control.iter().map(|s| &s.id));
-    b.check_unique("scenario", doc.scenario.iter().map(|s| &s.id));
+    let mut parts = Parts::new(doc.region.len() + doc.node.len(), doc.edge.len());
+    let mut b = Builder::new(&doc, &mut p);
     b.check_unique(
         "region or node",
         doc.region
@@ -58,86 +66,27 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
             .map(|r| &r.id)
             .chain(doc.node.iter().map(|n| &n.id)),
     );
-
-    // Entities: regions first, then flow nodes.
-    let mut entities = Vec::with_capacity(doc.region.len() + doc.node.len());
-    let mut by_id: HashMap<String, u32> = HashMap::default();
-    for (i, r) in doc.region.iter().enumerate() {
-        by_id
-            .entry(r.id.text.to_lowercase())
-            .or_insert(entities.len() as u32);
-        entities.push(Entity {
-            id: r.id.text.clone(),
-            name: r.name.clone().unwrap_or_else(|| r.id.text.clone()),
-            kind: Kind::Region,
-            stage: None,
-            region: None,
-            level: r.level.as_ref().map(|l| l.text.clone()),
-            company: None,
-            def: i,
-        });
-    }
+    b.regions(&doc, &mut parts);
     for (i, n) in doc.node.iter().enumerate() {
-        let kind = match Kind::parse(&n.kind.text) {
-            Some(Kind::Region) => {
-                b.p.push(
-                    Problem::error(
-                        n.kind.at.clone(),
-                        "a region is declared as `[[region]]`, not as a node",
-                    )
-                    .with_label("move it to a [[region]] table"),
-                );
-                Kind::Stage
-            }
-            Some(k) => k,
-            None => {
-                let hint =
-                    suggest::hint(&n.kind.text, vocab::FLOW_KINDS.to_vec()).unwrap_or_else(|| {
-                        format!("expected one of: {}", vocab::FLOW_KINDS.join(", "))
-                    });
-                b.p.push(
-                    Problem::error(
-                        n.kind.at.clone(),
-                        format!("unknown node kind \"{}\"", n.kind.text),
-                    )
-                    .with_label(hint),
-                );
-                Kind::Stage
-            }
-        };
-        by_id
-            .entry(n.id.text.to_lowercase())
-            .or_insert(entities.len() as u32);
-        entities.push(Entity {
-            id: n.id.text.clone(),
-            name: n.name.clone().unwrap_or_else(|| n.id.text.clone()),
+        let kind = b.node_kind(&n.kind);
+        parts.add(NewEntity {
+            id: &n.id.text,
+            name: n.name.as_deref().unwrap_or(&n.id.text),
             kind,
-            stage: n.stage.as_ref().map(|s| s.text.clone()),
-            region: None,
+            stage: n.stage.as_ref().map(|s| s.text.as_str()),
             level: None,
-            company: n.company.clone(),
+            company: n.company.as_deref(),
             def: i,
         });
     }
-    let region_ids: Vec<&str> = doc.region.iter().map(|r| r.id.as_str()).collect();
-    let node_ids: Vec<&str> = doc.node.iter().map(|n| n.id.as_str()).collect();
-
-    // Regions: `within`, level, sources, attributes.
-    for (i, r) in doc.region.iter().enumerate() {
-        if let Some(w) = &r.within {
-            entities[i].region = b.resolve_region(w, &by_id, &entities, &region_ids, "within");
-        }
-        b.cite(r.source.as_ref());
-        b.attrs(&r.attrs);
-    }
-    check_within_cycles(&doc, &entities, b.p);
+    b.place_regions(&doc, &mut parts);
 
     // Flow nodes.
     let nregions = doc.region.len();
     for (i, n) in doc.node.iter().enumerate() {
         if let Some(r) = &n.region {
-            entities[nregions + i].region =
-                b.resolve_region(r, &by_id, &entities, &region_ids, "region");
+            let at = b.resolve_region(r, &parts, "region");
+            parts.entities.set_region((nregions + i) as u32, at);
         }
         b.cite(n.source.as_ref());
         if let Some(c) = &n.capacity {
@@ -145,61 +94,21 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
         }
         b.attrs(&n.attrs);
     }
-
-    // Materials and elements.
-    let mut materials = Vec::new();
-    let mut material_by_key = HashMap::default();
-    for m in &doc.material {
-        b.cite(m.source.as_ref());
-        b.attrs(&m.attrs);
-        for e in &m.elements {
-            b.element(e);
-        }
-        let idx = materials.len() as u32;
-        material_by_key
-            .entry(m.id.text.to_lowercase())
-            .or_insert(idx);
-        if let Some(name) = &m.name {
-            material_by_key.entry(name.to_lowercase()).or_insert(idx);
-        }
-        materials.push(Material {
-            id: m.id.text.clone(),
-            name: m.name.clone().unwrap_or_else(|| m.id.text.clone()),
-            elements: m.elements.iter().map(|e| e.text.clone()).collect(),
-        });
-    }
-    let declared_materials = !doc.material.is_empty();
-    for c in &doc.control {
-        b.cite(c.source.as_ref());
-        b.attrs(&c.attrs);
-        if let Some(by) = &c.by {
-            b.resolve_region(by, &by_id, &entities, &region_ids, "by");
-        }
-        if c.elements.is_empty() {
-            b.p.push(Problem::error(
-                c.at.clone(),
-                "an export control names no elements",
-            ));
-        }
-        for e in &c.elements {
-            b.element(e);
-        }
-    }
-    for s in &doc.scenario {
-        b.cite(s.source.as_ref());
-    }
+    b.items(&doc, &mut parts);
 
     // Supply edges.
-    let mut supplies = Vec::with_capacity(doc.edge.len());
     let mut seen_edges: HashMap<(u32, u32, Option<u32>), &Loc> = HashMap::default();
+    // The definition of each supply (while there are errors, not every edge has one).
+    let mut defs: Vec<usize> = Vec::with_capacity(doc.edge.len());
+    let declared_materials = !doc.material.is_empty();
     for (i, e) in doc.edge.iter().enumerate() {
         b.cite(e.source.as_ref());
         b.attrs(&e.attrs);
-        let from = b.resolve_flow(&e.from, &by_id, &entities, &node_ids, "from");
-        let to = b.resolve_flow(&e.to, &by_id, &entities, &node_ids, "to");
+        let from = b.resolve_flow(&e.from, &parts, "from");
+        let to = b.resolve_flow(&e.to, &parts, "to");
         let material = match &e.material {
             None => None,
-            Some(m) => match material_by_key.get(lower(&m.text).as_ref()) {
+            Some(m) => match parts.material_by_key.get(lower(&m.text).as_ref()) {
                 Some(&k) => Some(k),
                 None if declared_materials => {
                     let known: Vec<&str> = doc.material.iter().map(|m| m.id.as_str()).collect();
@@ -209,28 +118,17 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
                     );
                     None
                 }
-                None => {
-                    // A model that declares no materials names them freely (plain CSV tables).
-                    let k = materials.len() as u32;
-                    material_by_key.insert(m.text.to_lowercase(), k);
-                    materials.push(Material {
-                        id: m.text.clone(),
-                        name: m.text.clone(),
-                        elements: Vec::new(),
-                    });
-                    Some(k)
-                }
+                // A model that declares no materials names them freely (plain CSV tables).
+                None => Some(free_material(&mut parts, &m.text)),
             },
         };
         let status = match &e.status {
             None => EdgeStatus::Operating,
-            Some(s) => match s.text.as_str() {
-                "operating" => EdgeStatus::Operating,
-                "planned" => EdgeStatus::Planned,
-                "stopped" => EdgeStatus::Stopped,
-                other => {
+            Some(s) => match EdgeStatus::parse(&s.text) {
+                Some(st) => st,
+                None => {
                     b.p.push(
-                        Problem::error(s.at.clone(), format!("unknown edge status \"{other}\""))
+                        Problem::error(s.at.clone(), format!("unknown edge status \"{}\"", s.text))
                             .with_label(format!(
                                 "expected one of: {}",
                                 vocab::EDGE_STATUSES.join(", ")
@@ -262,23 +160,64 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
                     b.p.push(w);
                 }
             }
-            supplies.push(Supply {
-                from: f,
-                to: t,
+            let given = e.share.as_ref().and_then(Figure::as_number);
+            parts.supplies.push(Supply::new(
+                f,
+                t,
                 material,
-                share: 0.0,
+                given.unwrap_or(f64::NAN),
                 status,
-                def: i,
-            });
+            ));
+            defs.push(i);
         }
     }
-    compute_shares(&doc, &mut supplies, b.p);
-
+    let live = effective_shares(
+        parts.entities.len(),
+        &mut parts.supplies,
+        |k| {
+            doc.edge[defs[k]]
+                .volume
+                .as_ref()
+                .and_then(Figure::as_number)
+        },
+        |problem| b.p.push(group_problem(&doc, &defs, problem)),
+    );
     if p.has_errors() {
         return (None, p);
     }
+    let model = finish(doc, Rows::default(), parts, &live, origin, &mut p);
+    (Some(model), p)
+}
 
-    // The graph.
+/// A material named by an edge of a model that declares none.
+pub fn free_material(parts: &mut Parts, name: &str) -> u32 {
+    let k = parts.materials.len() as u32;
+    parts.material_by_key.insert(name.to_lowercase(), k);
+    parts.materials.push(Material {
+        id: name.to_string(),
+        name: name.to_string(),
+        elements: Vec::new(),
+    });
+    k
+}
+
+/// The graph, the indexes and the analysis arrays, from resolved parts without errors.
+/// `live` is the group order of the supplies.
+pub fn finish(
+    doc: ModelDoc,
+    rows: Rows,
+    parts: Parts,
+    live: &[u32],
+    origin: &str,
+    p: &mut Problems,
+) -> Model {
+    let Parts {
+        entities,
+        by_id,
+        supplies,
+        materials,
+        material_by_key,
+    } = parts;
     let mut graph: DiGraph<u32, u32> = DiGraph::with_capacity(entities.len(), supplies.len());
     for i in 0..entities.len() {
         graph.add_node(i as u32);
@@ -290,24 +229,22 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
             k as u32,
         );
     }
-    let mut by_name: HashMap<String, Vec<u32>> = HashMap::default();
-    for (i, e) in entities.iter().enumerate() {
-        let key = e.name.to_lowercase();
-        if !by_id.contains_key(&key) || by_id[&key] == i as u32 {
-            by_name.entry(key).or_default().push(i as u32);
+    // A name is indexed unless it is another entity's id (an id wins over a name).
+    let mut by_name = TextIndex::new(Field::Name, entities.len());
+    for i in 0..entities.len() as u32 {
+        let e = entities.get(i);
+        let taken = by_id
+            .first(&entities, &lower(e.name))
+            .is_some_and(|j| j != i);
+        if !taken {
+            by_name.insert(&entities, i, false);
         }
     }
-    let net = Net::build(entities.len(), &supplies);
+    let net = Net::build(entities.len(), &supplies, live);
     let cycles = supply_cycles(&graph, &supplies, &net);
-    for c in &cycles {
-        let def = entities[c.path[0] as usize].def;
-        p.push(Problem::info(
-            doc.node[def].at.clone(),
-            format!("supply cycle (recycling loop): {}", c.describe(&entities)),
-        ));
-    }
-    let model = Model {
+    let mut model = Model {
         doc,
+        rows,
         origin: origin.to_string(),
         files: Vec::new(),
         graph,
@@ -320,16 +257,229 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
         cycles,
         net,
     };
-    (Some(model), p)
+    for c in &model.cycles {
+        let def = model.entity(c.path[0]).def;
+        p.push(Problem::info(
+            model.node_loc(def),
+            format!(
+                "supply cycle (recycling loop): {}",
+                c.describe(&model.entities)
+            ),
+        ));
+    }
+    model.cycles.shrink_to_fit();
+    model
 }
 
-struct Builder<'a> {
-    p: &'a mut Problems,
-    sources: &'a HashMap<&'a str, &'a SourceDef>,
+/// The error for a group whose shares do not fit (design.md section 1).
+fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Problem {
+    match problem {
+        GroupProblem::Mixed { members } => {
+            let first = &doc.edge[defs[members[0].0]];
+            let mut pr = Problem::error(
+                first.at.clone(),
+                format!(
+                    "input group of \"{}\"{} mixes edges with and without a share",
+                    first.to.text,
+                    material_phrase(first)
+                ),
+            )
+            .with_label("give every edge of the group a share, or none");
+            for (k, has) in members {
+                let e = &doc.edge[defs[k]];
+                pr = pr.with_note(format!(
+                    "{} from \"{}\" {}",
+                    e.at.position().unwrap_or_default(),
+                    e.from.text,
+                    if has { "has a share" } else { "has none" }
+                ));
+            }
+            pr
+        }
+        GroupProblem::OverOne {
+            members,
+            planned,
+            sum,
+        } => {
+            let first = &doc.edge[defs[members[0].0]];
+            let at = first
+                .share
+                .as_ref()
+                .map(|s| s.at.clone())
+                .unwrap_or(first.at.clone());
+            let mut pr = Problem::error(
+                at,
+                format!(
+                    "shares of the input group of \"{}\"{} add up to {}{}, more than 1",
+                    first.to.text,
+                    material_phrase(first),
+                    crate::output::number(sum),
+                    if planned { " (planned edges)" } else { "" }
+                ),
+            );
+            for (k, share) in members {
+                let e = &doc.edge[defs[k]];
+                pr = pr.with_note(format!(
+                    "{} from \"{}\": {}",
+                    e.at.position().unwrap_or_default(),
+                    e.from.text,
+                    crate::output::number(share)
+                ));
+            }
+            pr
+        }
+    }
+}
+
+/// The checks shared by both front ends, each reporting where it finds a problem.
+pub struct Builder<'a> {
+    pub p: &'a mut Problems,
+    sources: HashMap<&'a str, &'a SourceDef>,
     units: Vec<String>,
+    region_ids: Vec<&'a str>,
+    node_ids: Vec<&'a str>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// Starts validating `doc`: checks the ids of sources, materials, controls and scenarios.
+    pub fn new(doc: &'a ModelDoc, p: &'a mut Problems) -> Builder<'a> {
+        let mut b = Builder {
+            p,
+            sources: doc.source.iter().map(|s| (s.id.as_str(), s)).collect(),
+            units: vocab::UNITS
+                .iter()
+                .map(|s| s.to_string())
+                .chain(doc.model.units.iter().map(|u| u.text.clone()))
+                .collect(),
+            region_ids: doc.region.iter().map(|r| r.id.as_str()).collect(),
+            node_ids: doc.node.iter().map(|n| n.id.as_str()).collect(),
+        };
+        b.check_unique("source", doc.source.iter().map(|s| &s.id));
+        b.check_unique("material", doc.material.iter().map(|s| &s.id));
+        b.check_unique("control", doc.control.iter().map(|s| &s.id));
+        b.check_unique("scenario", doc.scenario.iter().map(|s| &s.id));
+        b
+    }
+
+    /// Whether `source` is a defined source id.
+    pub fn is_source(&self, source: &str) -> bool {
+        self.sources.contains_key(source)
+    }
+
+    /// Whether `unit` is a known unit.
+    pub fn is_unit(&self, unit: &str) -> bool {
+        self.units.iter().any(|k| k == unit)
+    }
+
+    /// The regions of the document, as the first entities. Says whether their ids are unique.
+    pub fn regions(&mut self, doc: &ModelDoc, parts: &mut Parts) -> bool {
+        let mut unique = true;
+        for (i, r) in doc.region.iter().enumerate() {
+            unique &= parts
+                .add(NewEntity {
+                    id: &r.id.text,
+                    name: r.name.as_deref().unwrap_or(&r.id.text),
+                    kind: Kind::Region,
+                    stage: None,
+                    level: r.level.as_ref().map(|l| l.text.as_str()),
+                    company: None,
+                    def: i,
+                })
+                .1;
+        }
+        unique
+    }
+
+    /// The kind of a flow node (a stage, after reporting, when it is not one).
+    fn node_kind(&mut self, kind: &Name) -> Kind {
+        match Kind::parse(&kind.text) {
+            Some(Kind::Region) => {
+                self.p.push(
+                    Problem::error(
+                        kind.at.clone(),
+                        "a region is declared as `[[region]]`, not as a node",
+                    )
+                    .with_label("move it to a [[region]] table"),
+                );
+                Kind::Stage
+            }
+            Some(k) => k,
+            None => {
+                let hint =
+                    suggest::hint(&kind.text, vocab::FLOW_KINDS.to_vec()).unwrap_or_else(|| {
+                        format!("expected one of: {}", vocab::FLOW_KINDS.join(", "))
+                    });
+                self.p.push(
+                    Problem::error(
+                        kind.at.clone(),
+                        format!("unknown node kind \"{}\"", kind.text),
+                    )
+                    .with_label(hint),
+                );
+                Kind::Stage
+            }
+        }
+    }
+
+    /// Regions' `within` (once every entity is known), sources and attributes; `within` cycles.
+    pub fn place_regions(&mut self, doc: &ModelDoc, parts: &mut Parts) {
+        for (i, r) in doc.region.iter().enumerate() {
+            if let Some(w) = &r.within {
+                let at = self.resolve_region(w, parts, "within");
+                parts.entities.set_region(i as u32, at);
+            }
+            self.cite(r.source.as_ref());
+            self.attrs(&r.attrs);
+        }
+        check_within_cycles(doc, &parts.entities, self.p);
+    }
+
+    /// Materials (into `parts`), export controls and scenarios.
+    pub fn items(&mut self, doc: &ModelDoc, parts: &mut Parts) {
+        for m in &doc.material {
+            self.cite(m.source.as_ref());
+            self.attrs(&m.attrs);
+            for e in &m.elements {
+                self.element(e);
+            }
+            let idx = parts.materials.len() as u32;
+            parts
+                .material_by_key
+                .entry(m.id.text.to_lowercase())
+                .or_insert(idx);
+            if let Some(name) = &m.name {
+                parts
+                    .material_by_key
+                    .entry(name.to_lowercase())
+                    .or_insert(idx);
+            }
+            parts.materials.push(Material {
+                id: m.id.text.clone(),
+                name: m.name.clone().unwrap_or_else(|| m.id.text.clone()),
+                elements: m.elements.iter().map(|e| e.text.clone()).collect(),
+            });
+        }
+        for c in &doc.control {
+            self.cite(c.source.as_ref());
+            self.attrs(&c.attrs);
+            if let Some(by) = &c.by {
+                self.resolve_region(by, parts, "by");
+            }
+            if c.elements.is_empty() {
+                self.p.push(Problem::error(
+                    c.at.clone(),
+                    "an export control names no elements",
+                ));
+            }
+            for e in &c.elements {
+                self.element(e);
+            }
+        }
+        for s in &doc.scenario {
+            self.cite(s.source.as_ref());
+        }
+    }
+
     fn check_unique<'n>(&mut self, what: &str, ids: impl Iterator<Item = &'n Name>) {
         let mut seen: HashMap<String, &Name> = HashMap::default();
         for id in ids {
@@ -351,7 +501,7 @@ impl Builder<'_> {
 
     fn cite(&mut self, source: Option<&Name>) {
         if let Some(s) = source {
-            if !self.sources.contains_key(s.as_str()) {
+            if !self.is_source(s.as_str()) {
                 let known: Vec<&str> = self.sources.keys().copied().collect();
                 self.p.push(
                     Problem::error(
@@ -365,7 +515,7 @@ impl Builder<'_> {
     }
 
     fn unit(&mut self, u: &Name) {
-        if !self.units.iter().any(|k| k == &u.text) {
+        if !self.is_unit(&u.text) {
             let hint = suggest::hint(&u.text, self.units.iter().map(String::as_str).collect())
                 .unwrap_or_else(|| "declare it in [model] units = [...]".into());
             self.p.push(
@@ -442,16 +592,9 @@ impl Builder<'_> {
         }
     }
 
-    fn resolve_region(
-        &mut self,
-        n: &Name,
-        by_id: &HashMap<String, u32>,
-        entities: &[Entity],
-        region_ids: &[&str],
-        key: &str,
-    ) -> Option<u32> {
-        match by_id.get(lower(&n.text).as_ref()) {
-            Some(&i) if entities[i as usize].kind == Kind::Region => Some(i),
+    fn resolve_region(&mut self, n: &Name, parts: &Parts, key: &str) -> Option<u32> {
+        match parts.by_id.first(&parts.entities, &lower(&n.text)) {
+            Some(i) if parts.entities.kind(i) == Kind::Region => Some(i),
             Some(_) => {
                 self.p.push(Problem::error(
                     n.at.clone(),
@@ -465,23 +608,16 @@ impl Builder<'_> {
             None => {
                 self.p.push(
                     Problem::error(n.at.clone(), format!("unknown region \"{}\"", n.text))
-                        .with_label_opt(suggest::hint(&n.text, region_ids.to_vec())),
+                        .with_label_opt(suggest::hint(&n.text, self.region_ids.clone())),
                 );
                 None
             }
         }
     }
 
-    fn resolve_flow(
-        &mut self,
-        n: &Name,
-        by_id: &HashMap<String, u32>,
-        entities: &[Entity],
-        node_ids: &[&str],
-        key: &str,
-    ) -> Option<u32> {
-        match by_id.get(lower(&n.text).as_ref()) {
-            Some(&i) if entities[i as usize].kind.is_flow() => Some(i),
+    fn resolve_flow(&mut self, n: &Name, parts: &Parts, key: &str) -> Option<u32> {
+        match parts.by_id.first(&parts.entities, &lower(&n.text)) {
+            Some(i) if parts.entities.kind(i).is_flow() => Some(i),
             Some(_) => {
                 self.p.push(
                     Problem::error(
@@ -499,7 +635,7 @@ impl Builder<'_> {
             None => {
                 self.p.push(
                     Problem::error(n.at.clone(), format!("unknown node \"{}\"", n.text))
-                        .with_label_opt(suggest::hint(&n.text, node_ids.to_vec())),
+                        .with_label_opt(suggest::hint(&n.text, self.node_ids.clone())),
                 );
                 None
             }
@@ -508,7 +644,7 @@ impl Builder<'_> {
 }
 
 /// Reports each cycle in `within` once, at the `within` of its first region.
-fn check_within_cycles(doc: &ModelDoc, entities: &[Entity], p: &mut Problems) {
+fn check_within_cycles(doc: &ModelDoc, entities: &Entities, p: &mut Problems) {
     let n = doc.region.len();
     let mut state = vec![0u8; n]; // 0 unvisited, 1 on the current walk, 2 done
     for start in 0..n {
@@ -542,133 +678,10 @@ fn check_within_cycles(doc: &ModelDoc, entities: &[Entity], p: &mut Problems) {
             }
             state[c] = 1;
             walk.push(c);
-            cur = entities[c].region;
+            cur = entities.region(c as u32);
         }
         for w in walk {
             state[w] = 2;
-        }
-    }
-}
-
-/// Effective shares per input group (design.md section 1), with the group checks.
-fn compute_shares(doc: &ModelDoc, supplies: &mut [Supply], p: &mut Problems) {
-    let mut groups: HashMap<(u32, Option<u32>), Vec<usize>> = HashMap::default();
-    for (k, s) in supplies.iter().enumerate() {
-        if s.status != EdgeStatus::Stopped {
-            groups.entry((s.to, s.material)).or_default().push(k);
-        }
-    }
-    let mut keys: Vec<_> = groups.keys().copied().collect();
-    keys.sort();
-    let defs: Vec<usize> = supplies.iter().map(|s| s.def).collect();
-    for key in keys {
-        let all = &groups[&key];
-        let operating: Vec<usize> = all
-            .iter()
-            .copied()
-            .filter(|&k| supplies[k].status == EdgeStatus::Operating)
-            .collect();
-        let explicit = |k: usize| doc.edge[defs[k]].share.as_ref().and_then(Figure::as_number);
-        let volume = |k: usize| {
-            doc.edge[defs[k]]
-                .volume
-                .as_ref()
-                .and_then(Figure::as_number)
-        };
-        let with_share = all.iter().filter(|&&k| explicit(k).is_some()).count();
-        if with_share > 0 && with_share < all.len() {
-            let first = &doc.edge[supplies[all[0]].def];
-            let mut pr = Problem::error(
-                first.at.clone(),
-                format!(
-                    "input group of \"{}\"{} mixes edges with and without a share",
-                    first.to.text,
-                    material_phrase(first)
-                ),
-            )
-            .with_label("give every edge of the group a share, or none");
-            for &k in all {
-                let e = &doc.edge[supplies[k].def];
-                pr = pr.with_note(format!(
-                    "{} from \"{}\" {}",
-                    e.at.position().unwrap_or_default(),
-                    e.from.text,
-                    if explicit(k).is_some() {
-                        "has a share"
-                    } else {
-                        "has none"
-                    }
-                ));
-            }
-            p.push(pr);
-            continue;
-        }
-        // Operating edges form the group; planned ones are measured against the whole group.
-        for (members, planned) in [(&operating, false), (all, true)] {
-            let vols: Option<Vec<f64>> = members.iter().map(|&k| volume(k)).collect();
-            let total: f64 = vols.as_ref().map(|v| v.iter().sum()).unwrap_or(0.0);
-            for (j, &k) in members.iter().enumerate() {
-                if planned != (supplies[k].status == EdgeStatus::Planned) {
-                    continue;
-                }
-                supplies[k].share = match (explicit(k), &vols) {
-                    (Some(s), _) => s,
-                    (None, Some(v)) if total > 0.0 => v[j] / total,
-                    _ => 1.0 / members.len() as f64,
-                };
-            }
-        }
-        let planned: Vec<usize> = all
-            .iter()
-            .copied()
-            .filter(|&k| supplies[k].status == EdgeStatus::Planned)
-            .collect();
-        for (members, what) in [(&operating, ""), (&planned, " (planned edges)")] {
-            // A share outside [0, 1] is reported on its own; its group sum would say it again.
-            if members.is_empty()
-                || members
-                    .iter()
-                    .any(|&k| !(0.0..=1.0).contains(&supplies[k].share))
-            {
-                continue;
-            }
-            if with_share == 0 {
-                break;
-            }
-            let sum: f64 = members.iter().map(|&k| supplies[k].share).sum();
-            if sum > 1.0 + SHARE_EPS {
-                let first = &doc.edge[supplies[members[0]].def];
-                let at = first
-                    .share
-                    .as_ref()
-                    .map(|s| s.at.clone())
-                    .unwrap_or(first.at.clone());
-                let mut pr = Problem::error(
-                    at,
-                    format!(
-                        "shares of the input group of \"{}\"{} add up to {}{what}, more than 1",
-                        first.to.text,
-                        material_phrase(first),
-                        crate::output::number(sum)
-                    ),
-                );
-                for &k in members.iter() {
-                    let e = &doc.edge[supplies[k].def];
-                    pr = pr.with_note(format!(
-                        "{} from \"{}\": {}",
-                        e.at.position().unwrap_or_default(),
-                        e.from.text,
-                        crate::output::number(supplies[k].share)
-                    ));
-                }
-                p.push(pr);
-                break;
-            }
-        }
-    }
-    for s in supplies.iter_mut() {
-        if s.status == EdgeStatus::Stopped {
-            s.share = 0.0;
         }
     }
 }

@@ -14,20 +14,94 @@ use crate::diag::{Loc, Problem, Problems, SourceText};
 
 /// One parsed table: header and rows, every field with its place.
 struct Table {
-    file: Arc<SourceText>,
-    header: Vec<Name>,
+    header: Header,
     rows: Vec<Row>,
+}
+
+/// A table's file and header row: what is needed to read any of its rows.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub file: Arc<SourceText>,
+    pub names: Vec<Name>,
     /// Column index by (trimmed) header name.
     index: std::collections::HashMap<String, usize>,
     /// For each column, its `_unit`, `_source`, `_date` and `_note` companions.
     companions: Vec<[Option<usize>; 4]>,
 }
 
-const COMPANIONS: [&str; 4] = ["_unit", "_source", "_date", "_note"];
+pub const COMPANIONS: [&str; 4] = ["_unit", "_source", "_date", "_note"];
 
-struct Row {
-    at: Loc,
+pub struct Row {
+    pub at: Loc,
     fields: Vec<Name>,
+}
+
+impl Header {
+    pub fn new(file: Arc<SourceText>, names: Vec<Name>) -> Header {
+        let index: std::collections::HashMap<String, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.text.trim().to_string(), i))
+            .collect();
+        let companions = names
+            .iter()
+            .map(|h| {
+                COMPANIONS.map(|suffix| index.get(&format!("{}{suffix}", h.text.trim())).copied())
+            })
+            .collect();
+        Header {
+            file,
+            names,
+            index,
+            companions,
+        }
+    }
+
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// Whether column `i` is a companion (`X_unit`, ...) of another column.
+    pub fn is_companion(&self, i: usize) -> bool {
+        let key = self.names[i].text.trim();
+        COMPANIONS
+            .iter()
+            .filter_map(|s| key.strip_suffix(s))
+            .any(|base| self.col(base).is_some())
+    }
+
+    /// The header of a table: its first row (`None` when it has none).
+    pub fn first_row(file: &Arc<SourceText>) -> Option<Header> {
+        let row = Header {
+            file: file.clone(),
+            names: Vec::new(),
+            index: Default::default(),
+            companions: Vec::new(),
+        }
+        .row_at(0)?;
+        Some(Header::new(file.clone(), row.fields))
+    }
+
+    /// The row that starts at byte `start` of the file.
+    pub fn row_at(&self, start: usize) -> Option<Row> {
+        let text = self.file.text.get(start..)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        match rdr.read_record(&mut record) {
+            Ok(true) => {
+                let fields = field_names(&self.file, start, &record);
+                let end = fields.last().map(|f| span_end(&f.at)).unwrap_or(start);
+                Some(Row {
+                    at: Loc::span(&self.file, start..end),
+                    fields,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Table {
@@ -90,40 +164,24 @@ impl Table {
             ));
             return None;
         }
-        let index: std::collections::HashMap<String, usize> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.text.trim().to_string(), i))
-            .collect();
-        let companions = header
-            .iter()
-            .map(|h| {
-                COMPANIONS.map(|suffix| index.get(&format!("{}{suffix}", h.text.trim())).copied())
-            })
-            .collect();
         Some(Table {
-            file,
-            header,
+            header: Header::new(file, header),
             rows,
-            index,
-            companions,
         })
     }
+}
 
-    fn col(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
-    }
-
-    fn require(&self, names: &[&str], p: &mut Problems) -> bool {
+impl Header {
+    pub fn require(&self, names: &[&str], p: &mut Problems) -> bool {
         let mut ok = true;
         for n in names {
             if self.col(n).is_none() {
                 let at = self
-                    .header
+                    .names
                     .first()
                     .map(|h| h.at.clone())
                     .unwrap_or(Loc::File(self.file.clone()));
-                let found: Vec<&str> = self.header.iter().map(|h| h.text.as_str()).collect();
+                let found: Vec<&str> = self.names.iter().map(|h| h.text.as_str()).collect();
                 let hint = crate::suggest::did_you_mean(n, found.iter().copied())
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| format!("found columns: {}", found.join(",")));
@@ -140,7 +198,7 @@ impl Table {
 
 /// Where a quoted field opens that never closes (quotes inside a field are doubled, so in a
 /// well-formed file every field's quotes pair up).
-fn unclosed_quote(text: &str) -> Option<usize> {
+pub(crate) fn unclosed_quote(text: &str) -> Option<usize> {
     let mut open = None;
     for (i, b) in text.bytes().enumerate() {
         if b == b'"' {
@@ -187,20 +245,20 @@ fn field_names(file: &Arc<SourceText>, start: usize, record: &csv::StringRecord)
 
 /// A row's fields by column name, with the figure conventions.
 struct RowView<'a> {
-    table: &'a Table,
+    table: &'a Header,
     row: &'a Row,
     taken: Vec<bool>,
 }
 
 impl<'a> RowView<'a> {
-    fn new(table: &'a Table, row: &'a Row, p: &mut Problems) -> Option<Self> {
-        if row.fields.len() != table.header.len() {
+    fn new(table: &'a Header, row: &'a Row, p: &mut Problems) -> Option<Self> {
+        if row.fields.len() != table.names.len() {
             p.push(Problem::error(
                 row.at.clone(),
                 format!(
                     "this row has {} fields but the header has {}",
                     row.fields.len(),
-                    table.header.len()
+                    table.names.len()
                 ),
             ));
             return None;
@@ -274,17 +332,13 @@ impl<'a> RowView<'a> {
 
     /// Every column not yet taken, as attributes (companion columns go with their figure).
     fn attrs(&mut self) -> Attrs {
-        let header = &self.table.header;
+        let header = &self.table.names;
         let mut attrs = Attrs::default();
         for (i, h) in header.iter().enumerate() {
-            if self.taken[i] {
+            if self.taken[i] || self.table.is_companion(i) {
                 continue;
             }
             let key = h.text.trim().to_string();
-            let base = COMPANIONS.iter().find_map(|s| key.strip_suffix(s));
-            if base.is_some_and(|b| self.table.col(b).is_some()) {
-                continue;
-            }
             if let Some(f) = self.figure_at(i) {
                 attrs.0.push((Name::new(key, h.at.clone()), f));
             }
@@ -310,10 +364,11 @@ pub fn read_folder(
     dir: &Path,
     read_file: &mut dyn FnMut(&Path, &mut Problems) -> Option<Arc<SourceText>>,
     p: &mut Problems,
-) -> (ModelDoc, bool) {
+    allow_bulk: bool,
+) -> (ModelDoc, bool, Option<super::bulk::Tables>) {
     let mut doc = ModelDoc::default();
-    let mut complete = true;
-    let mut table = |name: &str, required: bool, p: &mut Problems| -> Option<Table> {
+    let complete = std::cell::Cell::new(true);
+    let mut text = |name: &str, required: bool, p: &mut Problems| {
         let path = dir.join(name);
         if !path.exists() {
             if required {
@@ -322,52 +377,56 @@ pub fn read_folder(
                     format!("{} is missing", path.display()),
                 ));
             }
-            complete &= !required;
+            complete.set(complete.get() && !required);
             return None;
         }
-        let t = read_file(&path, p).and_then(|f| Table::parse(f, p));
-        complete &= t.is_some();
+        let t = read_file(&path, p);
+        complete.set(complete.get() && t.is_some());
         t
     };
-    if let Some(t) = table("nodes.csv", true, p) {
-        if t.require(&["id", "name", "kind", "stage", "region"], p) {
-            read_nodes(&t, &mut doc, p);
+    let nodes = text("nodes.csv", true, p);
+    let edges = text("edges.csv", true, p);
+    let parse = |f: Option<Arc<SourceText>>, p: &mut Problems| {
+        let t = Table::parse(f?, p);
+        complete.set(complete.get() && t.is_some());
+        t
+    };
+    let mut table = |name: &str, required: bool, p: &mut Problems| -> Option<Table> {
+        parse(text(name, required, p), p)
+    };
+    // Large tables with plain headers go to the bulk reader; it reads them at build time.
+    let bulk = match (allow_bulk, &nodes, &edges) {
+        (true, Some(n), Some(e)) => Header::first_row(n)
+            .zip(Header::first_row(e))
+            .and_then(|(n, e)| super::bulk::Tables::of(n, e)),
+        _ => None,
+    };
+    if bulk.is_none() {
+        if let Some(t) = parse(nodes, p) {
+            if t.header.require(NODE_COLUMNS, p) {
+                for row in &t.rows {
+                    match node_of_row(&t.header, row, p) {
+                        Some(NodeRow::Region(r)) => doc.region.push(r),
+                        Some(NodeRow::Node(n)) => doc.node.push(n),
+                        None => {}
+                    }
+                }
+            }
         }
-    }
-    if let Some(t) = table("edges.csv", true, p) {
-        if t.require(&["from", "to", "material", "share", "volume"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t, row, p) else {
-                    continue;
-                };
-                let from = r.req("from", p);
-                let to = r.req("to", p);
-                let e = EdgeDef {
-                    material: r.name("material"),
-                    share: r.figure("share"),
-                    volume: r.figure("volume"),
-                    status: r.name("status"),
-                    source: r.name("source"),
-                    attrs: Attrs::default(),
-                    at: row.at.clone(),
-                    from: match from {
-                        Some(f) => f,
-                        None => continue,
-                    },
-                    to: match to {
-                        Some(t) => t,
-                        None => continue,
-                    },
-                };
-                let attrs = r.attrs();
-                doc.edge.push(EdgeDef { attrs, ..e });
+        if let Some(t) = parse(edges, p) {
+            if t.header.require(EDGE_COLUMNS, p) {
+                for row in &t.rows {
+                    if let Some(e) = edge_of_row(&t.header, row, p) {
+                        doc.edge.push(e);
+                    }
+                }
             }
         }
     }
     if let Some(t) = table("sources.csv", false, p) {
-        if t.require(&["id"], p) {
+        if t.header.require(&["id"], p) {
             for row in &t.rows {
-                let Some(mut r) = RowView::new(&t, row, p) else {
+                let Some(mut r) = RowView::new(&t.header, row, p) else {
                     continue;
                 };
                 let Some(id) = r.req("id", p) else { continue };
@@ -385,9 +444,9 @@ pub fn read_folder(
         }
     }
     if let Some(t) = table("materials.csv", false, p) {
-        if t.require(&["id"], p) {
+        if t.header.require(&["id"], p) {
             for row in &t.rows {
-                let Some(mut r) = RowView::new(&t, row, p) else {
+                let Some(mut r) = RowView::new(&t.header, row, p) else {
                     continue;
                 };
                 let Some(id) = r.req("id", p) else { continue };
@@ -405,9 +464,9 @@ pub fn read_folder(
         }
     }
     if let Some(t) = table("controls.csv", false, p) {
-        if t.require(&["id", "elements"], p) {
+        if t.header.require(&["id", "elements"], p) {
             for row in &t.rows {
-                let Some(mut r) = RowView::new(&t, row, p) else {
+                let Some(mut r) = RowView::new(&t.header, row, p) else {
                     continue;
                 };
                 let Some(id) = r.req("id", p) else { continue };
@@ -428,9 +487,9 @@ pub fn read_folder(
         }
     }
     if let Some(t) = table("scenarios.csv", false, p) {
-        if t.require(&["id", "with"], p) {
+        if t.header.require(&["id", "with"], p) {
             for row in &t.rows {
-                let Some(mut r) = RowView::new(&t, row, p) else {
+                let Some(mut r) = RowView::new(&t.header, row, p) else {
                     continue;
                 };
                 let (Some(id), Some(with)) = (r.req("id", p), r.req("with", p)) else {
@@ -447,52 +506,81 @@ pub fn read_folder(
             }
         }
     }
-    (doc, complete)
+    (doc, complete.get(), bulk)
 }
 
-fn read_nodes(t: &Table, doc: &mut ModelDoc, p: &mut Problems) {
-    for row in &t.rows {
-        let Some(mut r) = RowView::new(t, row, p) else {
-            continue;
-        };
-        let id = r.req("id", p);
-        let kind = r.req("kind", p);
-        let (Some(id), Some(kind)) = (id, kind) else {
-            continue;
-        };
-        let name = r.text("name");
-        if kind.text == "region" {
-            let within = r.name("region");
-            let level = r.name("level");
-            let source = r.name("source");
-            r.name("stage");
-            doc.region.push(RegionDef {
-                id,
-                name,
-                within,
-                level,
-                source,
-                attrs: r.attrs(),
-                at: row.at.clone(),
-            });
-        } else {
-            let mut n = NodeDef {
-                id,
-                name,
-                kind,
-                stage: r.name("stage"),
-                region: r.name("region"),
-                company: r.text("company"),
-                status: r.text("status"),
-                capacity: r.figure("capacity"),
-                source: r.name("source"),
-                attrs: Attrs::default(),
-                at: row.at.clone(),
-            };
-            n.attrs = r.attrs();
-            doc.node.push(n);
-        }
+/// The columns `nodes.csv` and `edges.csv` must have.
+pub const NODE_COLUMNS: &[&str] = &["id", "name", "kind", "stage", "region"];
+pub const EDGE_COLUMNS: &[&str] = &["from", "to", "material", "share", "volume"];
+
+/// A row of `nodes.csv`: a region or a flow node.
+// Rows are read one at a time and moved straight into the document: boxing would only add
+// an allocation per row.
+#[allow(clippy::large_enum_variant)]
+pub enum NodeRow {
+    Region(RegionDef),
+    Node(NodeDef),
+}
+
+/// Reads a row of `nodes.csv`; `None`, after reporting, when it lacks its id or kind.
+pub fn node_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<NodeRow> {
+    let mut r = RowView::new(h, row, p)?;
+    let id = r.req("id", p);
+    let kind = r.req("kind", p);
+    let (Some(id), Some(kind)) = (id, kind) else {
+        return None;
+    };
+    let name = r.text("name");
+    if kind.text == "region" {
+        let within = r.name("region");
+        let level = r.name("level");
+        let source = r.name("source");
+        r.name("stage");
+        return Some(NodeRow::Region(RegionDef {
+            id,
+            name,
+            within,
+            level,
+            source,
+            attrs: r.attrs(),
+            at: row.at.clone(),
+        }));
     }
+    let mut n = NodeDef {
+        id,
+        name,
+        kind,
+        stage: r.name("stage"),
+        region: r.name("region"),
+        company: r.text("company"),
+        status: r.text("status"),
+        capacity: r.figure("capacity"),
+        source: r.name("source"),
+        attrs: Attrs::default(),
+        at: row.at.clone(),
+    };
+    n.attrs = r.attrs();
+    Some(NodeRow::Node(n))
+}
+
+/// Reads a row of `edges.csv`; `None`, after reporting, when it lacks an end.
+pub fn edge_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<EdgeDef> {
+    let mut r = RowView::new(h, row, p)?;
+    let from = r.req("from", p);
+    let to = r.req("to", p);
+    let mut e = EdgeDef {
+        material: r.name("material"),
+        share: r.figure("share"),
+        volume: r.figure("volume"),
+        status: r.name("status"),
+        source: r.name("source"),
+        attrs: Attrs::default(),
+        at: row.at.clone(),
+        from: from?,
+        to: to?,
+    };
+    e.attrs = r.attrs();
+    Some(e)
 }
 
 /// Writes a model as CSV tables into `dir`. Returns notes on what CSV could not hold.

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::doc::ModelDoc;
+use super::index::TextIndex;
 use crate::analysis::net::Net;
 use crate::diag::SourceText;
 use std::sync::Arc;
@@ -48,20 +49,156 @@ impl Kind {
     }
 }
 
-/// A region or a flow node.
-#[derive(Debug, Clone)]
-pub struct Entity {
-    pub id: String,
-    pub name: String,
+/// A region or a flow node, as read from the model's entity columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Entity<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     pub kind: Kind,
-    pub stage: Option<String>,
+    pub stage: Option<&'a str>,
     /// For a flow node: the region it is located in. For a region: the region it lies within.
     pub region: Option<u32>,
     /// For a region: its level (country, province, ...).
-    pub level: Option<String>,
-    pub company: Option<String>,
-    /// Index into `doc.region` (regions) or `doc.node` (flow nodes).
+    pub level: Option<&'a str>,
+    pub company: Option<&'a str>,
+    /// Index into `doc.region` (regions) or the model's node definitions (flow nodes).
     pub def: usize,
+}
+
+/// What is stored of one entity when it is added.
+pub struct NewEntity<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: Kind,
+    pub stage: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub company: Option<&'a str>,
+    pub def: usize,
+}
+
+/// Every entity, in columns: ids and names back to back in one text, and small interned words
+/// (stages, levels, companies). About 30 bytes an entity beyond its id and name.
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    text: String,
+    /// Entity i's id is `text[ends[2i-1]..ends[2i]]` (from 0 for i = 0), its name follows.
+    ends: Vec<u32>,
+    kind: Vec<Kind>,
+    stage: Vec<u32>,
+    region: Vec<u32>,
+    level: Vec<u32>,
+    company: Vec<u32>,
+    def: Vec<u32>,
+    words: Words,
+}
+
+/// Interned short texts.
+#[derive(Debug, Clone, Default)]
+struct Words {
+    all: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+}
+
+impl Words {
+    fn intern(&mut self, w: Option<&str>) -> u32 {
+        let Some(w) = w else { return NONE };
+        if let Some(&k) = self.index.get(w) {
+            return k;
+        }
+        let k = self.all.len() as u32;
+        self.all.push(w.into());
+        self.index.insert(w.into(), k);
+        k
+    }
+    fn get(&self, k: u32) -> Option<&str> {
+        (k != NONE).then(|| &*self.all[k as usize])
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Entities {
+    pub fn with_capacity(n: usize, text: usize) -> Entities {
+        Entities {
+            text: String::with_capacity(text),
+            ends: Vec::with_capacity(2 * n),
+            kind: Vec::with_capacity(n),
+            stage: Vec::with_capacity(n),
+            region: Vec::with_capacity(n),
+            level: Vec::with_capacity(n),
+            company: Vec::with_capacity(n),
+            def: Vec::with_capacity(n),
+            words: Words::default(),
+        }
+    }
+
+    pub fn push(&mut self, e: NewEntity<'_>) -> u32 {
+        let i = self.kind.len() as u32;
+        self.text.push_str(e.id);
+        self.ends.push(self.text.len() as u32);
+        self.text.push_str(e.name);
+        self.ends.push(self.text.len() as u32);
+        self.kind.push(e.kind);
+        self.stage.push(self.words.intern(e.stage));
+        self.region.push(NONE);
+        self.level.push(self.words.intern(e.level));
+        self.company.push(self.words.intern(e.company));
+        self.def.push(e.def as u32);
+        i
+    }
+
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    pub fn get(&self, i: u32) -> Entity<'_> {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[2 * i - 1] } as usize;
+        let (id_end, name_end) = (self.ends[2 * i] as usize, self.ends[2 * i + 1] as usize);
+        Entity {
+            id: &self.text[start..id_end],
+            name: &self.text[id_end..name_end],
+            kind: self.kind[i],
+            stage: self.words.get(self.stage[i]),
+            region: (self.region[i] != NONE).then_some(self.region[i]),
+            level: self.words.get(self.level[i]),
+            company: self.words.get(self.company[i]),
+            def: self.def[i] as usize,
+        }
+    }
+
+    /// The id of entity `i` (without reading its other columns).
+    pub fn id(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[2 * i - 1] } as usize;
+        &self.text[start..self.ends[2 * i] as usize]
+    }
+
+    pub fn name(&self, i: u32) -> &str {
+        let i = i as usize;
+        &self.text[self.ends[2 * i] as usize..self.ends[2 * i + 1] as usize]
+    }
+
+    pub fn kind(&self, i: u32) -> Kind {
+        self.kind[i as usize]
+    }
+
+    pub fn region(&self, i: u32) -> Option<u32> {
+        let r = self.region[i as usize];
+        (r != NONE).then_some(r)
+    }
+
+    pub fn set_region(&mut self, i: u32, region: Option<u32>) {
+        self.region[i as usize] = region.unwrap_or(NONE);
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Entity<'_>> + '_ {
+        (0..self.len() as u32).map(|i| self.get(i))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,18 +208,45 @@ pub enum EdgeStatus {
     Stopped,
 }
 
-/// A supply edge, resolved.
+impl EdgeStatus {
+    pub fn parse(s: &str) -> Option<EdgeStatus> {
+        Some(match s {
+            "operating" => EdgeStatus::Operating,
+            "planned" => EdgeStatus::Planned,
+            "stopped" => EdgeStatus::Stopped,
+            _ => return None,
+        })
+    }
+}
+
+/// A supply edge, resolved (24 bytes). Supply `k` is defined by `doc.edge[k]`, or by row `k`
+/// of a bulk edge table.
 #[derive(Debug, Clone)]
 pub struct Supply {
     pub from: u32,
     pub to: u32,
-    pub material: Option<u32>,
+    material: u32,
     /// Effective share of the target's need for the material (design.md section 1); for a
-    /// planned edge, the share it would take once running; 0 for a stopped edge.
+    /// planned edge, the share it would take once running; 0 for a stopped edge. While the
+    /// model is built: the edge's explicit share, NaN where it has none.
     pub share: f64,
     pub status: EdgeStatus,
-    /// Index into `doc.edge`.
-    pub def: usize,
+}
+
+impl Supply {
+    pub fn new(from: u32, to: u32, material: Option<u32>, share: f64, status: EdgeStatus) -> Self {
+        Supply {
+            from,
+            to,
+            material: material.unwrap_or(u32::MAX),
+            share,
+            status,
+        }
+    }
+
+    pub fn material(&self) -> Option<u32> {
+        (self.material != u32::MAX).then_some(self.material)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -94,17 +258,20 @@ pub struct Material {
 
 /// A loaded, validated model.
 pub struct Model {
+    /// What the model files say; for a model read by the bulk reader, all but its flow nodes
+    /// and supply edges, whose definitions stay rows of the tables (`rows`).
     pub doc: ModelDoc,
+    pub rows: super::rows::Rows,
     /// Where it was loaded from ("built-in rare-earth model", a path).
     pub origin: String,
     pub files: Vec<Arc<SourceText>>,
     /// Every entity is a graph node (index = entity index); supply edges carry their index.
     pub graph: DiGraph<u32, u32>,
-    pub entities: Vec<Entity>,
+    pub entities: Entities,
     pub supplies: Vec<Supply>,
     pub materials: Vec<Material>,
-    pub(crate) by_id: HashMap<String, u32>,
-    pub(crate) by_name: HashMap<String, Vec<u32>>,
+    pub(crate) by_id: TextIndex,
+    pub(crate) by_name: TextIndex,
     pub(crate) material_by_key: HashMap<String, u32>,
     /// Supply cycles (recycling loops), one per cyclic strongly connected component.
     pub cycles: Vec<SupplyCycle>,
@@ -122,8 +289,8 @@ pub struct SupplyCycle {
 
 impl SupplyCycle {
     /// `a -> b -> c -> a`, with `(same loop: x, y)` for the other members.
-    pub fn describe(&self, entities: &[Entity]) -> String {
-        let id = |i: &u32| entities[*i as usize].id.as_str();
+    pub fn describe(&self, entities: &Entities) -> String {
+        let id = |i: &u32| entities.get(*i).id;
         let mut s: Vec<&str> = self.path.iter().map(id).collect();
         s.push(id(&self.path[0]));
         let mut out = s.join(" -> ");
@@ -147,13 +314,13 @@ impl Model {
     /// Finds an entity by id or name, case-insensitively. An id wins over a name.
     pub fn lookup(&self, key: &str) -> Lookup {
         let k = key.trim().to_lowercase();
-        if let Some(&i) = self.by_id.get(&k) {
+        if let Some(i) = self.by_id.first(&self.entities, &k) {
             return Lookup::Found(i);
         }
-        match self.by_name.get(&k).map(Vec::as_slice) {
-            Some([one]) => Lookup::Found(*one),
-            Some(many) if !many.is_empty() => Lookup::Ambiguous(many.to_vec()),
-            _ => Lookup::Missing,
+        match self.by_name.all(&self.entities, &k).as_slice() {
+            [] => Lookup::Missing,
+            [one] => Lookup::Found(*one),
+            many => Lookup::Ambiguous(many.to_vec()),
         }
     }
 
@@ -170,8 +337,8 @@ impl Model {
             .copied()
     }
 
-    pub fn entity(&self, i: u32) -> &Entity {
-        &self.entities[i as usize]
+    pub fn entity(&self, i: u32) -> Entity<'_> {
+        self.entities.get(i)
     }
 
     pub fn node_index(i: u32) -> NodeIndex {
@@ -180,15 +347,13 @@ impl Model {
 
     /// Every id and name, for did-you-mean.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.entities
-            .iter()
-            .flat_map(|e| [e.id.as_str(), e.name.as_str()])
+        self.entities.iter().flat_map(|e| [e.id, e.name])
     }
 
     /// The regions containing `i` (its own region and every region that contains it), nearest
     /// first. For a region, the regions it lies within.
     pub fn regions_of(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut cur = self.entity(i).region;
+        let mut cur = self.entities.region(i);
         let mut steps = 0;
         std::iter::from_fn(move || {
             let r = cur?;
@@ -196,7 +361,7 @@ impl Model {
             if steps > self.entities.len() {
                 return None; // never loops: `within` cycles are rejected, but stay safe
             }
-            cur = self.entity(r).region;
+            cur = self.entities.region(r);
             Some(r)
         })
     }
@@ -211,15 +376,15 @@ impl Model {
         let own = (self.entity(i).kind == Kind::Region).then_some(i);
         own.into_iter()
             .chain(self.regions_of(i))
-            .find(|&r| self.entity(r).level.as_deref() == Some(level))
+            .find(|&r| self.entity(r).level == Some(level))
     }
 
     pub fn flow_nodes(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.entities.len() as u32).filter(|&i| self.entity(i).kind.is_flow())
+        (0..self.entities.len() as u32).filter(|&i| self.entities.kind(i).is_flow())
     }
 
     /// A node's label for output: its name.
     pub fn label(&self, i: u32) -> &str {
-        &self.entity(i).name
+        self.entity(i).name
     }
 }

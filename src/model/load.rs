@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::build::build;
 use super::doc::ModelDoc;
 use super::graph::Model;
-use super::{csv_io, read, tree};
+use super::{bulk, csv_io, read, tree};
 use crate::diag::{Loc, Problem, Problems, SourceText};
 
 /// Model file formats.
@@ -29,6 +29,8 @@ const MAX_SYNTAX_PROBLEMS: usize = 50;
 /// The result of reading a model: the document, every problem, and the texts read.
 pub struct Loaded {
     pub doc: ModelDoc,
+    /// A CSV folder's flow nodes and edges, left to the bulk reader (`model::bulk`).
+    pub bulk: Option<bulk::Tables>,
     pub problems: Problems,
     pub files: Vec<Arc<SourceText>>,
     pub origin: String,
@@ -40,7 +42,23 @@ pub struct Loaded {
 
 impl Loaded {
     /// Validates and builds the model. Problems of reading and of validation come together.
-    pub fn build(self) -> (Option<Model>, Problems) {
+    pub fn build(mut self) -> (Option<Model>, Problems) {
+        if let Some(tables) = self.bulk.take() {
+            if !self.problems.has_errors() && !self.incomplete {
+                let doc = std::mem::take(&mut self.doc);
+                match bulk::build(doc, tables, &self.origin) {
+                    Ok((mut m, more)) if m.node_defs() > 0 => {
+                        let mut problems = self.problems;
+                        problems.extend(more);
+                        m.files = self.files;
+                        return (Some(m), problems);
+                    }
+                    _ => {}
+                }
+            }
+            // The general reader reads the tables again, to report every problem.
+            self = self.reread_in_full();
+        }
         let mut problems = self.problems;
         if !problems.has_errors() && self.doc.node.is_empty() {
             problems.push(Problem::error(
@@ -67,6 +85,47 @@ impl Loaded {
             m
         });
         (model, problems)
+    }
+}
+
+impl Loaded {
+    /// A CSV folder read again by the general reader, from the texts already read.
+    fn reread_in_full(self) -> Loaded {
+        let mut problems = Problems::default();
+        let files = self.files;
+        let mut reader = |f: &Path, p: &mut Problems| {
+            let name = f.display().to_string();
+            let found = files.iter().find(|t| t.name == name).cloned();
+            if found.is_none() {
+                p.push(Problem::error(Loc::Nowhere, format!("{name}: cannot read")));
+            }
+            found
+        };
+        let origin = Path::new(&self.origin);
+        let dir = if origin.is_dir() {
+            origin
+        } else {
+            origin.parent().unwrap_or(origin)
+        };
+        let (doc, complete, _) = csv_io::read_folder(dir, &mut reader, &mut problems, false);
+        Loaded {
+            doc,
+            bulk: None,
+            problems,
+            files,
+            origin: self.origin,
+            format: self.format,
+            incomplete: !complete,
+        }
+    }
+
+    /// The whole document, with every flow node and edge (for `convert`).
+    pub fn into_full(self) -> Loaded {
+        if self.bulk.is_some() {
+            self.reread_in_full()
+        } else {
+            self
+        }
     }
 }
 
@@ -195,6 +254,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
     let mut problems = Problems::default();
     let mut files = Vec::new();
     let mut doc = ModelDoc::default();
+    let mut bulk = None;
     let mut incomplete = false;
     let origin = path.display().to_string();
     if !path.exists() {
@@ -213,8 +273,9 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
             files.push(t.clone());
             Some(t)
         };
-        let (d, complete) = csv_io::read_folder(&dir, &mut reader, &mut problems);
+        let (d, complete, tables) = csv_io::read_folder(&dir, &mut reader, &mut problems, true);
         doc = d;
+        bulk = tables;
         incomplete = !complete;
     } else {
         let paths: Vec<PathBuf> = if path.is_dir() {
@@ -264,6 +325,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
     }
     Loaded {
         doc,
+        bulk,
         problems,
         files,
         origin,
@@ -287,6 +349,7 @@ pub fn load_builtin() -> Loaded {
     }
     Loaded {
         doc,
+        bulk: None,
         problems,
         files,
         origin: "built-in rare-earth model (models/rare_earths)".into(),

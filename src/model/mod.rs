@@ -7,11 +7,15 @@
 
 pub mod build;
 pub mod builtin;
+pub mod bulk;
 pub mod csv_io;
 pub mod doc;
 pub mod graph;
+pub mod index;
 pub mod load;
 pub mod read;
+pub mod rows;
+pub mod shares;
 pub mod summary;
 pub mod tree;
 pub mod vocab;

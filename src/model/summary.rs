@@ -7,6 +7,9 @@ use std::fmt::{self, Write as _};
 use super::doc::{Attrs, Figure, Name};
 use super::graph::{Kind, Model};
 
+/// How many figures without a source are listed.
+const SHOWN: usize = 20;
+
 pub struct Summary {
     pub name: String,
     pub origin: String,
@@ -24,8 +27,10 @@ pub struct Summary {
     pub sources: usize,
     pub figures: usize,
     pub conflicting_figures: usize,
-    /// Figures (of flow nodes, edges and other items) with no source, as `item: key`.
-    pub unsourced: Vec<String>,
+    /// How many figures (of flow nodes, edges and other items) have no source.
+    pub unsourced: usize,
+    /// The first few of them, as `item: key`.
+    pub unsourced_shown: Vec<String>,
     pub cycles: Vec<String>,
 }
 
@@ -61,24 +66,26 @@ impl Summary {
             sources: m.doc.source.len(),
             figures: 0,
             conflicting_figures: 0,
-            unsourced: Vec::new(),
+            unsourced: 0,
+            unsourced_shown: Vec::new(),
             cycles: Vec::new(),
         };
-        for e in &m.entities {
+        for e in m.entities.iter() {
             if e.kind == Kind::Region {
                 s.regions += 1;
-                if e.level.as_deref() == Some("country") {
-                    s.countries.push(e.name.clone());
+                if e.level == Some("country") {
+                    s.countries.push(e.name.to_string());
                 }
             } else {
                 *s.by_kind.entry(e.kind.as_str()).or_default() += 1;
-                if let Some(st) = &e.stage {
-                    *s.stages.entry(st.clone()).or_default() += 1;
+                if let Some(st) = e.stage {
+                    *s.stages.entry(st.to_string()).or_default() += 1;
                 }
             }
         }
         let d = &m.doc;
-        for n in &d.node {
+        for i in 0..m.node_defs() {
+            let n = m.node_def(i);
             let item = format!("node {}", n.id.text);
             s.figures_of(
                 &item,
@@ -87,7 +94,8 @@ impl Summary {
                 &n.attrs,
             );
         }
-        for e in &d.edge {
+        for k in 0..m.supplies.len() {
+            let e = m.edge_def(k);
             let item = format!("edge {} -> {}", e.from.text, e.to.text);
             let own = [("share", &e.share), ("volume", &e.volume)];
             let own = own.iter().filter_map(|(k, f)| f.as_ref().map(|f| (*k, f)));
@@ -138,7 +146,10 @@ impl Summary {
                 self.conflicting_figures += 1;
             }
             if f.values.iter().any(|v| v.source.is_none()) && default.is_none() {
-                self.unsourced.push(format!("{item}: {key}"));
+                self.unsourced += 1;
+                if self.unsourced_shown.len() < SHOWN {
+                    self.unsourced_shown.push(format!("{item}: {key}"));
+                }
             }
         }
     }
@@ -196,12 +207,16 @@ impl fmt::Display for Summary {
                 writeln!(f, "  {c}")?;
             }
         }
-        writeln!(f, "figures without a source: {}", self.unsourced.len())?;
-        for u in self.unsourced.iter().take(20) {
+        writeln!(f, "figures without a source: {}", self.unsourced)?;
+        for u in &self.unsourced_shown {
             writeln!(f, "  {u}")?;
         }
-        if self.unsourced.len() > 20 {
-            writeln!(f, "  ... and {} more", self.unsourced.len() - 20)?;
+        if self.unsourced > self.unsourced_shown.len() {
+            writeln!(
+                f,
+                "  ... and {} more",
+                self.unsourced - self.unsourced_shown.len()
+            )?;
         }
         Ok(())
     }

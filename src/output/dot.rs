@@ -140,7 +140,7 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
     let mut by_stage: BTreeMap<Option<String>, Vec<u32>> = BTreeMap::new();
     for &v in &flow {
         by_stage
-            .entry(m.entity(v).stage.clone())
+            .entry(m.entity(v).stage.map(String::from))
             .or_default()
             .push(v);
     }
@@ -154,7 +154,7 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
             vb.total_cmp(&va)
                 .then(critical.contains(&b).cmp(&critical.contains(&a)))
                 .then(degree(b).cmp(&degree(a)))
-                .then(m.entity(a).id.cmp(&m.entity(b).id))
+                .then(m.entity(a).id.cmp(m.entity(b).id))
         });
         let keep = if vs.len() > opts.max_per_stage {
             opts.max_per_stage.saturating_sub(1).max(1)
@@ -164,15 +164,15 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
         for &v in &vs[..keep] {
             let e = m.entity(v);
             slot.insert(v, nodes.len());
-            let mut label = e.name.clone();
+            let mut label = e.name.to_string();
             if let (Some(x), Some(mea)) = (value(v), &r.measure) {
                 label.push_str(&format!("\n{} {}", mea.name, super::rounded(x)));
             }
             nodes.push(DrawnNode {
-                key: e.id.clone(),
+                key: e.id.to_string(),
                 label,
                 kind: Some(e.kind),
-                stage: e.stage.clone(),
+                stage: e.stage.map(String::from),
                 cluster: cluster_of(m, v, &opts.cluster_level),
                 value: value(v),
                 critical: critical.contains(&v),
@@ -224,7 +224,7 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
             }
             let s = &m.supplies[m.net.in_supply[p] as usize];
             let material = s
-                .material
+                .material()
                 .map(|k| m.materials[k as usize].name.clone())
                 .unwrap_or_default();
             let back =
@@ -248,7 +248,7 @@ fn cluster_of(m: &Model, v: u32, level: &str) -> Option<String> {
     } else {
         None
     })?;
-    Some(m.entity(r).name.clone())
+    Some(m.entity(r).name.to_string())
 }
 
 fn shape(k: Option<Kind>) -> &'static str {

@@ -222,7 +222,7 @@ impl<'m> Session<'m> {
                 let mut t = Table::new(self.title(&st.stmt), &["id", "name", "exposure"]);
                 for (&v, l) in targets.iter().zip(ls) {
                     let e = self.model.entity(v);
-                    t.push(vec![Cell::text(&e.id), Cell::text(&e.name), Cell::Num(l)]);
+                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
                 }
                 t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
                 Ok(Outcome::Table(t))
@@ -234,7 +234,7 @@ impl<'m> Session<'m> {
                 let mut t = Table::new(self.title(&st.stmt), &["id", "name", "loss"]);
                 for (&v, l) in targets.iter().zip(ls) {
                     let e = self.model.entity(v);
-                    t.push(vec![Cell::text(&e.id), Cell::text(&e.name), Cell::Num(l)]);
+                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
                 }
                 if self.effects.is_empty() {
                     t.notes
@@ -266,12 +266,12 @@ impl<'m> Session<'m> {
                     let country = self
                         .model
                         .region_at_level(x, "country")
-                        .map(|r| self.model.entity(r).name.clone());
+                        .map(|r| self.model.entity(r).name.to_string());
                     t.push(vec![
-                        Cell::text(&e.id),
-                        Cell::text(&e.name),
+                        Cell::text(e.id),
+                        Cell::text(e.name),
                         Cell::text(e.kind.as_str()),
-                        Cell::opt(e.stage.clone()),
+                        Cell::opt(e.stage.map(String::from)),
                         Cell::opt(country),
                     ]);
                 }
@@ -357,7 +357,7 @@ impl<'m> Session<'m> {
             None => {
                 let imps: Vec<Impact> =
                     chokepoints::chokepoints(&m.net, &mut self.prop, &base, t, |v| {
-                        m.entity(v).id.clone()
+                        m.entity(v).id.to_string()
                     });
                 let mut table = Table::new(
                     self.title(&st.stmt),
@@ -384,11 +384,11 @@ impl<'m> Session<'m> {
                     let e = m.entity(i.node);
                     let country = m
                         .region_at_level(i.node, "country")
-                        .map(|r| m.entity(r).name.clone());
+                        .map(|r| m.entity(r).name.to_string());
                     table.push(vec![
-                        Cell::text(&e.id),
-                        Cell::text(&e.name),
-                        Cell::opt(e.stage.clone()),
+                        Cell::text(e.id),
+                        Cell::text(e.name),
+                        Cell::opt(e.stage.map(String::from)),
                         Cell::opt(country),
                         Cell::Num(i.impact),
                         Cell::Bool(i.critical()),
@@ -437,14 +437,16 @@ impl<'m> Session<'m> {
             let keys: Vec<String> = match g {
                 Grouping::Country => m
                     .region_at_level(v, "country")
-                    .map(|r| m.entity(r).name.clone())
+                    .map(|r| m.entity(r).name.to_string())
                     .into_iter()
                     .collect(),
-                Grouping::Region => m.regions_of(v).map(|r| m.entity(r).name.clone()).collect(),
-                Grouping::Stage => e.stage.clone().into_iter().collect(),
+                Grouping::Region => m
+                    .regions_of(v)
+                    .map(|r| m.entity(r).name.to_string())
+                    .collect(),
+                Grouping::Stage => e.stage.map(String::from).into_iter().collect(),
                 Grouping::Company => e
                     .company
-                    .as_deref()
                     .map(|c| {
                         c.split(',')
                             .map(|x| x.trim().to_string())
@@ -468,10 +470,10 @@ impl<'m> Session<'m> {
             Grouping::Country => m
                 .region_at_level(v, "country")
                 .or(e.region)
-                .map(|r| m.entity(r).name.clone()),
-            Grouping::Region => e.region.map(|r| m.entity(r).name.clone()),
-            Grouping::Stage => e.stage.clone(),
-            Grouping::Company => e.company.clone(),
+                .map(|r| m.entity(r).name.to_string()),
+            Grouping::Region => e.region.map(|r| m.entity(r).name.to_string()),
+            Grouping::Stage => e.stage.map(String::from),
+            Grouping::Company => e.company.map(String::from),
         };
         name.unwrap_or_else(|| "(not located)".into())
     }
@@ -511,7 +513,9 @@ impl<'m> Session<'m> {
             {
                 continue;
             }
-            let Some(st) = e.stage.clone() else { continue };
+            let Some(st) = e.stage.map(String::from) else {
+                continue;
+            };
             if stage.is_some_and(|x| x.text != st) {
                 continue;
             }
@@ -605,11 +609,7 @@ impl<'m> Session<'m> {
             ),
         ));
         for p in &found.paths {
-            let ids: Vec<&str> = p
-                .nodes
-                .iter()
-                .map(|&v| self.model.entity(v).id.as_str())
-                .collect();
+            let ids: Vec<&str> = p.nodes.iter().map(|&v| self.model.entity(v).id).collect();
             table.push(vec![
                 Cell::Text(ids.join(" -> ")),
                 Cell::Num(p.share),
@@ -667,17 +667,17 @@ impl<'m> Session<'m> {
             rows.sort_by(|a, b| {
                 (b.1 * b.2)
                     .total_cmp(&(a.1 * a.2))
-                    .then(m.entity(a.0).id.cmp(&m.entity(b.0).id))
+                    .then(m.entity(a.0).id.cmp(m.entity(b.0).id))
             });
             rows.truncate(limit.unwrap_or(DEFAULT_EXPLAIN) as usize);
             for (v, l, r) in rows {
                 let e = m.entity(v);
                 table.push(vec![
-                    Cell::text(&m.entity(t).id),
+                    Cell::text(m.entity(t).id),
                     Cell::Num(exposure),
-                    Cell::text(&e.id),
-                    Cell::text(&e.name),
-                    Cell::opt(e.stage.clone()),
+                    Cell::text(e.id),
+                    Cell::text(e.name),
+                    Cell::opt(e.stage.map(String::from)),
                     Cell::Num(l),
                     Cell::Num(r),
                     Cell::Num(l * r),
@@ -710,23 +710,27 @@ impl<'m> Session<'m> {
         };
         for x in v {
             let e = m.entity(x);
-            row(&mut table, &e.id, "name", e.name.clone());
-            row(&mut table, &e.id, "kind", e.kind.as_str().into());
-            if let Some(s) = &e.stage {
-                row(&mut table, &e.id, "stage", s.clone());
+            row(&mut table, e.id, "name", e.name.to_string());
+            row(&mut table, e.id, "kind", e.kind.as_str().into());
+            if let Some(s) = e.stage {
+                row(&mut table, e.id, "stage", s.to_string());
             }
-            let chain: Vec<String> = m.regions_of(x).map(|r| m.entity(r).name.clone()).collect();
+            let chain: Vec<String> = m
+                .regions_of(x)
+                .map(|r| m.entity(r).name.to_string())
+                .collect();
             if !chain.is_empty() {
                 let f = if e.kind == Kind::Region {
                     "within"
                 } else {
                     "region"
                 };
-                row(&mut table, &e.id, f, chain.join(" < "));
+                row(&mut table, e.id, f, chain.join(" < "));
             }
-            if let Some(c) = &e.company {
-                row(&mut table, &e.id, "company", c.clone());
+            if let Some(c) = e.company {
+                row(&mut table, e.id, "company", c.to_string());
             }
+            let node_def;
             let (default_source, figures): (
                 Option<String>,
                 Vec<(&str, &crate::model::doc::Figure)>,
@@ -741,9 +745,10 @@ impl<'m> Session<'m> {
                         .collect(),
                 )
             } else {
-                let d = &m.doc.node[e.def];
+                node_def = m.node_def(e.def);
+                let d = &*node_def;
                 if let Some(s) = &d.status {
-                    row(&mut table, &e.id, "status", s.clone());
+                    row(&mut table, e.id, "status", s.clone());
                 }
                 let mut f: Vec<(&str, &crate::model::doc::Figure)> =
                     d.capacity.iter().map(|c| ("capacity", c)).collect();
@@ -767,7 +772,7 @@ impl<'m> Session<'m> {
                         };
                     }
                     table.push(vec![
-                        Cell::text(&e.id),
+                        Cell::text(e.id),
                         Cell::text(k),
                         Cell::Text(val.value.to_string()),
                         Cell::opt(f.unit.as_ref().map(|u| u.text.clone())),
@@ -787,14 +792,24 @@ impl<'m> Session<'m> {
                 }
             }
             // Supply edges in and out.
-            for s in m.supplies.iter().filter(|s| s.to == x || s.from == x) {
+            let node = Model::node_index(x);
+            let mut edges: Vec<usize> = m
+                .graph
+                .edges_directed(node, petgraph::Direction::Incoming)
+                .chain(m.graph.edges_directed(node, petgraph::Direction::Outgoing))
+                .map(|e| *e.weight() as usize)
+                .collect();
+            edges.sort_unstable();
+            edges.dedup();
+            for k in edges {
+                let s = &m.supplies[k];
                 let (field, other) = if s.to == x {
                     ("input from", s.from)
                 } else {
                     ("output to", s.to)
                 };
                 let mat = s
-                    .material
+                    .material()
                     .map(|k| m.materials[k as usize].name.clone())
                     .unwrap_or_default();
                 let status = match s.status {
@@ -802,7 +817,7 @@ impl<'m> Session<'m> {
                     EdgeStatus::Planned => " (planned)".into(),
                     EdgeStatus::Stopped => " (stopped)".into(),
                 };
-                let d = &m.doc.edge[s.def];
+                let d = m.edge_def(k);
                 let src = d
                     .share
                     .as_ref()
@@ -810,7 +825,7 @@ impl<'m> Session<'m> {
                     .or(d.source.as_ref())
                     .map(|n| n.text.clone());
                 table.push(vec![
-                    Cell::text(&e.id),
+                    Cell::text(e.id),
                     Cell::text(field),
                     Cell::Text(format!(
                         "{}: {mat}, share {}{status}",
@@ -873,7 +888,7 @@ impl<'m> Session<'m> {
                             }
                         }
                         if let Some(ms) = &mats {
-                            if !s.material.is_some_and(|k| ms.contains(&k)) {
+                            if !s.material().is_some_and(|k| ms.contains(&k)) {
                                 continue;
                             }
                         }

@@ -27,22 +27,15 @@ impl Vocabulary {
             attributes: BTreeSet::new(),
             companies: BTreeSet::new(),
         };
-        for e in &m.entities {
-            if let Some(s) = &e.stage {
-                v.stages.insert(s.clone());
+        for e in m.entities.iter() {
+            if let Some(s) = e.stage {
+                v.stages.insert(s.to_string());
             }
-            if let Some(c) = &e.company {
-                v.companies.insert(c.clone());
-            }
-        }
-        for n in &m.doc.node {
-            for (k, _) in &n.attrs.0 {
-                v.attributes.insert(k.text.clone());
-            }
-            if n.capacity.is_some() {
-                v.attributes.insert("capacity".into());
+            if let Some(c) = e.company {
+                v.companies.insert(c.to_string());
             }
         }
+        v.attributes = m.node_attribute_names();
         v
     }
 }
@@ -180,10 +173,7 @@ impl Session<'_> {
         match self.model.lookup(&n.text) {
             Lookup::Found(i) => Ok(i),
             Lookup::Ambiguous(ids) => {
-                let ids: Vec<&str> = ids
-                    .iter()
-                    .map(|&i| self.model.entity(i).id.as_str())
-                    .collect();
+                let ids: Vec<&str> = ids.iter().map(|&i| self.model.entity(i).id).collect();
                 Err(self
                     .err(n.span, format!("\"{}\" names several nodes", clip(&n.text)))
                     .with_label(format!("use an id: {}", ids.join(", "))))
@@ -295,22 +285,30 @@ impl Session<'_> {
             "stage" => {
                 needs_text(&text_ops)?;
                 let wanted = self.checked_texts(&values, op, &self.vocab.stages, "stage")?;
-                Ok(text_test(op, wanted, |m, v| m.entity(v).stage.clone()))
+                Ok(text_test(op, wanted, |m, v| {
+                    m.entity(v).stage.map(String::from)
+                }))
             }
             "company" => {
                 needs_text(&text_ops)?;
                 let wanted = self.checked_texts(&values, op, &self.vocab.companies, "company")?;
-                Ok(text_test(op, wanted, |m, v| m.entity(v).company.clone()))
+                Ok(text_test(op, wanted, |m, v| {
+                    m.entity(v).company.map(String::from)
+                }))
             }
             "id" => {
                 needs_text(&text_ops)?;
                 let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                Ok(text_test(op, wanted, |m, v| Some(m.entity(v).id.clone())))
+                Ok(text_test(op, wanted, |m, v| {
+                    Some(m.entity(v).id.to_string())
+                }))
             }
             "name" => {
                 needs_text(&text_ops)?;
                 let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                Ok(text_test(op, wanted, |m, v| Some(m.entity(v).name.clone())))
+                Ok(text_test(op, wanted, |m, v| {
+                    Some(m.entity(v).name.to_string())
+                }))
             }
             "status" => {
                 needs_text(&text_ops)?;
@@ -318,7 +316,7 @@ impl Session<'_> {
                 Ok(text_test(op, wanted, |m, v| {
                     let e = m.entity(v);
                     Some(
-                        m.doc.node[e.def]
+                        m.node_def(e.def)
                             .status
                             .clone()
                             .unwrap_or_else(|| "operating".into()),
@@ -463,7 +461,7 @@ impl Session<'_> {
     fn nodes_handling(&self, mats: &[u32]) -> Vec<u32> {
         let mut out = Vec::new();
         for s in &self.model.supplies {
-            if s.material.is_some_and(|k| mats.contains(&k)) {
+            if s.material().is_some_and(|k| mats.contains(&k)) {
                 out.push(s.from);
                 out.push(s.to);
             }
@@ -507,7 +505,7 @@ fn attr(m: &Model, v: u32, key: &str) -> Option<Scalar> {
     if !e.kind.is_flow() {
         return None;
     }
-    let n = &m.doc.node[e.def];
+    let n = m.node_def(e.def);
     if key == "capacity" {
         return n.capacity.as_ref().map(|f| f.used().value.clone());
     }

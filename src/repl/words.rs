@@ -83,16 +83,16 @@ pub const KINDS: &[&str] = &["mine", "facility", "stage", "product", "end_use", 
 
 impl Words {
     pub fn of(model: &Model, session: &Session<'_>) -> Words {
-        let names = Index::new(model.entities.iter().map(|e| e.name.clone()));
-        let ids = Index::new(model.entities.iter().map(|e| e.id.clone()));
+        let names = Index::new(model.entities.iter().map(|e| e.name.to_string()));
+        let ids = Index::new(model.entities.iter().map(|e| e.id.to_string()));
         let mut stages = HashSet::new();
         let mut companies = HashSet::new();
-        for e in &model.entities {
-            if let Some(s) = &e.stage {
-                stages.insert(s.clone());
+        for e in model.entities.iter() {
+            if let Some(s) = e.stage {
+                stages.insert(s.to_string());
             }
-            if let Some(c) = &e.company {
-                companies.insert(c.clone());
+            if let Some(c) = e.company {
+                companies.insert(c.to_string());
             }
         }
         let mut materials: Vec<String> = model
@@ -105,9 +105,7 @@ impl Words {
         }
         materials.extend(model.doc.control.iter().map(|c| c.id.text.clone()));
         let mut fields: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
-        for n in &model.doc.node {
-            fields.extend(n.attrs.0.iter().map(|(k, _)| k.text.clone()));
-        }
+        fields.extend(model.node_attribute_names());
         fields.push("capacity".into());
         let mut w = Words {
             names,

@@ -1,0 +1,113 @@
+//! Case-insensitive indexes of entity ids and names: a hash table of entity numbers, whose keys
+//! are read from the entity columns rather than stored again (about 5 bytes an entity).
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+
+use super::graph::Entities;
+
+/// The lookup key of a text: lower case, without allocating when it already is.
+pub fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    let plain = s.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80);
+    if !plain && s.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+fn hash(key: &str) -> u64 {
+    FxBuildHasher.hash_one(key.as_bytes())
+}
+
+/// Which text of an entity an index is keyed by.
+#[derive(Debug, Clone, Copy)]
+pub enum Field {
+    Id,
+    Name,
+}
+
+fn text(field: Field, entities: &Entities, i: u32) -> &str {
+    match field {
+        Field::Id => entities.id(i),
+        Field::Name => entities.name(i),
+    }
+}
+
+/// Entities by the lower-cased text of one field; several entities may share a key.
+#[derive(Debug, Clone)]
+pub struct TextIndex {
+    field: Field,
+    table: HashTable<u32>,
+    /// The next entity with the same key (`u32::MAX` at the end of a chain).
+    next: Vec<u32>,
+}
+
+impl TextIndex {
+    pub fn new(field: Field, capacity: usize) -> TextIndex {
+        TextIndex {
+            field,
+            table: HashTable::with_capacity(capacity),
+            next: Vec::new(),
+        }
+    }
+
+    fn text<'e>(&self, entities: &'e Entities, i: u32) -> &'e str {
+        text(self.field, entities, i)
+    }
+
+    fn find(&self, entities: &Entities, key: &str) -> Option<u32> {
+        self.table
+            .find(hash(key), |&i| lower(self.text(entities, i)) == key)
+            .copied()
+    }
+
+    /// Adds entity `i` under its key. With `unique`, a key already present keeps its entity and
+    /// `i` is not added; returns whether it was.
+    pub fn insert(&mut self, entities: &Entities, i: u32, unique: bool) -> bool {
+        let key = lower(self.text(entities, i));
+        if self.next.len() <= i as usize {
+            self.next.resize(i as usize + 1, u32::MAX);
+        }
+        match self.find(entities, &key) {
+            Some(_) if unique => false,
+            Some(first) => {
+                // Keep the chain in insertion order: append at its end.
+                let mut last = first;
+                while self.next[last as usize] != u32::MAX {
+                    last = self.next[last as usize];
+                }
+                self.next[last as usize] = i;
+                true
+            }
+            None => {
+                let f = self.field;
+                self.table
+                    .insert_unique(hash(&key), i, |&j| hash(&lower(text(f, entities, j))));
+                true
+            }
+        }
+    }
+
+    /// The first entity with this key (`key` lower-cased already).
+    pub fn first(&self, entities: &Entities, key: &str) -> Option<u32> {
+        self.find(entities, key)
+    }
+
+    /// Every entity with this key, in insertion order.
+    pub fn all(&self, entities: &Entities, key: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut cur = self.find(entities, key);
+        while let Some(i) = cur {
+            out.push(i);
+            cur = self
+                .next
+                .get(i as usize)
+                .copied()
+                .filter(|&n| n != u32::MAX);
+        }
+        out
+    }
+}

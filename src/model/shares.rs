@@ -1,0 +1,128 @@
+//! Effective shares per input group (design.md section 1), with the group checks. Shared by
+//! both front ends: groups are runs of the group order, so no map of groups is built.
+
+use super::graph::{EdgeStatus, Supply};
+use crate::analysis::net::group_order;
+
+/// Tolerance for shares adding up to more than 1.
+pub const SHARE_EPS: f64 = 1e-9;
+
+/// A group whose shares do not fit; edges are named by their supply index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupProblem {
+    /// Some edges have a share and others not: (edge, whether it has a share).
+    Mixed { members: Vec<(usize, bool)> },
+    /// The shares add up to more than 1: (edge, share), for the operating or planned edges.
+    OverOne {
+        members: Vec<(usize, f64)>,
+        planned: bool,
+        sum: f64,
+    },
+}
+
+/// Sets `share` of every supply, which holds its explicit share or NaN: the explicit share,
+/// else by volume, else an equal split; 0 for a stopped edge. `volume` reads an edge's volume
+/// by supply index. Returns the group order (`net::group_order`), for the analysis arrays.
+pub fn effective_shares(
+    n: usize,
+    supplies: &mut [Supply],
+    volume: impl Fn(usize) -> Option<f64>,
+    mut problem: impl FnMut(GroupProblem),
+) -> Vec<u32> {
+    let order = group_order(n, supplies);
+    // Per group, by position in the group: explicit shares (NaN where none) and volumes.
+    let (mut given, mut vols) = (Vec::new(), Vec::new());
+    // Positions of the operating and the planned edges.
+    let (mut operating, mut planned) = (Vec::new(), Vec::new());
+    let key = |s: &Supply| (s.to, s.material());
+    let mut i = 0;
+    while i < order.len() {
+        let first = key(&supplies[order[i] as usize]);
+        let mut j = i + 1;
+        while j < order.len() && key(&supplies[order[j] as usize]) == first {
+            j += 1;
+        }
+        let all = &order[i..j];
+        i = j;
+        given.clear();
+        given.extend(all.iter().map(|&k| supplies[k as usize].share));
+        let with_share = given.iter().filter(|s| !s.is_nan()).count();
+        if with_share > 0 && with_share < all.len() {
+            let members = all
+                .iter()
+                .zip(&given)
+                .map(|(&k, s)| (k as usize, !s.is_nan()))
+                .collect();
+            problem(GroupProblem::Mixed { members });
+            continue;
+        }
+        operating.clear();
+        planned.clear();
+        for (p, &k) in all.iter().enumerate() {
+            match supplies[k as usize].status {
+                EdgeStatus::Operating => operating.push(p),
+                EdgeStatus::Planned => planned.push(p),
+                EdgeStatus::Stopped => {}
+            }
+        }
+        let everyone: Vec<usize> = if planned.is_empty() {
+            Vec::new()
+        } else {
+            (0..all.len()).collect()
+        };
+        // Operating edges form the group; planned ones are measured against the whole group.
+        for (members, for_planned) in [(&operating, false), (&everyone, true)] {
+            vols.clear();
+            let by_volume = members.iter().all(|&p| match volume(all[p] as usize) {
+                Some(v) => {
+                    vols.push(v);
+                    true
+                }
+                None => false,
+            });
+            let total: f64 = if by_volume { vols.iter().sum() } else { 0.0 };
+            for (j, &p) in members.iter().enumerate() {
+                let k = all[p] as usize;
+                if for_planned != (supplies[k].status == EdgeStatus::Planned) {
+                    continue;
+                }
+                supplies[k].share = if !given[p].is_nan() {
+                    given[p]
+                } else if by_volume && total > 0.0 {
+                    vols[j] / total
+                } else {
+                    1.0 / members.len() as f64
+                };
+            }
+        }
+        if with_share == 0 {
+            continue;
+        }
+        for (members, is_planned) in [(&operating, false), (&planned, true)] {
+            let share = |p: &usize| supplies[all[*p] as usize].share;
+            // A share outside [0, 1] is reported on its own; its group sum would say it again.
+            if members.is_empty() || members.iter().any(|p| !(0.0..=1.0).contains(&share(p))) {
+                continue;
+            }
+            let sum: f64 = members.iter().map(share).sum();
+            if sum > 1.0 + SHARE_EPS {
+                let members = members
+                    .iter()
+                    .map(|p| (all[*p] as usize, share(p)))
+                    .collect();
+                problem(GroupProblem::OverOne {
+                    members,
+                    planned: is_planned,
+                    sum,
+                });
+                break;
+            }
+        }
+    }
+    for s in supplies.iter_mut() {
+        if s.status == EdgeStatus::Stopped {
+            s.share = 0.0;
+        }
+    }
+    order
+}
