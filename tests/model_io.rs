@@ -1,78 +1,15 @@
 //! Reading models: the built-in model, format round trips, and hostile input.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
+mod common;
+
+use common::fingerprint;
 use supplygraph::model::{self, Format, Model};
 
 fn built(path: &Path) -> Model {
     let (m, problems) = model::load_path(path).build();
     m.unwrap_or_else(|| panic!("{} does not build:\n{problems}", path.display()))
-}
-
-/// Everything a graph means, keyed by ids, in a form two models can be compared by.
-fn fingerprint(m: &Model) -> BTreeMap<String, String> {
-    let mut f = BTreeMap::new();
-    for e in m.entities.iter() {
-        let region = e.region.map(|r| m.entity(r).id).unwrap_or_default();
-        f.insert(
-            format!("entity {}", e.id),
-            format!(
-                "{}|{}|{:?}|{}|{:?}|{:?}",
-                e.name,
-                e.kind.as_str(),
-                e.stage,
-                region,
-                e.level,
-                e.company
-            ),
-        );
-    }
-    for s in &m.supplies {
-        let mat = s
-            .material()
-            .map(|k| m.materials[k as usize].id.clone())
-            .unwrap_or_default();
-        f.insert(
-            format!(
-                "edge {}->{}:{}",
-                m.entity(s.from).id,
-                m.entity(s.to).id,
-                mat
-            ),
-            format!("{:.12}|{:?}", s.share, s.status),
-        );
-    }
-    for mat in &m.materials {
-        f.insert(format!("material {}", mat.id), mat.elements.join(","));
-    }
-    for s in &m.doc.source {
-        f.insert(
-            format!("source {}", s.id.text),
-            format!("{:?}|{:?}", s.title, s.date),
-        );
-    }
-    for c in &m.doc.control {
-        f.insert(
-            format!("control {}", c.id.text),
-            format!(
-                "{:?}",
-                c.elements.iter().map(|e| &e.text).collect::<Vec<_>>()
-            ),
-        );
-    }
-    // Attributes: the value used and its source.
-    for i in 0..m.node_defs() {
-        let n = m.node_def(i);
-        for (k, v) in &n.attrs.0 {
-            let u = v.used();
-            f.insert(
-                format!("attr {}.{}", n.id.text, k.text),
-                format!("{}|{:?}", u.value, u.source.as_ref().map(|s| &s.text)),
-            );
-        }
-    }
-    f
 }
 
 #[test]
@@ -238,6 +175,17 @@ fn bom_and_crlf_read_as_plain_text_with_right_positions() {
     let m = built(&dir);
     assert_eq!(m.supplies.len(), 1);
     assert_eq!(m.supplies[0].share, 1.0);
+    // A problem on a later row is placed on that row, not at the end of the one before.
+    write(
+        &dir,
+        "edges.csv",
+        b"from,to,material,share,volume\r\na,b,ore,,\r\na,zz,ore,,\r\n",
+    );
+    let (m, p) = model::load_path(&dir).build();
+    assert!(m.is_none());
+    let errs: Vec<_> = p.iter().filter(|x| x.is_error()).collect();
+    assert_eq!(errs.len(), 1, "{p}");
+    assert_eq!(errs[0].loc.line_col(), Some((3, 3)), "{p}");
 }
 
 #[test]

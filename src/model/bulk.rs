@@ -388,7 +388,8 @@ fn for_each_row(h: &Header, mut row: impl FnMut(usize, &[&str]) -> Bulk<()>) -> 
         if record.len() == 1 && record[0].is_empty() {
             continue;
         }
-        let start = body + record.position().map_or(0, |p| p.byte() as usize);
+        let at = body + record.position().map_or(0, |p| p.byte() as usize);
+        let start = super::csv_io::record_start(bytes, at);
         let fields: Vec<&str> = record.iter().collect();
         row(start, &fields)?;
     }

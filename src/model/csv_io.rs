@@ -128,7 +128,8 @@ impl Table {
             match rdr.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let start = record.position().map(|x| x.byte() as usize).unwrap_or(0);
+                    let at = record.position().map_or(0, |x| x.byte() as usize);
+                    let start = record_start(file.text.as_bytes(), at);
                     let fields = field_names(&file, start, &record);
                     if first {
                         header = fields;
@@ -219,6 +220,16 @@ fn span_end(at: &Loc) -> usize {
 }
 
 /// Each field of a record with its byte range in the file, found by walking the raw line.
+/// Where a record read by the `csv` parser starts, from the position the parser gives: after
+/// a `\r\n`, that is the `\n`, which belongs to the line before.
+pub(crate) fn record_start(text: &[u8], position: usize) -> usize {
+    let mut at = position;
+    while at < text.len() && matches!(text[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    at
+}
+
 fn field_names(file: &Arc<SourceText>, start: usize, record: &csv::StringRecord) -> Vec<Name> {
     let raw = file.text.as_bytes();
     let mut out = Vec::with_capacity(record.len());

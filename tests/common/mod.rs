@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests.
+
+use std::collections::BTreeMap;
+
+use supplygraph::model::Model;
+
+/// Everything a graph means, keyed by ids, in a form two models can be compared by.
+pub fn fingerprint(m: &Model) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    for e in m.entities.iter() {
+        let region = e.region.map(|r| m.entity(r).id).unwrap_or_default();
+        f.insert(
+            format!("entity {}", e.id),
+            format!(
+                "{}|{}|{:?}|{}|{:?}|{:?}",
+                e.name,
+                e.kind.as_str(),
+                e.stage,
+                region,
+                e.level,
+                e.company
+            ),
+        );
+    }
+    for s in &m.supplies {
+        let mat = s
+            .material()
+            .map(|k| m.materials[k as usize].id.clone())
+            .unwrap_or_default();
+        f.insert(
+            format!(
+                "edge {}->{}:{}",
+                m.entity(s.from).id,
+                m.entity(s.to).id,
+                mat
+            ),
+            format!("{:.12}|{:?}", s.share, s.status),
+        );
+    }
+    for mat in &m.materials {
+        f.insert(format!("material {}", mat.id), mat.elements.join(","));
+    }
+    for s in &m.doc.source {
+        f.insert(
+            format!("source {}", s.id.text),
+            format!("{:?}|{:?}", s.title, s.date),
+        );
+    }
+    for c in &m.doc.control {
+        f.insert(
+            format!("control {}", c.id.text),
+            format!(
+                "{:?}",
+                c.elements.iter().map(|e| &e.text).collect::<Vec<_>>()
+            ),
+        );
+    }
+    // Attributes: the value used and its source.
+    for i in 0..m.node_defs() {
+        let n = m.node_def(i);
+        for (k, v) in &n.attrs.0 {
+            let u = v.used();
+            f.insert(
+                format!("attr {}.{}", n.id.text, k.text),
+                format!("{}|{:?}", u.value, u.source.as_ref().map(|s| &s.text)),
+            );
+        }
+    }
+    f
+}
+
+/// Every node and edge definition as read, with its place: what `show` and the attributes of a
+/// model are made from.
+pub fn definitions(m: &Model) -> Vec<String> {
+    let at = |l: &supplygraph::diag::Loc| l.position().unwrap_or_default();
+    let mut out = Vec::new();
+    for i in 0..m.node_defs() {
+        let n = m.node_def(i);
+        let json = serde_json::to_string(&*n).unwrap_or_else(|e| e.to_string());
+        out.push(format!("node {} {json} at {}", n.id.text, at(&n.at)));
+    }
+    for k in 0..m.supplies.len() {
+        let e = m.edge_def(k);
+        let json = serde_json::to_string(&*e).unwrap_or_else(|e| e.to_string());
+        out.push(format!("edge {k} {json} at {}", at(&e.at)));
+    }
+    out
+}
