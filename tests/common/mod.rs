@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests.
+// Each test crate includes this module and uses only some of it.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
