@@ -218,29 +218,23 @@ pub fn finish(
         materials,
         material_by_key,
     } = parts;
-    let mut graph: DiGraph<u32, u32> = DiGraph::with_capacity(entities.len(), supplies.len());
-    for i in 0..entities.len() {
-        graph.add_node(i as u32);
-    }
-    for (k, s) in supplies.iter().enumerate() {
-        graph.add_edge(
-            NodeIndex::new(s.from as usize),
-            NodeIndex::new(s.to as usize),
-            k as u32,
-        );
-    }
-    // A name is indexed unless it is another entity's id (an id wins over a name).
-    let mut by_name = TextIndex::new(Field::Name, entities.len());
-    for i in 0..entities.len() as u32 {
-        let e = entities.get(i);
-        let taken = by_id
-            .first(&entities, &lower(e.name))
-            .is_some_and(|j| j != i);
-        if !taken {
-            by_name.insert(&entities, i, false);
+    // The petgraph and the analysis form are built side by side.
+    let (graph, net) = std::thread::scope(|scope| {
+        let net = scope.spawn(|| Net::build(entities.len(), &supplies, live));
+        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(entities.len(), supplies.len());
+        for _ in 0..entities.len() {
+            graph.add_node(());
         }
-    }
-    let net = Net::build(entities.len(), &supplies, live);
+        for s in &supplies {
+            graph.add_edge(
+                NodeIndex::new(s.from as usize),
+                NodeIndex::new(s.to as usize),
+                (),
+            );
+        }
+        let net = net.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (graph, net)
+    });
     let cycles = supply_cycles(&graph, &supplies, &net);
     let mut model = Model {
         doc,
@@ -252,7 +246,7 @@ pub fn finish(
         supplies,
         materials,
         by_id,
-        by_name,
+        by_name: Default::default(),
         material_by_key,
         cycles,
         net,
@@ -694,7 +688,7 @@ fn material_phrase(e: &EdgeDef) -> String {
 }
 
 /// Supply cycles: strongly connected components with more than one node, or a self-loop.
-fn supply_cycles(graph: &DiGraph<u32, u32>, supplies: &[Supply], net: &Net) -> Vec<SupplyCycle> {
+fn supply_cycles(graph: &DiGraph<(), ()>, supplies: &[Supply], net: &Net) -> Vec<SupplyCycle> {
     let mut out = Vec::new();
     for c in 0..net.comp_count() {
         let members = net.comp_members(c);
@@ -707,7 +701,7 @@ fn supply_cycles(graph: &DiGraph<u32, u32>, supplies: &[Supply], net: &Net) -> V
 
 /// A shortest cycle through the component's first member (breadth-first within the
 /// component), followed by any members the cycle does not pass through.
-fn order_cycle(graph: &DiGraph<u32, u32>, supplies: &[Supply], members: &[u32]) -> SupplyCycle {
+fn order_cycle(graph: &DiGraph<(), ()>, supplies: &[Supply], members: &[u32]) -> SupplyCycle {
     let set: HashSet<u32> = members.iter().copied().collect();
     let start = *members.iter().min().unwrap_or(&0);
     let mut parent: HashMap<u32, u32> = HashMap::default();
@@ -716,7 +710,7 @@ fn order_cycle(graph: &DiGraph<u32, u32>, supplies: &[Supply], members: &[u32]) 
     while let Some(v) = queue.pop_front() {
         let mut next: Vec<u32> = graph
             .edges(NodeIndex::new(v as usize))
-            .filter(|e| supplies[*e.weight() as usize].status != EdgeStatus::Stopped)
+            .filter(|e| supplies[e.id().index()].status != EdgeStatus::Stopped)
             .map(|e| e.target().index() as u32)
             .filter(|t| set.contains(t))
             .collect();

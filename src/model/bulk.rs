@@ -59,24 +59,29 @@ impl Tables {
 /// Builds the model from the document (regions, sources, materials, controls and scenarios)
 /// and the bulk tables; `Err` when the general reader must do it.
 pub fn build(doc: ModelDoc, t: Tables, origin: &str) -> Bulk<(Model, Problems)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    build_on(doc, t, origin, threads, PARALLEL_BYTES)
+}
+
+/// [`build`], reading `edges.csv` on up to `threads` threads when its rows take at least
+/// `parallel_bytes`.
+fn build_on(
+    doc: ModelDoc,
+    t: Tables,
+    origin: &str,
+    threads: usize,
+    parallel_bytes: usize,
+) -> Bulk<(Model, Problems)> {
     let mut p = Problems::default();
     let mut doc = doc;
     let flows = FlowNodes::read(&t.nodes, &mut doc)?;
     let mut parts = Parts::new(doc.region.len() + flows.entities.len(), 0);
     let mut b = Builder::new(&doc, &mut p);
     check(b.regions(&doc, &mut parts))?;
-    for i in 0..flows.entities.len() as u32 {
-        let e = flows.entities.get(i);
-        let (_, indexed) = parts.add(NewEntity {
-            id: e.id,
-            name: e.name,
-            kind: e.kind,
-            stage: e.stage,
-            level: None,
-            company: e.company,
-            def: i as usize,
-        });
-        check(indexed)?;
+    let first = parts.entities.len() as u32;
+    parts.entities.append(&flows.entities);
+    for i in first..parts.entities.len() as u32 {
+        check(parts.by_id.insert(&parts.entities, i, true))?;
     }
     b.place_regions(&doc, &mut parts);
     let nregions = doc.region.len() as u32;
@@ -100,7 +105,8 @@ pub fn build(doc: ModelDoc, t: Tables, origin: &str) -> Bulk<(Model, Problems)> 
         check(b.is_source(s))?;
     }
     b.items(&doc, &mut parts);
-    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts)?;
+    let split = split_rows(&t.edges, threads, parallel_bytes);
+    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, split)?;
     let mut trouble = false;
     let live = effective_shares(
         parts.entities.len(),
@@ -260,8 +266,110 @@ struct EdgeTable {
     volume: Vec<f64>,
 }
 
+/// Below this many bytes of rows, `edges.csv` is read on one thread.
+const PARALLEL_BYTES: usize = 1 << 22;
+
+/// Materials first met in a chunk of rows read on its own thread are numbered from here, and
+/// numbered for the model once every chunk is read.
+const LOCAL_MATERIAL: u32 = 1 << 31;
+
+/// The supplies of a run of rows.
+#[derive(Default)]
+struct EdgeChunk {
+    supplies: Vec<Supply>,
+    volume: Vec<f64>,
+    starts: Vec<u32>,
+    /// Materials met that the model does not have yet, in the order met.
+    new_materials: Vec<String>,
+}
+
 impl EdgeTable {
-    fn read(h: &Header, doc: &ModelDoc, b: &Builder, parts: &mut Parts) -> Bulk<EdgeTable> {
+    /// Reads the table, in the runs of rows of `split` side by side if given.
+    fn read(
+        h: &Header,
+        doc: &ModelDoc,
+        b: &Builder,
+        parts: &mut Parts,
+        split: Option<Vec<std::ops::Range<usize>>>,
+    ) -> Bulk<EdgeTable> {
+        let ctx = EdgeColumns::new(h, doc);
+        let chunks: Vec<EdgeChunk> = match split {
+            Some(ranges) if ranges.len() > 1 => {
+                let parts: &Parts = parts;
+                let ctx = &ctx;
+                std::thread::scope(|scope| {
+                    let running: Vec<_> = ranges
+                        .into_iter()
+                        .map(|r| {
+                            scope.spawn(move || {
+                                ctx.resolve(parts, b, |row| for_each_plain_row(h, r, row))
+                            })
+                        })
+                        .collect();
+                    running
+                        .into_iter()
+                        .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                        .collect::<Bulk<Vec<_>>>()
+                })?
+            }
+            _ => vec![ctx.resolve(parts, b, |row| for_each_row(h, row))?],
+        };
+        let mut out = EdgeTable {
+            starts: Vec::new(),
+            volume: Vec::new(),
+        };
+        for mut c in chunks {
+            // Number the chunk's new materials in the order met, as one thread would.
+            let local: Vec<u32> = c
+                .new_materials
+                .iter()
+                .map(
+                    |name| match parts.material_by_key.get(lower(name).as_ref()) {
+                        Some(&k) => k,
+                        None => free_material(parts, name),
+                    },
+                )
+                .collect();
+            if !local.is_empty() {
+                for s in &mut c.supplies {
+                    if let Some(m) = s.material().filter(|&m| m >= LOCAL_MATERIAL) {
+                        s.set_material(Some(local[(m - LOCAL_MATERIAL) as usize]));
+                    }
+                }
+            }
+            // The first chunk's columns are taken whole, the others appended (a large block
+            // grows in place).
+            if parts.supplies.is_empty() {
+                std::mem::swap(&mut parts.supplies, &mut c.supplies);
+            }
+            parts.supplies.append(&mut c.supplies);
+            if out.volume.is_empty() {
+                std::mem::swap(&mut out.volume, &mut c.volume);
+                std::mem::swap(&mut out.starts, &mut c.starts);
+            }
+            out.volume.append(&mut c.volume);
+            out.starts.append(&mut c.starts);
+        }
+        Ok(out)
+    }
+}
+
+/// Where the columns of `edges.csv` are.
+struct EdgeColumns {
+    from: usize,
+    to: usize,
+    material: usize,
+    share: usize,
+    volume: usize,
+    status: usize,
+    source: usize,
+    attrs: Vec<usize>,
+    width: usize,
+    declared_materials: bool,
+}
+
+impl EdgeColumns {
+    fn new(h: &Header, doc: &ModelDoc) -> EdgeColumns {
         let col = |c: &str| h.col(c).unwrap_or(usize::MAX);
         let (from, to, material, share, volume) = (
             col("from"),
@@ -272,15 +380,29 @@ impl EdgeTable {
         );
         let (status, source) = (col("status"), col("source"));
         let named = [from, to, material, share, volume, status, source];
-        let attrs: Vec<usize> = (0..h.names.len()).filter(|i| !named.contains(i)).collect();
-        let rows = h.file.text.len() / 24;
-        let mut out = EdgeTable {
-            starts: Vec::with_capacity(rows),
-            volume: Vec::with_capacity(rows),
-        };
-        parts.supplies.reserve(rows);
-        let declared_materials = !doc.material.is_empty();
-        let flow = |parts: &Parts, id: &str| {
+        EdgeColumns {
+            from,
+            to,
+            material,
+            share,
+            volume,
+            status,
+            source,
+            attrs: (0..h.names.len()).filter(|i| !named.contains(i)).collect(),
+            width: h.names.len(),
+            declared_materials: !doc.material.is_empty(),
+        }
+    }
+
+    /// Resolves the rows that `rows` calls back with.
+    fn resolve(
+        &self,
+        parts: &Parts,
+        b: &Builder,
+        rows: impl FnOnce(&mut dyn FnMut(usize, &[&str]) -> Bulk<()>) -> Bulk<()>,
+    ) -> Bulk<EdgeChunk> {
+        let mut out = EdgeChunk::default();
+        let flow = |id: &str| {
             parts
                 .by_id
                 .first(&parts.entities, &lower(id))
@@ -290,40 +412,50 @@ impl EdgeTable {
         // Consecutive rows often name the same consumer and material.
         let mut last_to: (String, u32) = (String::new(), NO);
         let mut last_material: (String, Option<u32>) = (String::new(), None);
-        for_each_row(h, |start, f| {
-            check(f.len() == h.names.len())?;
+        let mut new_by_key: HashMap<String, u32> = HashMap::default();
+        rows(&mut |start, f| {
+            check(f.len() == self.width)?;
             let get = |i: usize| f.get(i).map_or("", |s| s.trim());
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
-            let (f_id, t_id) = (get(from), get(to));
+            let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
-            let u = flow(parts, f_id)?;
+            let u = flow(f_id)?;
             let v = if last_to.1 != NO && last_to.0 == t_id {
                 last_to.1
             } else {
-                let v = flow(parts, t_id)?;
+                let v = flow(t_id)?;
                 last_to = (t_id.to_string(), v);
                 v
             };
-            let m = match opt(material) {
+            let m = match opt(self.material) {
                 None => None,
                 Some(name) if last_material.1.is_some() && last_material.0 == name => {
                     last_material.1
                 }
                 Some(name) => {
-                    let k = match parts.material_by_key.get(lower(name).as_ref()) {
+                    let key = lower(name);
+                    let k = match parts.material_by_key.get(key.as_ref()) {
                         Some(&k) => k,
-                        None if declared_materials => return Err(GiveUp),
-                        None => free_material(parts, name),
+                        None if self.declared_materials => return Err(GiveUp),
+                        None => match new_by_key.get(key.as_ref()) {
+                            Some(&k) => k,
+                            None => {
+                                let k = LOCAL_MATERIAL + out.new_materials.len() as u32;
+                                new_by_key.insert(key.into_owned(), k);
+                                out.new_materials.push(name.to_string());
+                                k
+                            }
+                        },
                     };
                     last_material = (name.to_string(), Some(k));
                     Some(k)
                 }
             };
-            let st = match opt(status) {
+            let st = match opt(self.status) {
                 None => EdgeStatus::Operating,
                 Some(s) => EdgeStatus::parse(s).ok_or(GiveUp)?,
             };
-            if let Some(s) = opt(source) {
+            if let Some(s) = opt(self.source) {
                 check(b.is_source(s))?;
             }
             let number = |i: usize, max: f64| -> Bulk<f64> {
@@ -335,17 +467,75 @@ impl EdgeTable {
                     },
                 }
             };
-            let (s, vol) = (number(share, 1.0)?, number(volume, f64::INFINITY)?);
-            for &a in &attrs {
+            let (s, vol) = (
+                number(self.share, 1.0)?,
+                number(self.volume, f64::INFINITY)?,
+            );
+            for &a in &self.attrs {
                 check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
             }
-            parts.supplies.push(Supply::new(u, v, m, s, st));
+            out.supplies.push(Supply::new(u, v, m, s, st));
             out.volume.push(vol);
             out.starts.push(start as u32);
             Ok(())
         })?;
         Ok(out)
     }
+}
+
+/// The rows of a table without quotes, split at line ends into one run per thread; `None` when
+/// the table has quotes or carriage returns (the `csv` parser reads it) or is smaller than
+/// `min_bytes`.
+fn split_rows(h: &Header, threads: usize, min_bytes: usize) -> Option<Vec<std::ops::Range<usize>>> {
+    let bytes = h.file.text.as_bytes();
+    let body = memchr::memchr(b'\n', bytes)? + 1;
+    if threads < 2
+        || bytes.len() - body < min_bytes
+        || bytes.len() > u32::MAX as usize
+        || memchr::memchr2(b'"', b'\r', &bytes[body..]).is_some()
+    {
+        return None;
+    }
+    let mut ranges = Vec::with_capacity(threads);
+    let mut from = body;
+    for t in 1..threads {
+        let guess = body + (bytes.len() - body) * t / threads;
+        let cut = memchr::memchr(b'\n', &bytes[guess.max(from)..])
+            .map_or(bytes.len(), |i| guess.max(from) + i + 1);
+        ranges.push(from..cut);
+        from = cut;
+    }
+    ranges.push(from..bytes.len());
+    Some(ranges)
+}
+
+/// Calls `row(start, fields)` for each line in `lines` (whole lines of a table without quotes
+/// or carriage returns), skipping blank lines.
+fn for_each_plain_row(
+    h: &Header,
+    lines: std::ops::Range<usize>,
+    mut row: impl FnMut(usize, &[&str]) -> Bulk<()>,
+) -> Bulk<()> {
+    let text = h.file.text.as_str();
+    let bytes = text.as_bytes();
+    let mut fields: Vec<&str> = Vec::with_capacity(h.names.len());
+    let mut pos = lines.start;
+    while pos < lines.end {
+        let end = memchr::memchr(b'\n', &bytes[pos..lines.end]).map_or(lines.end, |i| pos + i);
+        let line = &text[pos..end];
+        if !line.is_empty() {
+            fields.clear();
+            let mut from = 0;
+            for comma in memchr::memchr_iter(b',', line.as_bytes()) {
+                fields.push(&line[from..comma]);
+                from = comma + 1;
+            }
+            fields.push(&line[from..]);
+            row(pos, &fields)?;
+        }
+        pos = end + 1;
+    }
+    Ok(())
 }
 
 /// Calls `row(start, fields)` for each row after the header, skipping blank lines. Lines without
@@ -358,25 +548,8 @@ fn for_each_row(h: &Header, mut row: impl FnMut(usize, &[&str]) -> Bulk<()>) -> 
         None => return Ok(()),
     };
     check(body <= u32::MAX as usize && text.len() <= u32::MAX as usize)?;
-    let mut fields: Vec<&str> = Vec::with_capacity(h.names.len());
     if memchr::memchr2(b'"', b'\r', &bytes[body..]).is_none() {
-        let mut pos = body;
-        while pos < text.len() {
-            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |i| pos + i);
-            let line = &text[pos..end];
-            if !line.is_empty() {
-                fields.clear();
-                let mut from = 0;
-                for comma in memchr::memchr_iter(b',', line.as_bytes()) {
-                    fields.push(&line[from..comma]);
-                    from = comma + 1;
-                }
-                fields.push(&line[from..]);
-                row(pos, &fields)?;
-            }
-            pos = end + 1;
-        }
-        return Ok(());
+        return for_each_plain_row(h, body..text.len(), row);
     }
     check(super::csv_io::unclosed_quote(text).is_none())?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -394,4 +567,58 @@ fn for_each_row(h: &Header, mut row: impl FnMut(usize, &[&str]) -> Bulk<()>) -> 
         row(start, &fields)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a CSV folder with the bulk reader on `threads` threads, whatever its size.
+    fn read_on(dir: &std::path::Path, threads: usize) -> Model {
+        let mut loaded = super::super::load::load_path(dir);
+        let tables = loaded.bulk.take().expect("tables for the bulk reader");
+        let doc = std::mem::take(&mut loaded.doc);
+        match build_on(doc, tables, "test", threads, 0) {
+            Ok((m, _)) => m,
+            Err(GiveUp) => panic!("the bulk reader gave up"),
+        }
+    }
+
+    /// Rows read side by side give the supplies, materials and row places that one thread
+    /// gives, materials first met in a later run numbered as one thread would number them.
+    #[test]
+    fn edges_read_side_by_side_are_read_as_by_one_thread() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut nodes = String::from("id,name,kind,stage,region\n");
+        let mut edges = String::from("from,to,material,share,volume\n");
+        for i in 0..40 {
+            nodes.push_str(&format!("n{i},N{i},facility,,\n"));
+        }
+        let materials = ["", "ore", "Metal", "alloy", "ORE", "powder", "metal"];
+        for i in 0..39 {
+            for j in (i + 1)..40 {
+                let m = materials[(i * 7 + j * 3) % materials.len()];
+                if (i + j) % 3 == 0 {
+                    edges.push_str(&format!("n{i},n{j},{m},,\n"));
+                }
+            }
+        }
+        std::fs::write(dir.path().join("nodes.csv"), nodes).expect("written");
+        std::fs::write(dir.path().join("edges.csv"), edges).expect("written");
+        let one = read_on(dir.path(), 1);
+        for threads in [2, 3, 7] {
+            let many = read_on(dir.path(), threads);
+            assert_eq!(one.supplies, many.supplies, "{threads} threads");
+            let ids = |m: &Model| m.materials.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&one), ids(&many));
+            let starts = |m: &Model| {
+                (0..m.supplies.len())
+                    .map(|k| m.edge_def(k).at.position())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(starts(&one), starts(&many));
+        }
+        assert_eq!(one.materials.len(), 4, "ore, Metal, alloy, powder");
+        assert!(one.supplies.len() > 200);
+    }
 }

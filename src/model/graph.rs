@@ -147,6 +147,26 @@ impl Entities {
         i
     }
 
+    /// Appends every entity of `other`, with no region yet.
+    pub fn append(&mut self, other: &Entities) {
+        let shift = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|&e| e + shift));
+        self.kind.extend_from_slice(&other.kind);
+        let words: Vec<u32> = other
+            .words
+            .all
+            .iter()
+            .map(|w| self.words.intern(Some(w)))
+            .collect();
+        let word = |&k: &u32| if k == NONE { NONE } else { words[k as usize] };
+        self.stage.extend(other.stage.iter().map(word));
+        self.level.extend(other.level.iter().map(word));
+        self.company.extend(other.company.iter().map(word));
+        self.region.resize(self.kind.len(), NONE);
+        self.def.extend_from_slice(&other.def);
+    }
+
     pub fn len(&self) -> usize {
         self.kind.len()
     }
@@ -221,7 +241,7 @@ impl EdgeStatus {
 
 /// A supply edge, resolved (24 bytes). Supply `k` is defined by `doc.edge[k]`, or by row `k`
 /// of a bulk edge table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Supply {
     pub from: u32,
     pub to: u32,
@@ -247,6 +267,10 @@ impl Supply {
     pub fn material(&self) -> Option<u32> {
         (self.material != u32::MAX).then_some(self.material)
     }
+
+    pub fn set_material(&mut self, material: Option<u32>) {
+        self.material = material.unwrap_or(u32::MAX);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -265,13 +289,15 @@ pub struct Model {
     /// Where it was loaded from ("built-in rare-earth model", a path).
     pub origin: String,
     pub files: Vec<Arc<SourceText>>,
-    /// Every entity is a graph node (index = entity index); supply edges carry their index.
-    pub graph: DiGraph<u32, u32>,
+    /// Every entity is a graph node and every supply an edge, with the same numbers: node `i` is
+    /// entity `i`, edge `k` is supply `k`.
+    pub graph: DiGraph<(), ()>,
     pub entities: Entities,
     pub supplies: Vec<Supply>,
     pub materials: Vec<Material>,
     pub(crate) by_id: TextIndex,
-    pub(crate) by_name: TextIndex,
+    /// Built on the first lookup of something that is not an id (see [`Model::lookup`]).
+    pub(crate) by_name: std::sync::OnceLock<TextIndex>,
     pub(crate) material_by_key: HashMap<String, u32>,
     /// Supply cycles (recycling loops), one per cyclic strongly connected component.
     pub cycles: Vec<SupplyCycle>,
@@ -317,7 +343,10 @@ impl Model {
         if let Some(i) = self.by_id.first(&self.entities, &k) {
             return Lookup::Found(i);
         }
-        match self.by_name.all(&self.entities, &k).as_slice() {
+        let by_name = self
+            .by_name
+            .get_or_init(|| super::index::names_index(&self.entities, &self.by_id));
+        match by_name.all(&self.entities, &k).as_slice() {
             [] => Lookup::Missing,
             [one] => Lookup::Found(*one),
             many => Lookup::Ambiguous(many.to_vec()),

@@ -111,3 +111,18 @@ impl TextIndex {
         out
     }
 }
+
+/// The index of names: a name is indexed unless it is another entity's id (an id wins over a
+/// name).
+pub fn names_index(entities: &Entities, by_id: &TextIndex) -> TextIndex {
+    let mut by_name = TextIndex::new(Field::Name, entities.len());
+    for i in 0..entities.len() as u32 {
+        let taken = by_id
+            .first(entities, &lower(entities.name(i)))
+            .is_some_and(|j| j != i);
+        if !taken {
+            by_name.insert(entities, i, false);
+        }
+    }
+    by_name
+}

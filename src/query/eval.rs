@@ -797,7 +797,7 @@ impl<'m> Session<'m> {
                 .graph
                 .edges_directed(node, petgraph::Direction::Incoming)
                 .chain(m.graph.edges_directed(node, petgraph::Direction::Outgoing))
-                .map(|e| *e.weight() as usize)
+                .map(|e| petgraph::visit::EdgeRef::id(&e).index())
                 .collect();
             edges.sort_unstable();
             edges.dedup();
