@@ -2,7 +2,9 @@
 //! time and peak memory of loading and of the main queries.
 //!
 //! `cargo bench --bench scale [-- SIZES...]` (default 10000 100000 1000000). Each size runs in
-//! a child process so that its peak memory is its own. Data goes to `target/bench-data/`.
+//! a child process so that its peak memory is its own, and loading the model in the project's
+//! own format (TOML, converted once from the CSV tables) in another. Data goes to
+//! `target/bench-data/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +13,10 @@ use std::time::Instant;
 
 use supplygraph::diag::SourceText;
 use supplygraph::model;
+use supplygraph::model::Format;
 use supplygraph::query::{parse, Session};
+use supplygraph::repl::words::Words;
+use supplygraph::repl::ReplHelper;
 
 fn data_dir(n: usize) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/g{n}"))
@@ -91,6 +96,47 @@ fn one(n: usize) {
         "paths from a mine to an end use (limit 100)",
         &format!("paths from \"n0\" to \"n{last}\" limit 100"),
     );
+    // The shell's completion: its index is built once per model, then each Tab is a prefix
+    // search.
+    let t = Instant::now();
+    let helper = ReplHelper::new(Words::of(&m, &s), false);
+    row("REPL: completion index built", t.elapsed().as_secs_f64());
+    let mut slowest = 0.0f64;
+    let mut offered = 0;
+    for line in [
+        "chokepoints of \"comp",
+        "exposure of \"n99",
+        "upstream of \"magnet 5",
+        "exposure of nodes where stage = \"",
+        "chokepoints of \"",
+    ] {
+        let t = Instant::now();
+        offered += helper.completions(line, line.len()).len();
+        slowest = slowest.max(t.elapsed().as_secs_f64());
+    }
+    assert!(offered > 0, "completion offers nothing");
+    row("REPL: completing a node name (slowest of 5)", slowest);
+}
+
+/// Loading the same network from the project's own format (TOML), in its own process.
+fn own_format(n: usize) {
+    let toml = data_dir(n).with_extension("toml");
+    if !toml.exists() {
+        let (doc, problems) = {
+            let loaded = model::load_path(&data_dir(n)).into_full();
+            let problems = loaded.problems.to_string();
+            (loaded.doc, problems)
+        };
+        model::load::write(&doc, Format::Toml, &toml).unwrap_or_else(|e| panic!("{e}\n{problems}"));
+    }
+    let t = Instant::now();
+    let (m, problems) = model::load_path(&toml).build();
+    let m = m.unwrap_or_else(|| panic!("{problems}"));
+    row(
+        "load the same model in TOML (read, validate, build)",
+        t.elapsed().as_secs_f64(),
+    );
+    assert_eq!(m.flow_nodes().count(), n);
 }
 
 fn main() {
@@ -98,6 +144,14 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
+    if let Some(pos) = std::env::args().position(|a| a == "--own-format") {
+        let n = std::env::args()
+            .nth(pos + 1)
+            .and_then(|x| x.parse().ok())
+            .expect("--own-format N");
+        own_format(n);
+        return;
+    }
     if let Some(pos) = std::env::args().position(|a| a == "--one") {
         let n = std::env::args()
             .nth(pos + 1)
@@ -125,6 +179,13 @@ fn main() {
             .expect("child");
         if !status.success() {
             println!("(failed at {n} nodes)");
+        }
+        let status = Command::new(std::env::current_exe().expect("exe"))
+            .args(["--own-format", &n.to_string()])
+            .status()
+            .expect("child");
+        if !status.success() {
+            println!("(own format failed at {n} nodes)");
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::diag::{Problems, SourceText};
 use crate::model::{self, Format, Model};
+use crate::output::progress::Progress;
 use crate::output::OutputFormat;
 use crate::query::script::{run_text, RunOptions};
 use crate::query::Session;
@@ -175,9 +176,20 @@ pub fn main() -> i32 {
     }
 }
 
+/// Reads and builds a model, with a spinner on the terminal if it takes a while.
+pub fn load_with_progress(path: Option<&std::path::Path>) -> (Option<Model>, Problems) {
+    let what = path.map_or("the built-in model".to_string(), |p| {
+        p.display().to_string()
+    });
+    let progress = Progress::start(format!("reading {what}"));
+    let loaded = model::load(path);
+    progress.step(format!("checking and building {what}"));
+    loaded.build()
+}
+
 /// Loads and builds a model, printing problems to stderr. `None` when it has errors.
 pub fn load_model(path: Option<&std::path::Path>) -> Result<Model, Problems> {
-    let (m, problems) = model::load(path).build();
+    let (m, problems) = load_with_progress(path);
     match m {
         Some(m) => Ok(m),
         None => Err(problems),

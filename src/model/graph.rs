@@ -80,9 +80,13 @@ pub struct NewEntity<'a> {
 /// (stages, levels, companies). About 30 bytes an entity beyond its id and name.
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
-    text: String,
-    /// Entity i's id is `text[ends[2i-1]..ends[2i]]` (from 0 for i = 0), its name follows.
-    ends: Vec<u32>,
+    /// Entity i's id is `ids[id_ends[i-1]..id_ends[i]]` (from 0 for i = 0). Ids are kept
+    /// apart from names so that the ids looked up while loading stay close together in memory.
+    ids: String,
+    id_ends: Vec<u32>,
+    /// Entity i's name, likewise.
+    names: String,
+    name_ends: Vec<u32>,
     kind: Vec<Kind>,
     stage: Vec<u32>,
     region: Vec<u32>,
@@ -120,8 +124,10 @@ const NONE: u32 = u32::MAX;
 impl Entities {
     pub fn with_capacity(n: usize, text: usize) -> Entities {
         Entities {
-            text: String::with_capacity(text),
-            ends: Vec::with_capacity(2 * n),
+            ids: String::with_capacity(text / 3),
+            id_ends: Vec::with_capacity(n),
+            names: String::with_capacity(text),
+            name_ends: Vec::with_capacity(n),
             kind: Vec::with_capacity(n),
             stage: Vec::with_capacity(n),
             region: Vec::with_capacity(n),
@@ -134,10 +140,10 @@ impl Entities {
 
     pub fn push(&mut self, e: NewEntity<'_>) -> u32 {
         let i = self.kind.len() as u32;
-        self.text.push_str(e.id);
-        self.ends.push(self.text.len() as u32);
-        self.text.push_str(e.name);
-        self.ends.push(self.text.len() as u32);
+        self.ids.push_str(e.id);
+        self.id_ends.push(self.ids.len() as u32);
+        self.names.push_str(e.name);
+        self.name_ends.push(self.names.len() as u32);
         self.kind.push(e.kind);
         self.stage.push(self.words.intern(e.stage));
         self.region.push(NONE);
@@ -149,9 +155,14 @@ impl Entities {
 
     /// Appends every entity of `other`, with no region yet.
     pub fn append(&mut self, other: &Entities) {
-        let shift = self.text.len() as u32;
-        self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|&e| e + shift));
+        let shift = self.ids.len() as u32;
+        self.ids.push_str(&other.ids);
+        self.id_ends
+            .extend(other.id_ends.iter().map(|&e| e + shift));
+        let shift = self.names.len() as u32;
+        self.names.push_str(&other.names);
+        self.name_ends
+            .extend(other.name_ends.iter().map(|&e| e + shift));
         self.kind.extend_from_slice(&other.kind);
         let words: Vec<u32> = other
             .words
@@ -177,11 +188,9 @@ impl Entities {
 
     pub fn get(&self, i: u32) -> Entity<'_> {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[2 * i - 1] } as usize;
-        let (id_end, name_end) = (self.ends[2 * i] as usize, self.ends[2 * i + 1] as usize);
         Entity {
-            id: &self.text[start..id_end],
-            name: &self.text[id_end..name_end],
+            id: self.id(i as u32),
+            name: self.name(i as u32),
             kind: self.kind[i],
             stage: self.words.get(self.stage[i]),
             region: (self.region[i] != NONE).then_some(self.region[i]),
@@ -194,13 +203,14 @@ impl Entities {
     /// The id of entity `i` (without reading its other columns).
     pub fn id(&self, i: u32) -> &str {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[2 * i - 1] } as usize;
-        &self.text[start..self.ends[2 * i] as usize]
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] } as usize;
+        &self.ids[start..self.id_ends[i] as usize]
     }
 
     pub fn name(&self, i: u32) -> &str {
         let i = i as usize;
-        &self.text[self.ends[2 * i] as usize..self.ends[2 * i + 1] as usize]
+        let start = if i == 0 { 0 } else { self.name_ends[i - 1] } as usize;
+        &self.names[start..self.name_ends[i] as usize]
     }
 
     pub fn kind(&self, i: u32) -> Kind {

@@ -21,6 +21,7 @@ pub fn rounded(x: f64) -> String {
 }
 
 pub mod dot;
+pub mod progress;
 pub mod table;
 pub use table::{Cell, Measure, ResultGraph, Table};
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::eval::{Outcome, Session};
 use super::parse;
 use crate::diag::SourceText;
+use crate::output::progress::Progress;
 use crate::output::OutputFormat;
 
 pub struct RunOptions {
@@ -29,7 +30,10 @@ pub fn run_text(
     let ranges = parse::split(&file.text);
     let total = ranges.len();
     for (i, r) in ranges.into_iter().enumerate() {
-        let result = parse::parse_statement(file, r).and_then(|st| session.run(file, &st));
+        let result = parse::parse_statement(file, r).and_then(|st| {
+            let _progress = Progress::start(format!("running `{}`", st.stmt));
+            session.run(file, &st)
+        });
         match result {
             Ok(Outcome::Table(t)) => {
                 let _ = write!(out, "{}", opts.format.render(&t, opts.width));

@@ -221,6 +221,22 @@ impl ReplHelper {
     }
 }
 
+impl ReplHelper {
+    /// What Tab offers with the cursor at `pos` of `line`: the replacement texts.
+    pub fn completions(&self, line: &str, pos: usize) -> Vec<String> {
+        let found = if line.trim_start().starts_with(':') {
+            self.complete_meta(line, pos)
+                .map(|(_, p)| p)
+                .unwrap_or_default()
+        } else {
+            let before = &line[..pos];
+            let start = statement_start(before);
+            self.complete_statement(&before[start..], start).1
+        };
+        found.into_iter().map(|p| p.replacement).collect()
+    }
+}
+
 impl Completer for ReplHelper {
     type Candidate = Pair;
 

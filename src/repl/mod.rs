@@ -5,6 +5,8 @@ mod help;
 mod helper;
 pub mod words;
 
+pub use helper::ReplHelper;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,10 +19,10 @@ use rustyline::Editor;
 
 use crate::diag::SourceText;
 use crate::model::{self, Model};
+use crate::output::progress::Progress;
 use crate::output::{OutputFormat, Table};
 use crate::query::ast::Stmt;
 use crate::query::{parse, Outcome, Session};
-use helper::ReplHelper;
 use words::Words;
 
 /// Meta-commands and what they do.
@@ -139,7 +141,7 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
 }
 
 fn load(path: Option<&Path>) -> Result<Model, ()> {
-    let (m, problems) = model::load(path).build();
+    let (m, problems) = crate::cli::load_with_progress(path);
     match m {
         Some(m) => Ok(m),
         None => {
@@ -224,6 +226,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
         let started = Instant::now();
         let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
             let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
+            let _progress = Progress::start(format!("running `{}`", st.stmt));
             let out = session.run(&file, &st)?;
             if remember {
                 shell.replay.push(st.to_string());

@@ -1,0 +1,57 @@
+//! A spinner on standard error for work that takes a while: shown only on a terminal, and only
+//! once the work has taken more than a second, so that quick steps and piped output stay clean.
+
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long work runs before the spinner shows.
+const DELAY: Duration = Duration::from_secs(1);
+
+/// A piece of work under way; the spinner goes when it is dropped.
+pub struct Progress {
+    bar: ProgressBar,
+    /// Set when the work is done, so that the delayed start never shows a finished spinner.
+    done: Arc<Mutex<bool>>,
+}
+
+impl Progress {
+    /// Starts `what` ("loading /data/model"); it shows after a second on a terminal.
+    pub fn start(what: impl Into<String>) -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(what.into());
+        let done = Arc::new(Mutex::new(false));
+        if std::io::stderr().is_terminal() {
+            let (bar, done) = (bar.clone(), done.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(DELAY);
+                if let Ok(done) = done.lock() {
+                    if !*done {
+                        bar.set_draw_target(ProgressDrawTarget::stderr());
+                        bar.enable_steady_tick(Duration::from_millis(120));
+                    }
+                }
+            });
+        }
+        Progress { bar, done }
+    }
+
+    /// Says which step the work is at.
+    pub fn step(&self, what: impl Into<String>) {
+        self.bar.set_message(what.into());
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Ok(mut done) = self.done.lock() {
+            *done = true;
+        }
+        self.bar.finish_and_clear();
+    }
+}
