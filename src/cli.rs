@@ -237,7 +237,7 @@ fn run(
 }
 
 fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
-    let (m, problems) = model::load(path.as_deref()).build();
+    let (m, problems) = load_with_progress(path.as_deref());
     let errors = problems.errors();
     let warnings = problems.warnings();
     for p in problems.iter() {

@@ -24,7 +24,7 @@ impl Progress {
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
             bar.set_style(style);
         }
-        bar.set_message(what.into());
+        bar.set_message(short(what.into()));
         let done = Arc::new(Mutex::new(false));
         if std::io::stderr().is_terminal() {
             let (bar, done) = (bar.clone(), done.clone());
@@ -43,7 +43,18 @@ impl Progress {
 
     /// Says which step the work is at.
     pub fn step(&self, what: impl Into<String>) {
-        self.bar.set_message(what.into());
+        self.bar.set_message(short(what.into()));
+    }
+}
+
+/// At most this many characters of a message fit on one line beside the spinner.
+const MAX_MESSAGE: usize = 70;
+
+/// A message cut to one line's length (a long statement, a deep path).
+fn short(what: String) -> String {
+    match what.char_indices().nth(MAX_MESSAGE) {
+        Some((cut, _)) => format!("{}...", &what[..cut]),
+        None => what,
     }
 }
 
@@ -53,5 +64,19 @@ impl Drop for Progress {
             *done = true;
         }
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary() {
+        assert_eq!(short("loading /m".into()), "loading /m");
+        let long = "é".repeat(100);
+        let cut = short(long);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE + 3);
+        assert!(cut.ends_with("é..."));
     }
 }
