@@ -144,19 +144,17 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    if let Some(pos) = std::env::args().position(|a| a == "--own-format") {
-        let n = std::env::args()
-            .nth(pos + 1)
-            .and_then(|x| x.parse().ok())
-            .expect("--own-format N");
+    // The child processes: one size, in one of the two formats.
+    let size_after = |flag: &str| {
+        let pos = std::env::args().position(|a| a == flag)?;
+        let n = std::env::args().nth(pos + 1).and_then(|x| x.parse().ok());
+        Some(n.unwrap_or_else(|| panic!("{flag} N")))
+    };
+    if let Some(n) = size_after("--own-format") {
         own_format(n);
         return;
     }
-    if let Some(pos) = std::env::args().position(|a| a == "--one") {
-        let n = std::env::args()
-            .nth(pos + 1)
-            .and_then(|x| x.parse().ok())
-            .expect("--one N");
+    if let Some(n) = size_after("--one") {
         one(n);
         return;
     }
@@ -173,19 +171,14 @@ fn main() {
         println!("\n{n} nodes ({})\n", dir.display());
         println!("| step | seconds | peak MB |\n|---|---|---|");
         let me = std::env::current_exe().expect("exe");
-        let status = Command::new(me)
-            .args(["--one", &n.to_string()])
-            .status()
-            .expect("child");
-        if !status.success() {
-            println!("(failed at {n} nodes)");
-        }
-        let status = Command::new(std::env::current_exe().expect("exe"))
-            .args(["--own-format", &n.to_string()])
-            .status()
-            .expect("child");
-        if !status.success() {
-            println!("(own format failed at {n} nodes)");
+        for child in ["--one", "--own-format"] {
+            let status = Command::new(&me)
+                .args([child, &n.to_string()])
+                .status()
+                .expect("child");
+            if !status.success() {
+                println!("({child} failed at {n} nodes)");
+            }
         }
     }
 }

@@ -12,26 +12,7 @@ use supplygraph::model::{self, Model};
 
 mod common;
 
-/// A tiny deterministic generator (xorshift), so that a pair of tables follows from one seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// True once in `n` times.
-    fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
+use common::Rng;
 
 /// How often something goes wrong: 0 makes clean tables, larger makes more mistakes.
 fn faulty(r: &mut Rng, mistakes: usize) -> bool {

@@ -12,22 +12,9 @@ use supplygraph::model::{self, Model};
 use supplygraph::output::Cell;
 use supplygraph::query::{parse, Outcome, Session};
 
-/// A tiny deterministic generator (xorshift), so that a model follows from one seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() % 1_000_000) as f64 / 1_000_000.0
-    }
-}
+mod common;
+
+use common::Rng;
 
 #[derive(Debug, Clone)]
 struct Edge {

@@ -13,10 +13,10 @@
 //! companion columns (`capacity_unit`, ...) go to the general reader too.
 //! `tests/bulk_props.rs` checks on random tables that both readers build the same model.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};
-use super::csv_io::{Header, NodeRow, EDGE_COLUMNS, NODE_COLUMNS};
+use super::csv_io::{plain_fields, Header, NodeRow, EDGE_COLUMNS, NODE_COLUMNS, NODE_FIELDS};
 use super::doc::ModelDoc;
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
@@ -176,17 +176,8 @@ impl FlowNodes {
             col("region"),
         );
         let (company, source, capacity) = (col("company"), col("source"), col("capacity"));
-        let named = [
-            id,
-            name,
-            kind,
-            stage,
-            region,
-            company,
-            source,
-            col("status"),
-        ];
         // Every other column is an attribute: a number (finite) or a text.
+        let named: Vec<usize> = NODE_FIELDS.iter().map(|c| col(c)).collect();
         let attrs: Vec<usize> = (0..h.names.len()).filter(|i| !named.contains(i)).collect();
         let rows = h.file.text.len() / 48;
         let mut out = FlowNodes {
@@ -197,7 +188,7 @@ impl FlowNodes {
             sources: Vec::new(),
         };
         let mut region_of: HashMap<String, u32> = HashMap::default();
-        let mut source_seen: HashMap<String, ()> = HashMap::default();
+        let mut source_seen: FxHashSet<String> = FxHashSet::default();
         for_each_row(h, |start, f| {
             check(f.len() == h.names.len())?;
             let get = |i: usize| f.get(i).map_or("", |s| s.trim());
@@ -225,8 +216,8 @@ impl FlowNodes {
                 check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
             }
             if let Some(s) = opt(source) {
-                if !source_seen.contains_key(s) {
-                    source_seen.insert(s.to_string(), ());
+                if !source_seen.contains(s) {
+                    source_seen.insert(s.to_string());
                     out.sources.push(s.to_string());
                 }
             }
@@ -525,12 +516,7 @@ fn for_each_plain_row(
         let line = &text[pos..end];
         if !line.is_empty() {
             fields.clear();
-            let mut from = 0;
-            for comma in memchr::memchr_iter(b',', line.as_bytes()) {
-                fields.push(&line[from..comma]);
-                from = comma + 1;
-            }
-            fields.push(&line[from..]);
+            fields.extend(plain_fields(line).map(|r| &line[r]));
             row(pos, &fields)?;
         }
         pos = end + 1;

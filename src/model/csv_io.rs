@@ -72,53 +72,65 @@ impl Header {
 
     /// The header of a table: its first row (`None` when it has none).
     pub fn first_row(file: &Arc<SourceText>) -> Option<Header> {
-        let row = Header {
-            file: file.clone(),
-            names: Vec::new(),
-            index: Default::default(),
-            companions: Vec::new(),
-        }
-        .row_at(0)?;
+        let row = row_at(file, 0)?;
         Some(Header::new(file.clone(), row.fields))
     }
 
     /// The row that starts at byte `start` of the file.
     pub fn row_at(&self, start: usize) -> Option<Row> {
-        let text = self.file.text.get(start..)?;
-        // A line without quotes is split where it stands (the `csv` parser costs more to set up
-        // than such a row takes to read).
-        let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if !line.is_empty() && memchr::memchr(b'"', line.as_bytes()).is_none() {
-            let mut fields = Vec::with_capacity(self.names.len());
-            let mut from = 0;
-            for end in memchr::memchr_iter(b',', line.as_bytes()).chain([line.len()]) {
-                let at = Loc::span(&self.file, start + from..start + end);
-                fields.push(Name::new(&line[from..end], at));
-                from = end + 1;
-            }
-            return Some(Row {
-                at: Loc::span(&self.file, start..start + line.len()),
-                fields,
-            });
-        }
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::StringRecord::new();
-        match rdr.read_record(&mut record) {
-            Ok(true) => {
-                let fields = field_names(&self.file, start, &record);
-                let end = fields.last().map(|f| span_end(&f.at)).unwrap_or(start);
-                Some(Row {
-                    at: Loc::span(&self.file, start..end),
-                    fields,
-                })
-            }
-            _ => None,
-        }
+        row_at(&self.file, start)
     }
+}
+
+/// The row that starts at byte `start` of `file`.
+fn row_at(file: &Arc<SourceText>, start: usize) -> Option<Row> {
+    let text = file.text.get(start..)?;
+    // A line without quotes is split where it stands (the `csv` parser costs more to set up
+    // than such a row takes to read).
+    let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if !line.is_empty() && memchr::memchr(b'"', line.as_bytes()).is_none() {
+        let fields = plain_fields(line)
+            .map(|r| {
+                Name::new(
+                    &line[r.clone()],
+                    Loc::span(file, start + r.start..start + r.end),
+                )
+            })
+            .collect();
+        return Some(Row {
+            at: Loc::span(file, start..start + line.len()),
+            fields,
+        });
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match rdr.read_record(&mut record) {
+        Ok(true) => {
+            let fields = field_names(file, start, &record);
+            let end = fields.last().map(|f| span_end(&f.at)).unwrap_or(start);
+            Some(Row {
+                at: Loc::span(file, start..end),
+                fields,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The byte ranges of the fields of a line without quotes.
+pub(crate) fn plain_fields(line: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut from = 0;
+    memchr::memchr_iter(b',', line.as_bytes())
+        .chain([line.len()])
+        .map(move |end| {
+            let r = from..end;
+            from = end + 1;
+            r
+        })
 }
 
 impl Table {
@@ -236,7 +248,6 @@ fn span_end(at: &Loc) -> usize {
     }
 }
 
-/// Each field of a record with its byte range in the file, found by walking the raw line.
 /// Where a record read by the `csv` parser starts, from the position the parser gives: after
 /// a `\r\n`, that is the `\n`, which belongs to the line before.
 pub(crate) fn record_start(text: &[u8], position: usize) -> usize {
@@ -247,6 +258,7 @@ pub(crate) fn record_start(text: &[u8], position: usize) -> usize {
     at
 }
 
+/// Each field of a record with its byte range in the file, found by walking the raw line.
 fn field_names(file: &Arc<SourceText>, start: usize, record: &csv::StringRecord) -> Vec<Name> {
     let raw = file.text.as_bytes();
     let mut out = Vec::with_capacity(record.len());
@@ -540,6 +552,10 @@ pub fn read_folder(
 /// The columns `nodes.csv` and `edges.csv` must have.
 pub const NODE_COLUMNS: &[&str] = &["id", "name", "kind", "stage", "region"];
 pub const EDGE_COLUMNS: &[&str] = &["from", "to", "material", "share", "volume"];
+/// The columns of `nodes.csv` that are not attributes of its nodes.
+pub const NODE_FIELDS: &[&str] = &[
+    "id", "name", "kind", "stage", "region", "company", "status", "source",
+];
 
 /// A row of `nodes.csv`: a region or a flow node.
 // Rows are read one at a time and moved straight into the document: boxing would only add

@@ -58,7 +58,8 @@ impl TextIndex {
         text(self.field, entities, i)
     }
 
-    fn find(&self, entities: &Entities, key: &str) -> Option<u32> {
+    /// The first entity with this key (`key` lower-cased already).
+    pub fn first(&self, entities: &Entities, key: &str) -> Option<u32> {
         self.table
             .find(hash(key), |&i| lower(self.text(entities, i)) == key)
             .copied()
@@ -71,7 +72,7 @@ impl TextIndex {
         if self.next.len() <= i as usize {
             self.next.resize(i as usize + 1, u32::MAX);
         }
-        match self.find(entities, &key) {
+        match self.first(entities, &key) {
             Some(_) if unique => false,
             Some(first) => {
                 // Keep the chain in insertion order: append at its end.
@@ -91,15 +92,10 @@ impl TextIndex {
         }
     }
 
-    /// The first entity with this key (`key` lower-cased already).
-    pub fn first(&self, entities: &Entities, key: &str) -> Option<u32> {
-        self.find(entities, key)
-    }
-
     /// Every entity with this key, in insertion order.
     pub fn all(&self, entities: &Entities, key: &str) -> Vec<u32> {
         let mut out = Vec::new();
-        let mut cur = self.find(entities, key);
+        let mut cur = self.first(entities, key);
         while let Some(i) = cur {
             out.push(i);
             cur = self

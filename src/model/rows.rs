@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::csv_io::{edge_of_row, node_of_row, Header, NodeRow};
+use super::csv_io::{edge_of_row, node_of_row, Header, NodeRow, NODE_FIELDS};
 use super::doc::{EdgeDef, NodeDef};
 use super::graph::Model;
 use crate::diag::{Loc, Problems};
@@ -59,16 +59,15 @@ impl Model {
 
     /// The definition of supply edge `k`.
     pub fn edge_def(&self, k: usize) -> Cow<'_, EdgeDef> {
-        let def = k;
         let Some(rows) = &self.rows.edges else {
-            return Cow::Borrowed(&self.doc.edge[def]);
+            return Cow::Borrowed(&self.doc.edge[k]);
         };
         let edge = rows
-            .row(def)
+            .row(k)
             .and_then(|row| edge_of_row(&rows.header, &row, &mut Problems::default()));
         match edge {
             Some(e) => Cow::Owned(e),
-            None => unreachable!("row {def} of {} read cleanly before", rows.header.file.name),
+            None => unreachable!("row {k} of {} read cleanly before", rows.header.file.name),
         }
     }
 
@@ -93,12 +92,9 @@ impl Model {
         let mut out = std::collections::BTreeSet::new();
         match &self.rows.nodes {
             Some(rows) => {
-                let fixed = [
-                    "id", "name", "kind", "stage", "region", "company", "status", "source",
-                ];
                 for (i, h) in rows.header.names.iter().enumerate() {
                     let h = h.text.trim();
-                    if !fixed.contains(&h) && !rows.header.is_companion(i) {
+                    if !NODE_FIELDS.contains(&h) && !rows.header.is_companion(i) {
                         out.insert(h.to_string());
                     }
                 }

@@ -6,6 +6,31 @@ use std::collections::BTreeMap;
 
 use supplygraph::model::Model;
 
+/// A tiny deterministic generator (xorshift), so that a random model follows from one seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn unit(&mut self) -> f64 {
+        (self.next() % 1_000_000) as f64 / 1_000_000.0
+    }
+    /// True once in `n` times.
+    pub fn one_in(&mut self, n: usize) -> bool {
+        self.below(n) == 0
+    }
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
 /// Everything a graph means, keyed by ids, in a form two models can be compared by.
 pub fn fingerprint(m: &Model) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
