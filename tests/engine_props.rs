@@ -410,3 +410,76 @@ fn random_models_have_cycles_and_all_group_kinds() {
     assert!(cycles > 50, "only {cycles} of 200 models have a cycle");
     assert!(shares > 100 && volumes > 100 && equal > 100);
 }
+
+/// Every simple path from `a` to a node of `to` (a path ends at the first destination it
+/// reaches), with the product of the effective shares along it, largest first.
+fn brute_paths(s: &Spec, sh: &[f64], a: usize, to: &[usize]) -> Vec<(Vec<usize>, f64)> {
+    fn walk(
+        s: &Spec,
+        sh: &[f64],
+        to: &[usize],
+        path: &mut Vec<usize>,
+        share: f64,
+        out: &mut Vec<(Vec<usize>, f64)>,
+    ) {
+        let v = *path.last().unwrap();
+        for (k, e) in s.edges.iter().enumerate() {
+            if e.from != v || sh[k] <= 0.0 || path.contains(&e.to) {
+                continue;
+            }
+            path.push(e.to);
+            if to.contains(&e.to) {
+                out.push((path.clone(), share * sh[k]));
+            } else {
+                walk(s, sh, to, path, share * sh[k], out);
+            }
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(s, sh, to, &mut vec![a], 1.0, &mut out);
+    out.sort_by(|x, y| y.1.total_cmp(&x.1));
+    out
+}
+
+/// `paths` returns the largest paths first: its shares are the brute force's top ones, in
+/// order, and each path it names is a real simple path.
+fn check_paths(seed: u64) {
+    let spec = generate(seed);
+    let m = load(&spec);
+    let (mut session, _) = Session::new(&m);
+    let n = spec.node_region.len();
+    let sh = shares(&spec);
+    let mut r = Rng(seed.wrapping_mul(17) | 1);
+    let (a, b, c) = (r.below(n), r.below(n), r.below(n));
+    let limit = 1 + r.below(6);
+    let want = brute_paths(&spec, &sh, a, &[b, c]);
+    let rows = query(
+        &mut session,
+        &format!("paths from \"n{a}\" to \"n{b}\", \"n{c}\" limit {limit}"),
+    );
+    assert_eq!(rows.len(), want.len().min(limit), "seed {seed}: path count");
+    for (row, (_, share)) in rows.iter().zip(&want) {
+        let got = num(&row[1]);
+        assert!(
+            (got - share).abs() <= 1e-12 * share.max(1e-300),
+            "seed {seed}: paths from n{a}: share {got}, brute force {share}"
+        );
+        let nodes: Vec<usize> = text(&row[0])
+            .split(" -> ")
+            .map(|id| id[1..].parse().unwrap())
+            .collect();
+        assert!(
+            want.iter().any(|(p, _)| *p == nodes),
+            "seed {seed}: {nodes:?} is not a simple path from n{a} to n{b} or n{c}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn paths_come_largest_first(seed in any::<u64>()) {
+        check_paths(seed);
+    }
+}

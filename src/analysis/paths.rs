@@ -1,9 +1,19 @@
-//! Supply paths from one set of nodes to another, each with the product of shares along it:
-//! enumerated lazily, depth first, only through nodes that can reach the destination, and
-//! bounded both in paths returned and in steps taken.
+//! Supply paths from one set of nodes to another, each with the product of shares along it,
+//! enumerated best first: the largest product comes out first, lazily, and the enumeration is
+//! bounded in paths returned and in steps taken.
+//!
+//! The search is A* over partial paths. The bound of a partial path is its product so far times
+//! `best[v]`, the largest product of shares from its last node `v` to a destination over any
+//! walk (found once, backwards from the destinations, as a shortest-path search on `-log
+//! share`). That bound never underestimates what a simple path can still reach, so complete
+//! paths leave the queue in order of their share. A path ends at the first destination it
+//! reaches.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use super::cone;
-use super::net::Net;
+use super::net::{Net, NONE};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
@@ -18,12 +28,97 @@ pub struct Paths {
     pub truncated: bool,
 }
 
-/// A node on the current path: its id, its candidate next steps (node, share), the index of
-/// the next candidate to try, and the product of shares from the start.
-type Frame = (u32, Vec<(u32, f64)>, usize, f64);
+/// A partial path in the search's arena: its last node, the partial path it extends (`NONE`
+/// for a start), the product of shares so far and its number of steps.
+struct Step {
+    node: u32,
+    parent: u32,
+    share: f64,
+    depth: u32,
+}
 
-/// At most `limit` simple paths from any of `from` to any of `to`, taking at most `budget`
-/// steps; the heaviest branches are explored first.
+/// A queue entry. Bounds that agree to about 13 significant digits count as equal (products of
+/// the same shares taken in another order differ in their last bits), and among equal bounds the
+/// longer partial path goes first, so that a graph of equal shares is searched depth first
+/// rather than level by level; then first come, first served.
+struct Candidate {
+    bound: f64,
+    depth: u32,
+    seq: u32,
+}
+
+impl Candidate {
+    /// The bound with its lowest mantissa bits dropped (bounds are positive, so the bit
+    /// pattern orders like the number).
+    fn coarse(&self) -> u64 {
+        self.bound.to_bits() >> 8
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.coarse()
+            .cmp(&other.coarse())
+            .then_with(|| self.depth.cmp(&other.depth))
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// For every node that is not a destination, the largest product of shares along a walk from it
+/// to a destination, stopping at the first destination (0 where no destination is reachable).
+/// Destinations themselves get 1.
+fn best_to_destination(net: &Net, shares: &[f64], is_dest: &[bool], to: &[u32]) -> Vec<f64> {
+    let mut best = vec![0.0; net.len()];
+    let mut heap: BinaryHeap<(Candidate, u32)> = BinaryHeap::new();
+    for &t in to {
+        best[t as usize] = 1.0;
+    }
+    let relax = |v: u32, best: &mut Vec<f64>, heap: &mut BinaryHeap<(Candidate, u32)>| {
+        let bv = best[v as usize];
+        for p in net.inputs(v) {
+            let u = net.in_src[p];
+            if is_dest[u as usize] || shares[p] <= 0.0 {
+                continue;
+            }
+            let b = shares[p] * bv;
+            if b > best[u as usize] {
+                best[u as usize] = b;
+                heap.push((
+                    Candidate {
+                        bound: b,
+                        depth: 0,
+                        seq: 0,
+                    },
+                    u,
+                ));
+            }
+        }
+    };
+    for &t in to {
+        relax(t, &mut best, &mut heap);
+    }
+    while let Some((c, u)) = heap.pop() {
+        if c.bound < best[u as usize] {
+            continue; // a stale entry
+        }
+        relax(u, &mut best, &mut heap);
+    }
+    best
+}
+
+/// At most `limit` simple paths from any of `from` to any of `to`, largest share first, taking at
+/// most `budget` steps (a step: a partial path taken from or put on the queue).
 pub fn paths(
     net: &Net,
     shares: &[f64],
@@ -32,83 +127,114 @@ pub fn paths(
     limit: usize,
     budget: usize,
 ) -> Paths {
-    let is_dest = cone::mask(net, to.iter().copied());
-    // Only nodes that can reach a destination are worth entering.
-    let mut useful = cone::mask(
-        net,
-        cone::upstream(net, shares, to, None)
-            .into_iter()
-            .map(|(v, _)| v),
-    );
-    for &t in to {
-        useful[t as usize] = true;
-    }
-    let mut on_path = vec![false; net.len()];
     let mut out = Vec::new();
-    let mut steps = 0usize;
-    let mut truncated = false;
+    if limit == 0 {
+        return Paths {
+            paths: out,
+            truncated: false,
+        };
+    }
+    let is_dest = cone::mask(net, to.iter().copied());
+    let best = best_to_destination(net, shares, &is_dest, to);
+    let mut arena: Vec<Step> = Vec::new();
+    let mut queue: BinaryHeap<(Candidate, u32)> = BinaryHeap::new();
+    let push = |step: Step, bound: f64, arena: &mut Vec<Step>, queue: &mut BinaryHeap<_>| {
+        let at = arena.len() as u32;
+        let depth = step.depth;
+        arena.push(step);
+        queue.push((
+            Candidate {
+                bound,
+                depth,
+                seq: at,
+            },
+            at,
+        ));
+    };
     let mut sources: Vec<u32> = from.to_vec();
     sources.sort_unstable();
     sources.dedup();
-    'outer: for &s in &sources {
-        if !useful[s as usize] {
-            continue;
-        }
-        // Stack of (node, its outgoing candidates, next index).
-        let next_of = |v: u32| -> Vec<(u32, f64)> {
-            let mut n: Vec<(u32, f64)> = net
-                .outputs(v)
-                .iter()
-                .filter(|&&p| shares[p as usize] > 0.0)
-                .map(|&p| (net.target(p), shares[p as usize]))
-                .filter(|(t, _)| useful[*t as usize])
-                .collect();
-            n.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            n
-        };
-        let mut stack: Vec<Frame> = vec![(s, next_of(s), 0, 1.0)];
-        on_path[s as usize] = true;
-        while let Some(top) = stack.last_mut() {
-            steps += 1;
-            if steps > budget || (steps.is_multiple_of(4096) && crate::interrupt::requested()) {
-                truncated = true;
-                for (v, ..) in &stack {
-                    on_path[*v as usize] = false;
-                }
-                break 'outer;
-            }
-            let (v, cands, i, w) = (top.0, &top.1, top.2, top.3);
-            if i >= cands.len() {
-                on_path[v as usize] = false;
-                stack.pop();
-                continue;
-            }
-            top.2 += 1;
-            let (t, s_e) = cands[i];
-            if on_path[t as usize] {
-                continue;
-            }
-            let w2 = w * s_e;
-            if is_dest[t as usize] {
-                let mut nodes: Vec<u32> = stack.iter().map(|x| x.0).collect();
-                nodes.push(t);
-                out.push(Path { nodes, share: w2 });
-                if out.len() >= limit {
-                    for (v, ..) in &stack {
-                        on_path[*v as usize] = false;
-                    }
-                    break 'outer;
-                }
-                continue;
-            }
-            on_path[t as usize] = true;
-            let c = next_of(t);
-            stack.push((t, c, 0, w2));
+    for &s in &sources {
+        // A start that is itself a destination still needs a step to count as a path.
+        let bound = net
+            .outputs(s)
+            .iter()
+            .map(|&p| shares[p as usize] * best[net.target(p) as usize])
+            .fold(0.0, f64::max);
+        if bound > 0.0 {
+            let step = Step {
+                node: s,
+                parent: NONE,
+                share: 1.0,
+                depth: 0,
+            };
+            push(step, bound, &mut arena, &mut queue);
         }
     }
-    out.sort_by(|a, b| b.share.total_cmp(&a.share));
+    let (mut steps, mut pops) = (0usize, 0usize);
+    let mut truncated = false;
+    while let Some((_, at)) = queue.pop() {
+        steps += 1;
+        pops += 1;
+        if steps > budget || (pops.is_multiple_of(4096) && crate::interrupt::requested()) {
+            truncated = true;
+            break;
+        }
+        let (v, parent, share, depth) = {
+            let s = &arena[at as usize];
+            (s.node, s.parent, s.share, s.depth)
+        };
+        if parent != NONE && is_dest[v as usize] {
+            out.push(Path {
+                nodes: path_nodes(&arena, at),
+                share,
+            });
+            if out.len() >= limit {
+                break;
+            }
+            continue;
+        }
+        for &p in net.outputs(v) {
+            let t = net.target(p);
+            let bound = share * shares[p as usize] * best[t as usize];
+            if bound <= 0.0 || on_path(&arena, at, t) {
+                continue;
+            }
+            steps += 1;
+            let step = Step {
+                node: t,
+                parent: at,
+                share: share * shares[p as usize],
+                depth: depth + 1,
+            };
+            push(step, bound, &mut arena, &mut queue);
+        }
+    }
     Paths {
         paths: out,
         truncated,
     }
+}
+
+/// Whether `v` already lies on the partial path ending at `at`.
+fn on_path(arena: &[Step], mut at: u32, v: u32) -> bool {
+    while at != NONE {
+        let s = &arena[at as usize];
+        if s.node == v {
+            return true;
+        }
+        at = s.parent;
+    }
+    false
+}
+
+/// The nodes of the partial path ending at `at`, first to last.
+fn path_nodes(arena: &[Step], mut at: u32) -> Vec<u32> {
+    let mut nodes = Vec::new();
+    while at != NONE {
+        nodes.push(arena[at as usize].node);
+        at = arena[at as usize].parent;
+    }
+    nodes.reverse();
+    nodes
 }
