@@ -57,3 +57,17 @@ fn a_generated_network_is_deterministic_valid_and_layered() {
     let neither = edges.len() - with_share - with_volume;
     assert!(with_share > 1000 && with_volume > 1000 && neither > 1000);
 }
+
+#[test]
+fn sizes_out_of_bounds_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in [0, supplygraph::generate::MAX_NODES + 1, 99_999_999_999_999] {
+        let out = dir.path().join(format!("g{n}"));
+        let e = supplygraph::generate::generate(n, 1, &out)
+            .err()
+            .unwrap_or_else(|| panic!("{n} nodes accepted"));
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains(&n.to_string()), "{e}");
+        assert!(!out.exists(), "{n} nodes: {} was created", out.display());
+    }
+}
