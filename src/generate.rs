@@ -52,8 +52,8 @@ pub struct Generated {
 }
 
 /// The largest network `generate` writes: about 5 x 10^7 flow nodes and 1.8 x 10^8 edges, some
-/// 7 GB of tables (about 140 bytes a node). A larger request is refused before anything is written, rather than filling
-/// the disk.
+/// 7 GB of tables (about 140 bytes a node). A larger request is refused before anything is
+/// written, rather than filling the disk.
 pub const MAX_NODES: usize = 50_000_000;
 
 /// Writes `nodes.csv` and `edges.csv` for a network of about `n` flow nodes into `dir`
