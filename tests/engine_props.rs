@@ -335,11 +335,18 @@ fn check(seed: u64) {
             "seed {seed}: n{u} listed with impact {g}"
         );
     }
-    let impacts: Vec<f64> = rows.iter().map(|row| num(&row[4])).collect();
-    assert!(
-        impacts.windows(2).all(|w| w[0] >= w[1]),
-        "seed {seed}: not sorted by impact"
-    );
+    // Highest impact first; impacts equal but for rounding (1e-12) by id.
+    let order: Vec<(f64, String)> = rows
+        .iter()
+        .map(|row| (num(&row[4]), text(&row[0])))
+        .collect();
+    for w in order.windows(2) {
+        let ((a, ida), (b, idb)) = (&w[0], &w[1]);
+        assert!(
+            a - b > 1e-12 || ((a - b).abs() <= 1e-12 && ida < idb),
+            "seed {seed}: not sorted by impact, then id: {ida} {a} before {idb} {b}"
+        );
+    }
 
     // What-if: a partial loss, and exports restricted between countries.
     let x = r.below(n);

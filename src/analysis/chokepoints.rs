@@ -95,14 +95,55 @@ pub fn group_impacts(
             out.push((label, impact, members.len()));
         }
     }
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    sort_by_impact(&mut out, |g| g.1, |a, b| a.0.cmp(&b.0));
     out
 }
 
 fn sort(v: &mut [Impact], order: impl Fn(u32) -> String) {
-    v.sort_by(|a, b| {
-        b.impact
-            .total_cmp(&a.impact)
-            .then_with(|| order(a.node).cmp(&order(b.node)))
-    });
+    let mut keyed: Vec<(String, Impact)> = v.iter().map(|i| (order(i.node), i.clone())).collect();
+    sort_by_impact(&mut keyed, |k| k.1.impact, |a, b| a.0.cmp(&b.0));
+    for (slot, (_, i)) in v.iter_mut().zip(keyed) {
+        *slot = i;
+    }
+}
+
+/// Impacts closer than this are equal: they differ by rounding in the propagation only.
+const TIE: f64 = 1e-12;
+
+/// Sorts by impact, highest first, and impacts equal within `TIE` (chained: each to the next)
+/// by `tie`, so that rounding in the last bits never decides the order.
+fn sort_by_impact<T>(
+    v: &mut [T],
+    impact: impl Fn(&T) -> f64,
+    tie: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    v.sort_by(|a, b| impact(b).total_cmp(&impact(a)));
+    let mut start = 0;
+    while start < v.len() {
+        let mut end = start + 1;
+        while end < v.len() && impact(&v[end - 1]) - impact(&v[end]) <= TIE {
+            end += 1;
+        }
+        v[start..end].sort_by(&tie);
+        start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impacts_equal_but_for_rounding_are_ordered_by_id() {
+        let mut v = vec![
+            ("b".to_string(), 0.3 + 1e-16),
+            ("c".to_string(), 0.7),
+            ("a".to_string(), 0.3),
+            ("d".to_string(), 0.3 - 2e-16),
+            ("e".to_string(), 0.2999),
+        ];
+        sort_by_impact(&mut v, |x| x.1, |a, b| a.0.cmp(&b.0));
+        let ids: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(ids, ["c", "a", "b", "d", "e"]);
+    }
 }
