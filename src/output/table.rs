@@ -39,6 +39,15 @@ impl Cell {
             other => other.display(),
         }
     }
+    /// For CSV: exact, and a text that a spreadsheet would run as a formula (one starting with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return) behind an apostrophe, the OWASP
+    /// convention; numbers are never touched.
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+            other => other.exact(),
+        }
+    }
     fn json(&self) -> J {
         match self {
             Cell::Text(s) => J::String(s.clone()),
@@ -131,19 +140,19 @@ impl Table {
         t.set_header(self.columns.iter().map(CCell::new));
         for row in &self.rows {
             t.add_row(row.iter().map(|c| {
-                let cell = CCell::new(c.display());
+                let cell = CCell::new(terminal_safe(&c.display()));
                 match c {
                     Cell::Num(_) | Cell::Int(_) => cell.set_alignment(CellAlignment::Right),
                     _ => cell,
                 }
             }));
         }
-        let mut out = format!("{}\n{t}\n", self.title);
+        let mut out = format!("{}\n{t}\n", terminal_safe(&self.title));
         if self.rows.is_empty() {
             out.push_str("(no rows)\n");
         }
         for n in &self.notes {
-            out.push_str(&format!("note: {n}\n"));
+            out.push_str(&format!("note: {}\n", terminal_safe(n)));
         }
         out
     }
@@ -173,8 +182,60 @@ impl Table {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(&self.columns);
         for row in &self.rows {
-            let _ = w.write_record(row.iter().map(Cell::exact));
+            let _ = w.write_record(row.iter().map(Cell::csv));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// Text for a terminal: control characters (ESC, BEL, newlines, ... from a model's names) shown
+/// as escapes (`\u{1b}`, `\n`) rather than sent raw, where they would move the cursor, recolour
+/// the screen or ring the bell.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_cell(text: &str) -> Table {
+        let mut t = Table::new("t", &["name", "x"]);
+        t.push(vec![Cell::text(text), Cell::Num(-0.5)]);
+        t
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        let out = one_cell("evil\u{1b}[2J\u{7}name\nnext").to_text(None);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("evil\\u{1b}[2J\\u{7}name\\nnext"), "{out}");
+    }
+
+    #[test]
+    fn csv_cells_that_spreadsheets_would_run_are_defused_and_numbers_kept() {
+        for (name, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK"),
+            ("+1", "'+1"),
+            ("-x", "'-x"),
+            ("@SUM(A1)", "'@SUM"),
+            ("plain", "plain"),
+        ] {
+            let csv = one_cell(name).to_csv();
+            let row = csv.lines().nth(1).unwrap();
+            assert!(row.trim_start_matches('"').starts_with(want), "{name}: {row}");
+            assert!(row.ends_with(",-0.5"), "{name}: {row}");
+        }
     }
 }
