@@ -3,7 +3,7 @@
 //! bounded both in paths returned and in steps taken.
 
 use super::cone;
-use super::net::Net;
+use crate::model::net::Net;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {

@@ -16,10 +16,10 @@ use petgraph::visit::EdgeRef;
 use super::doc::*;
 use super::graph::*;
 use super::index::{lower, Field, TextIndex};
+use super::net::Net;
 use super::rows::Rows;
 use super::shares::{effective_shares, GroupProblem};
 use super::vocab;
-use crate::analysis::net::Net;
 use crate::diag::{Loc, Problem, Problems};
 use crate::suggest;
 
@@ -307,7 +307,7 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
                     "shares of the input group of \"{}\"{} add up to {}{}, more than 1",
                     first.to.text,
                     material_phrase(first),
-                    crate::output::number(sum),
+                    crate::number::number(sum),
                     if planned { " (planned edges)" } else { "" }
                 ),
             );
@@ -317,7 +317,7 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
                     "{} from \"{}\": {}",
                     e.at.position().unwrap_or_default(),
                     e.from.text,
-                    crate::output::number(share)
+                    crate::number::number(share)
                 ));
             }
             pr

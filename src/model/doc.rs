@@ -55,7 +55,7 @@ pub enum Scalar {
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Scalar::Num(n) => write!(f, "{}", crate::output::number(*n)),
+            Scalar::Num(n) => write!(f, "{}", crate::number::number(*n)),
             Scalar::Bool(b) => write!(f, "{b}"),
             Scalar::Text(t) => f.write_str(t),
         }

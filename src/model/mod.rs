@@ -13,6 +13,7 @@ pub mod doc;
 pub mod graph;
 pub mod index;
 pub mod load;
+pub mod net;
 pub mod read;
 pub mod rows;
 pub mod shares;
