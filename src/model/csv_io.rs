@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::doc::*;
+use super::fields::{self, Entity, Field, FieldReader, FieldWriter};
 use crate::diag::{Loc, Problem, Problems, SourceText};
 
 /// One parsed table: header and rows, every field with its place.
@@ -398,6 +399,43 @@ impl<'a> RowView<'a> {
     }
 }
 
+impl FieldReader for RowView<'_> {
+    fn required(&mut self, f: &Field, p: &mut Problems) -> Option<Name> {
+        self.req(f.column, p)
+    }
+    fn name(&mut self, f: &Field, _: &mut Problems) -> Option<Name> {
+        RowView::name(self, f.column)
+    }
+    fn text(&mut self, f: &Field, _: &mut Problems) -> Option<String> {
+        RowView::text(self, f.column)
+    }
+    fn figure(&mut self, f: &Field, _: &mut Problems) -> Option<Figure> {
+        RowView::figure(self, f.column)
+    }
+    fn names(&mut self, f: &Field, _: &mut Problems) -> Vec<Name> {
+        self.list(f.column)
+    }
+    fn attrs(&mut self, _: &[&str], _: &mut Problems) -> Attrs {
+        RowView::attrs(self)
+    }
+    /// Columns beyond an entity's fields are left alone in tables without attributes.
+    fn no_more(&mut self, _: &mut Problems) {}
+}
+
+/// Reads the rows of a table of `E`s (every problem reported, the rows that can be read kept).
+fn read_table<E: Entity>(t: &Table, p: &mut Problems) -> Vec<E> {
+    if !t.header.require(&fields::must_columns::<E>(), p) {
+        return Vec::new();
+    }
+    t.rows
+        .iter()
+        .filter_map(|row| {
+            let mut r = RowView::new(&t.header, row, p)?;
+            fields::read(&mut r, row.at.clone(), p)
+        })
+        .collect()
+}
+
 /// Reads a CSV model folder. `read_file` gives each file's text (or a problem). Also says
 /// whether every table could be read (a table that could not is left out whole).
 pub fn read_folder(
@@ -443,7 +481,7 @@ pub fn read_folder(
     };
     if bulk.is_none() {
         if let Some(t) = parse(nodes, p) {
-            if t.header.require(NODE_COLUMNS, p) {
+            if t.header.require(&fields::must_columns::<NodeDef>(), p) {
                 for row in &t.rows {
                     match node_of_row(&t.header, row, p) {
                         Some(NodeRow::Region(r)) => doc.region.push(r),
@@ -454,7 +492,7 @@ pub fn read_folder(
             }
         }
         if let Some(t) = parse(edges, p) {
-            if t.header.require(EDGE_COLUMNS, p) {
+            if t.header.require(&fields::must_columns::<EdgeDef>(), p) {
                 for row in &t.rows {
                     if let Some(e) = edge_of_row(&t.header, row, p) {
                         doc.edge.push(e);
@@ -464,98 +502,28 @@ pub fn read_folder(
         }
     }
     if let Some(t) = table("sources.csv", false, p) {
-        if t.header.require(&["id"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                doc.source.push(SourceDef {
-                    id,
-                    title: r.text("title"),
-                    publisher: r.text("publisher"),
-                    date: r.text("date"),
-                    locator: r.text("where"),
-                    url: r.text("url"),
-                    note: r.text("note"),
-                    at: row.at.clone(),
-                });
-            }
-        }
+        doc.source = read_table(&t, p);
     }
     if let Some(t) = table("materials.csv", false, p) {
-        if t.header.require(&["id"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                let mut m = MaterialDef {
-                    id,
-                    name: r.text("name"),
-                    elements: r.list("elements"),
-                    source: r.name("source"),
-                    attrs: Attrs::default(),
-                    at: row.at.clone(),
-                };
-                m.attrs = r.attrs();
-                doc.material.push(m);
-            }
-        }
+        doc.material = read_table(&t, p);
     }
     if let Some(t) = table("controls.csv", false, p) {
-        if t.header.require(&["id", "elements"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                let mut c = ControlDef {
-                    id,
-                    by: r.name("by"),
-                    date: r.text("date"),
-                    reference: r.text("reference"),
-                    elements: r.list("elements"),
-                    status: r.text("status"),
-                    source: r.name("source"),
-                    attrs: Attrs::default(),
-                    at: row.at.clone(),
-                };
-                c.attrs = r.attrs();
-                doc.control.push(c);
-            }
-        }
+        doc.control = read_table(&t, p);
     }
     if let Some(t) = table("scenarios.csv", false, p) {
-        if t.header.require(&["id", "with"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let (Some(id), Some(with)) = (r.req("id", p), r.req("with", p)) else {
-                    continue;
-                };
-                doc.scenario.push(ScenarioDef {
-                    id,
-                    with,
-                    name: r.text("name"),
-                    description: r.text("description"),
-                    source: r.name("source"),
-                    at: row.at.clone(),
-                });
-            }
-        }
+        doc.scenario = read_table(&t, p);
     }
     (doc, complete.get(), bulk)
 }
 
-/// The columns `nodes.csv` and `edges.csv` must have.
-pub const NODE_COLUMNS: &[&str] = &["id", "name", "kind", "stage", "region"];
-pub const EDGE_COLUMNS: &[&str] = &["from", "to", "material", "share", "volume"];
-/// The columns of `nodes.csv` that are not attributes of its nodes.
-pub const NODE_FIELDS: &[&str] = &[
-    "id", "name", "kind", "stage", "region", "company", "status", "source",
-];
+/// The columns of `nodes.csv` that are not attributes of its nodes (`capacity` and any other
+/// figure of a node count as attributes to ask for).
+pub fn node_fields() -> impl Iterator<Item = &'static str> {
+    NodeDef::FIELDS
+        .iter()
+        .filter(|f| !f.is_figure())
+        .map(|f| f.column)
+}
 
 /// A row of `nodes.csv`: a region or a flow node.
 // Rows are read one at a time and moved straight into the document: boxing would only add
@@ -569,249 +537,44 @@ pub enum NodeRow {
 /// Reads a row of `nodes.csv`; `None`, after reporting, when it lacks its id or kind.
 pub fn node_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<NodeRow> {
     let mut r = RowView::new(h, row, p)?;
-    let id = r.req("id", p);
-    let kind = r.req("kind", p);
-    let (Some(id), Some(kind)) = (id, kind) else {
-        return None;
-    };
-    let name = r.text("name");
-    if kind.text == "region" {
-        let within = r.name("region");
-        let level = r.name("level");
-        let source = r.name("source");
+    let kind = h.col("kind").map(|i| row.fields[i].text.trim());
+    if kind == Some("region") {
+        // The kind and stage columns say nothing more of a region.
+        r.name("kind");
         r.name("stage");
-        return Some(NodeRow::Region(RegionDef {
-            id,
-            name,
-            within,
-            level,
-            source,
-            attrs: r.attrs(),
-            at: row.at.clone(),
-        }));
+        return fields::read(&mut r, row.at.clone(), p).map(NodeRow::Region);
     }
-    let mut n = NodeDef {
-        id,
-        name,
-        kind,
-        stage: r.name("stage"),
-        region: r.name("region"),
-        company: r.text("company"),
-        status: r.text("status"),
-        capacity: r.figure("capacity"),
-        source: r.name("source"),
-        attrs: Attrs::default(),
-        at: row.at.clone(),
-    };
-    n.attrs = r.attrs();
-    Some(NodeRow::Node(n))
+    fields::read(&mut r, row.at.clone(), p).map(NodeRow::Node)
 }
 
 /// Reads a row of `edges.csv`; `None`, after reporting, when it lacks an end.
 pub fn edge_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<EdgeDef> {
     let mut r = RowView::new(h, row, p)?;
-    let from = r.req("from", p);
-    let to = r.req("to", p);
-    let mut e = EdgeDef {
-        material: r.name("material"),
-        share: r.figure("share"),
-        volume: r.figure("volume"),
-        status: r.name("status"),
-        source: r.name("source"),
-        attrs: Attrs::default(),
-        at: row.at.clone(),
-        from: from?,
-        to: to?,
-    };
-    e.attrs = r.attrs();
-    Some(e)
+    fields::read(&mut r, row.at.clone(), p)
 }
 
 /// Writes a model as CSV tables into `dir`. Returns notes on what CSV could not hold.
 pub fn write_folder(doc: &ModelDoc, dir: &Path) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut lost = 0usize;
-    let mut count_lost = |f: &Figure| {
-        if f.values.len() > 1 {
-            lost += 1;
-        }
-    };
     // nodes.csv: regions first, then flow nodes.
-    let mut cols = Columns::new(&["id", "name", "kind", "stage", "region"]);
-    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    let mut nodes = TableWriter::new::<NodeDef>(&mut lost);
     for r in &doc.region {
-        let mut row = vec![
-            ("id".to_string(), r.id.text.clone()),
-            ("name".into(), r.name.clone().unwrap_or_default()),
-            ("kind".into(), "region".into()),
-            ("region".into(), opt(&r.within)),
-        ];
-        push_opt(&mut row, "level", r.level.as_ref().map(|x| x.text.clone()));
-        push_opt(
-            &mut row,
-            "source",
-            r.source.as_ref().map(|x| x.text.clone()),
-        );
-        for (k, f) in &r.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
+        nodes.row(r, &[("kind", "region")]);
     }
     for n in &doc.node {
-        let mut row = vec![
-            ("id".to_string(), n.id.text.clone()),
-            ("name".into(), n.name.clone().unwrap_or_default()),
-            ("kind".into(), n.kind.text.clone()),
-            ("stage".into(), opt(&n.stage)),
-            ("region".into(), opt(&n.region)),
-        ];
-        push_opt(&mut row, "company", n.company.clone());
-        push_opt(&mut row, "status", n.status.clone());
-        push_opt(
-            &mut row,
-            "source",
-            n.source.as_ref().map(|x| x.text.clone()),
-        );
-        if let Some(f) = &n.capacity {
-            count_lost(f);
-            figure_cells(&mut row, "capacity", f);
-        }
-        for (k, f) in &n.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
+        nodes.row(n, &[]);
     }
-    cols.write(&dir.join("nodes.csv"), &rows)?;
-
-    let mut cols = Columns::new(&["from", "to", "material", "share", "volume"]);
-    let mut rows = Vec::new();
+    nodes.write(&dir.join("nodes.csv"))?;
+    let mut edges = TableWriter::new::<EdgeDef>(&mut lost);
     for e in &doc.edge {
-        let mut row = vec![
-            ("from".to_string(), e.from.text.clone()),
-            ("to".into(), e.to.text.clone()),
-            ("material".into(), opt(&e.material)),
-        ];
-        for (k, f) in [("share", &e.share), ("volume", &e.volume)] {
-            if let Some(f) = f {
-                count_lost(f);
-                figure_cells(&mut row, k, f);
-            }
-        }
-        push_opt(
-            &mut row,
-            "status",
-            e.status.as_ref().map(|x| x.text.clone()),
-        );
-        push_opt(
-            &mut row,
-            "source",
-            e.source.as_ref().map(|x| x.text.clone()),
-        );
-        for (k, f) in &e.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
+        edges.row(e, &[]);
     }
-    cols.write(&dir.join("edges.csv"), &rows)?;
-
-    if !doc.source.is_empty() {
-        let mut cols = Columns::new(&["id", "title", "publisher", "date", "where", "url", "note"]);
-        let rows: Vec<_> = doc
-            .source
-            .iter()
-            .map(|s| {
-                let row = vec![
-                    ("id".to_string(), s.id.text.clone()),
-                    ("title".into(), s.title.clone().unwrap_or_default()),
-                    ("publisher".into(), s.publisher.clone().unwrap_or_default()),
-                    ("date".into(), s.date.clone().unwrap_or_default()),
-                    ("where".into(), s.locator.clone().unwrap_or_default()),
-                    ("url".into(), s.url.clone().unwrap_or_default()),
-                    ("note".into(), s.note.clone().unwrap_or_default()),
-                ];
-                cols.add(&row);
-                row
-            })
-            .collect();
-        cols.write(&dir.join("sources.csv"), &rows)?;
-    }
-    if !doc.material.is_empty() {
-        let mut cols = Columns::new(&["id", "name", "elements", "source"]);
-        let mut rows = Vec::new();
-        for m in &doc.material {
-            let mut row = vec![
-                ("id".to_string(), m.id.text.clone()),
-                ("name".into(), m.name.clone().unwrap_or_default()),
-                ("elements".into(), join(&m.elements)),
-                ("source".into(), opt(&m.source)),
-            ];
-            for (k, f) in &m.attrs.0 {
-                count_lost(f);
-                figure_cells(&mut row, &k.text, f);
-            }
-            cols.add(&row);
-            rows.push(row);
-        }
-        cols.write(&dir.join("materials.csv"), &rows)?;
-    }
-    if !doc.control.is_empty() {
-        let mut cols = Columns::new(&[
-            "id",
-            "by",
-            "date",
-            "reference",
-            "elements",
-            "status",
-            "source",
-        ]);
-        let mut rows = Vec::new();
-        for c in &doc.control {
-            let mut row = vec![
-                ("id".to_string(), c.id.text.clone()),
-                ("by".into(), opt(&c.by)),
-                ("date".into(), c.date.clone().unwrap_or_default()),
-                ("reference".into(), c.reference.clone().unwrap_or_default()),
-                ("elements".into(), join(&c.elements)),
-                ("status".into(), c.status.clone().unwrap_or_default()),
-                ("source".into(), opt(&c.source)),
-            ];
-            for (k, f) in &c.attrs.0 {
-                count_lost(f);
-                figure_cells(&mut row, &k.text, f);
-            }
-            cols.add(&row);
-            rows.push(row);
-        }
-        cols.write(&dir.join("controls.csv"), &rows)?;
-    }
-    if !doc.scenario.is_empty() {
-        let mut cols = Columns::new(&["id", "name", "description", "with", "source"]);
-        let rows: Vec<_> = doc
-            .scenario
-            .iter()
-            .map(|s| {
-                let row = vec![
-                    ("id".to_string(), s.id.text.clone()),
-                    ("name".into(), s.name.clone().unwrap_or_default()),
-                    (
-                        "description".into(),
-                        s.description.clone().unwrap_or_default(),
-                    ),
-                    ("with".into(), s.with.text.clone()),
-                    ("source".into(), opt(&s.source)),
-                ];
-                cols.add(&row);
-                row
-            })
-            .collect();
-        cols.write(&dir.join("scenarios.csv"), &rows)?;
-    }
+    edges.write(&dir.join("edges.csv"))?;
+    write_table(&doc.source, &dir.join("sources.csv"), &mut lost)?;
+    write_table(&doc.material, &dir.join("materials.csv"), &mut lost)?;
+    write_table(&doc.control, &dir.join("controls.csv"), &mut lost)?;
+    write_table(&doc.scenario, &dir.join("scenarios.csv"), &mut lost)?;
     let mut notes = Vec::new();
     if lost > 0 {
         notes.push(format!(
@@ -824,20 +587,76 @@ pub fn write_folder(doc: &ModelDoc, dir: &Path) -> std::io::Result<Vec<String>> 
     Ok(notes)
 }
 
-fn opt(n: &Option<Name>) -> String {
-    n.as_ref().map(|x| x.text.clone()).unwrap_or_default()
+/// Writes a table of its own for `items`, unless there are none.
+fn write_table<E: Entity>(items: &[E], path: &Path, lost: &mut usize) -> std::io::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut t = TableWriter::new::<E>(lost);
+    for item in items {
+        t.row(item, &[]);
+    }
+    t.write(path)
 }
 
-fn join(ns: &[Name]) -> String {
-    ns.iter()
-        .map(|n| n.text.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
+/// The rows of a table being written, and the union of their columns.
+struct TableWriter<'a> {
+    columns: Columns,
+    rows: Vec<Vec<(String, String)>>,
+    /// How many figures had values CSV cannot hold.
+    lost: &'a mut usize,
 }
 
-fn push_opt(row: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
-    if let Some(v) = v {
-        row.push((k.to_string(), v));
+impl<'a> TableWriter<'a> {
+    /// A table whose fixed columns are those of `E`.
+    fn new<E: Entity>(lost: &'a mut usize) -> Self {
+        let fixed: Vec<&str> = E::FIELDS
+            .iter()
+            .filter(|f| f.is_fixed())
+            .map(|f| f.column)
+            .collect();
+        TableWriter {
+            columns: Columns::new(&fixed),
+            rows: Vec::new(),
+            lost,
+        }
+    }
+
+    /// Adds a row for `item`, with `extra` cells.
+    fn row<E: Entity>(&mut self, item: &E, extra: &[(&str, &str)]) {
+        let mut row = CsvRow {
+            cells: Vec::new(),
+            lost: 0,
+        };
+        fields::write(item, &mut row);
+        row.cells
+            .extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        *self.lost += row.lost;
+        self.columns.add(&row.cells);
+        self.rows.push(row.cells);
+    }
+
+    fn write(&self, path: &Path) -> std::io::Result<()> {
+        self.columns.write(path, &self.rows)
+    }
+}
+
+/// One row's cells, by column.
+struct CsvRow {
+    cells: Vec<(String, String)>,
+    lost: usize,
+}
+
+impl FieldWriter for CsvRow {
+    fn text(&mut self, column: &str, value: String) {
+        self.cells.push((column.to_string(), value));
+    }
+
+    fn figure(&mut self, key: &str, f: &Figure) {
+        if f.values.len() > 1 {
+            self.lost += 1;
+        }
+        figure_cells(&mut self.cells, key, f);
     }
 }
 

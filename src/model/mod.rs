@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod bulk;
 pub mod csv_io;
 pub mod doc;
+pub mod fields;
 pub mod graph;
 pub mod index;
 pub mod load;
