@@ -41,6 +41,7 @@ pub mod diag;
 pub mod generate;
 pub mod interrupt;
 pub mod model;
+pub mod number;
 pub mod output;
 pub mod query;
 pub mod repl;

@@ -7,8 +7,8 @@
 //! candidate's downstream within the cone is small.
 
 use super::cone;
-use super::net::Net;
 use super::propagate::{Disruption, Propagator};
+use crate::model::net::Net;
 
 /// Impact 1 within this tolerance is critical: a single point of failure.
 pub const CRITICAL_EPS: f64 = 1e-9;

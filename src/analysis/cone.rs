@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::net::Net;
+use crate::model::net::Net;
 
 /// Nodes upstream of `start` (its suppliers, theirs, ...), with their distance in edges, in
 /// breadth-first order. Start nodes are not included unless they lie upstream of another start

@@ -5,8 +5,10 @@ pub mod chokepoints;
 pub mod concentration;
 pub mod cone;
 pub mod exposure;
-pub mod net;
 pub mod paths;
 pub mod propagate;
 pub mod reach;
 pub mod scenario;
+
+/// The compact graph lives with the model now (`model::net`); kept here for older paths.
+pub use crate::model::net;

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::cone;
-use super::net::{Net, NONE};
+use crate::model::net::{Net, NONE};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {

@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::net::Net;
+use crate::model::net::Net;
 
 /// Convergence threshold of the iteration inside a cyclic component.
 const CYCLE_TOL: f64 = 1e-14;

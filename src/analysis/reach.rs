@@ -2,7 +2,7 @@
 //! paths of the product of shares along them. Used to weigh nodes in `concentration` and
 //! `explain`.
 
-use super::net::Net;
+use crate::model::net::Net;
 
 const TOL: f64 = 1e-13;
 const MAX_SWEEPS: usize = 100_000;

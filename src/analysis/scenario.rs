@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::net::Net;
 use super::propagate::Disruption;
+use crate::model::net::Net;
 
 /// The effects of a what-if, before they are combined into a `Disruption`.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -14,12 +14,13 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::doc::*;
+use super::fields::{Entity, Flag};
 use super::graph::*;
 use super::index::{lower, Field, TextIndex};
+use super::net::Net;
 use super::rows::Rows;
 use super::shares::{effective_shares, GroupProblem};
 use super::vocab;
-use crate::analysis::net::Net;
 use crate::diag::{Loc, Problem, Problems};
 use crate::suggest;
 
@@ -89,8 +90,8 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
             parts.entities.set_region((nregions + i) as u32, at);
         }
         b.cite(n.source.as_ref());
-        if let Some(c) = &n.capacity {
-            b.quantity("capacity", c, false);
+        for (f, figure) in n.figures() {
+            b.quantity(f.key, figure, f.has(Flag::Fraction));
         }
         b.attrs(&n.attrs);
     }
@@ -138,11 +139,8 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
                 }
             },
         };
-        if let Some(s) = &e.share {
-            b.quantity("share", s, true);
-        }
-        if let Some(v) = &e.volume {
-            b.quantity("volume", v, false);
+        for (f, figure) in e.figures() {
+            b.quantity(f.key, figure, f.has(Flag::Fraction));
         }
         if let (Some(f), Some(t)) = (from, to) {
             if status != EdgeStatus::Stopped {
@@ -307,7 +305,7 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
                     "shares of the input group of \"{}\"{} add up to {}{}, more than 1",
                     first.to.text,
                     material_phrase(first),
-                    crate::output::number(sum),
+                    crate::number::number(sum),
                     if planned { " (planned edges)" } else { "" }
                 ),
             );
@@ -317,7 +315,7 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
                     "{} from \"{}\": {}",
                     e.at.position().unwrap_or_default(),
                     e.from.text,
-                    crate::output::number(share)
+                    crate::number::number(share)
                 ));
             }
             pr
@@ -555,7 +553,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A quantity (share, volume, capacity): numeric, not negative; a share at most 1.
+    /// A quantity (a figure field: share, volume, capacity): numeric, not negative; a share (a
+    /// fraction) at most 1.
     fn quantity(&mut self, what: &str, f: &Figure, is_share: bool) {
         self.figure(f);
         for v in &f.values {

@@ -16,8 +16,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};
-use super::csv_io::{plain_fields, Header, NodeRow, EDGE_COLUMNS, NODE_COLUMNS, NODE_FIELDS};
-use super::doc::ModelDoc;
+use super::csv_io::{plain_fields, Header, NodeRow};
+use super::doc::{EdgeDef, ModelDoc, NodeDef};
+use super::fields::{must_columns, Entity, Flag};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
 use super::rows::{CsvRows, Rows};
@@ -47,11 +48,11 @@ fn check(ok: bool) -> Bulk<()> {
 impl Tables {
     /// The tables, when their headers have the required columns and no companion columns.
     pub fn of(nodes: Header, edges: Header) -> Option<Tables> {
-        let plain = |h: &Header, required: &[&str]| {
+        let plain = |h: &Header, required: Vec<&str>| {
             required.iter().all(|c| h.col(c).is_some())
                 && (0..h.names.len()).all(|i| !h.is_companion(i))
         };
-        (plain(&nodes, NODE_COLUMNS) && plain(&edges, EDGE_COLUMNS))
+        (plain(&nodes, must_columns::<NodeDef>()) && plain(&edges, must_columns::<EdgeDef>()))
             .then_some(Tables { nodes, edges })
     }
 }
@@ -175,9 +176,10 @@ impl FlowNodes {
             col("stage"),
             col("region"),
         );
-        let (company, source, capacity) = (col("company"), col("source"), col("capacity"));
+        let (company, source) = (col("company"), col("source"));
+        let quantities = Quantities::of::<NodeDef>(h, &[]);
         // Every other column is an attribute: a number (finite) or a text.
-        let named: Vec<usize> = NODE_FIELDS.iter().map(|c| col(c)).collect();
+        let named: Vec<usize> = NodeDef::FIELDS.iter().map(|f| col(f.column)).collect();
         let attrs: Vec<usize> = (0..h.names.len()).filter(|i| !named.contains(i)).collect();
         let rows = h.file.text.len() / 48;
         let mut out = FlowNodes {
@@ -207,11 +209,7 @@ impl FlowNodes {
             let k = Kind::parse(the_kind)
                 .filter(|k| k.is_flow())
                 .ok_or(GiveUp)?;
-            if capacity != usize::MAX {
-                if let Some(c) = opt(capacity) {
-                    check(c.parse::<f64>().is_ok_and(|x| x.is_finite() && x >= 0.0))?;
-                }
-            }
+            quantities.check(f)?;
             for &a in &attrs {
                 check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
             }
@@ -354,6 +352,8 @@ struct EdgeColumns {
     volume: usize,
     status: usize,
     source: usize,
+    /// The edge's other figures.
+    quantities: Quantities,
     attrs: Vec<usize>,
     width: usize,
     declared_materials: bool,
@@ -370,7 +370,7 @@ impl EdgeColumns {
             col("volume"),
         );
         let (status, source) = (col("status"), col("source"));
-        let named = [from, to, material, share, volume, status, source];
+        let named: Vec<usize> = EdgeDef::FIELDS.iter().map(|f| col(f.column)).collect();
         EdgeColumns {
             from,
             to,
@@ -379,6 +379,8 @@ impl EdgeColumns {
             volume,
             status,
             source,
+            // Share and volume are read below.
+            quantities: Quantities::of::<EdgeDef>(h, &["share", "volume"]),
             attrs: (0..h.names.len()).filter(|i| !named.contains(i)).collect(),
             width: h.names.len(),
             declared_materials: !doc.material.is_empty(),
@@ -462,6 +464,7 @@ impl EdgeColumns {
                 number(self.share, 1.0)?,
                 number(self.volume, f64::INFINITY)?,
             );
+            self.quantities.check(f)?;
             for &a in &self.attrs {
                 check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
             }
@@ -471,6 +474,44 @@ impl EdgeColumns {
             Ok(())
         })?;
         Ok(out)
+    }
+}
+
+/// The columns of an entity's figure fields (quantities), each with its largest value.
+struct Quantities(Vec<(usize, f64)>);
+
+impl Quantities {
+    /// The figure fields of `E` that `h` has a column for, but those in `except`.
+    fn of<E: Entity>(h: &Header, except: &[&str]) -> Quantities {
+        let fields = E::FIELDS
+            .iter()
+            .filter(|f| f.is_figure() && !except.contains(&f.key));
+        Quantities(
+            fields
+                .filter_map(|f| {
+                    let max = if f.has(Flag::Fraction) {
+                        1.0
+                    } else {
+                        f64::INFINITY
+                    };
+                    Some((h.col(f.column)?, max))
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the row's quantities are numbers the validator takes (or empty).
+    fn check(&self, fields: &[&str]) -> Bulk<()> {
+        for &(i, max) in &self.0 {
+            let x = fields.get(i).map_or("", |s| s.trim());
+            if !x.is_empty() {
+                check(
+                    x.parse::<f64>()
+                        .is_ok_and(|x| x.is_finite() && (0.0..=max).contains(&x)),
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,5 +1,7 @@
-//! Plain-table models (design.md section 4): a folder with `nodes.csv` and `edges.csv`, and
-//! optionally `sources.csv`, `materials.csv`, `controls.csv` and `scenarios.csv`.
+//! Reading plain-table models (design.md section 4): a folder with `nodes.csv` and
+//! `edges.csv`, and optionally `sources.csv`, `materials.csv`, `controls.csv` and
+//! `scenarios.csv`. Rows are read by their entity's field table (`fields`); writing is in
+//! `csv_write`.
 //!
 //! Columns beyond the fixed ones are attributes. A column `X_unit`, `X_source`, `X_date` or
 //! `X_note` gives the unit, source, date or note of figure `X` on the same row (so `capacity`,
@@ -10,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::doc::*;
+use super::fields::{self, Entity, Field, FieldReader};
 use crate::diag::{Loc, Problem, Problems, SourceText};
 
 /// One parsed table: header and rows, every field with its place.
@@ -398,6 +401,43 @@ impl<'a> RowView<'a> {
     }
 }
 
+impl FieldReader for RowView<'_> {
+    fn required(&mut self, f: &Field, p: &mut Problems) -> Option<Name> {
+        self.req(f.column, p)
+    }
+    fn name(&mut self, f: &Field, _: &mut Problems) -> Option<Name> {
+        RowView::name(self, f.column)
+    }
+    fn text(&mut self, f: &Field, _: &mut Problems) -> Option<String> {
+        RowView::text(self, f.column)
+    }
+    fn figure(&mut self, f: &Field, _: &mut Problems) -> Option<Figure> {
+        RowView::figure(self, f.column)
+    }
+    fn names(&mut self, f: &Field, _: &mut Problems) -> Vec<Name> {
+        self.list(f.column)
+    }
+    fn attrs(&mut self, _: &[&str], _: &mut Problems) -> Attrs {
+        RowView::attrs(self)
+    }
+    /// Columns beyond an entity's fields are left alone in tables without attributes.
+    fn no_more(&mut self, _: &mut Problems) {}
+}
+
+/// Reads the rows of a table of `E`s (every problem reported, the rows that can be read kept).
+fn read_table<E: Entity>(t: &Table, p: &mut Problems) -> Vec<E> {
+    if !t.header.require(&fields::must_columns::<E>(), p) {
+        return Vec::new();
+    }
+    t.rows
+        .iter()
+        .filter_map(|row| {
+            let mut r = RowView::new(&t.header, row, p)?;
+            fields::read(&mut r, row.at.clone(), p)
+        })
+        .collect()
+}
+
 /// Reads a CSV model folder. `read_file` gives each file's text (or a problem). Also says
 /// whether every table could be read (a table that could not is left out whole).
 pub fn read_folder(
@@ -443,7 +483,7 @@ pub fn read_folder(
     };
     if bulk.is_none() {
         if let Some(t) = parse(nodes, p) {
-            if t.header.require(NODE_COLUMNS, p) {
+            if t.header.require(&fields::must_columns::<NodeDef>(), p) {
                 for row in &t.rows {
                     match node_of_row(&t.header, row, p) {
                         Some(NodeRow::Region(r)) => doc.region.push(r),
@@ -454,7 +494,7 @@ pub fn read_folder(
             }
         }
         if let Some(t) = parse(edges, p) {
-            if t.header.require(EDGE_COLUMNS, p) {
+            if t.header.require(&fields::must_columns::<EdgeDef>(), p) {
                 for row in &t.rows {
                     if let Some(e) = edge_of_row(&t.header, row, p) {
                         doc.edge.push(e);
@@ -464,98 +504,28 @@ pub fn read_folder(
         }
     }
     if let Some(t) = table("sources.csv", false, p) {
-        if t.header.require(&["id"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                doc.source.push(SourceDef {
-                    id,
-                    title: r.text("title"),
-                    publisher: r.text("publisher"),
-                    date: r.text("date"),
-                    locator: r.text("where"),
-                    url: r.text("url"),
-                    note: r.text("note"),
-                    at: row.at.clone(),
-                });
-            }
-        }
+        doc.source = read_table(&t, p);
     }
     if let Some(t) = table("materials.csv", false, p) {
-        if t.header.require(&["id"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                let mut m = MaterialDef {
-                    id,
-                    name: r.text("name"),
-                    elements: r.list("elements"),
-                    source: r.name("source"),
-                    attrs: Attrs::default(),
-                    at: row.at.clone(),
-                };
-                m.attrs = r.attrs();
-                doc.material.push(m);
-            }
-        }
+        doc.material = read_table(&t, p);
     }
     if let Some(t) = table("controls.csv", false, p) {
-        if t.header.require(&["id", "elements"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let Some(id) = r.req("id", p) else { continue };
-                let mut c = ControlDef {
-                    id,
-                    by: r.name("by"),
-                    date: r.text("date"),
-                    reference: r.text("reference"),
-                    elements: r.list("elements"),
-                    status: r.text("status"),
-                    source: r.name("source"),
-                    attrs: Attrs::default(),
-                    at: row.at.clone(),
-                };
-                c.attrs = r.attrs();
-                doc.control.push(c);
-            }
-        }
+        doc.control = read_table(&t, p);
     }
     if let Some(t) = table("scenarios.csv", false, p) {
-        if t.header.require(&["id", "with"], p) {
-            for row in &t.rows {
-                let Some(mut r) = RowView::new(&t.header, row, p) else {
-                    continue;
-                };
-                let (Some(id), Some(with)) = (r.req("id", p), r.req("with", p)) else {
-                    continue;
-                };
-                doc.scenario.push(ScenarioDef {
-                    id,
-                    with,
-                    name: r.text("name"),
-                    description: r.text("description"),
-                    source: r.name("source"),
-                    at: row.at.clone(),
-                });
-            }
-        }
+        doc.scenario = read_table(&t, p);
     }
     (doc, complete.get(), bulk)
 }
 
-/// The columns `nodes.csv` and `edges.csv` must have.
-pub const NODE_COLUMNS: &[&str] = &["id", "name", "kind", "stage", "region"];
-pub const EDGE_COLUMNS: &[&str] = &["from", "to", "material", "share", "volume"];
-/// The columns of `nodes.csv` that are not attributes of its nodes.
-pub const NODE_FIELDS: &[&str] = &[
-    "id", "name", "kind", "stage", "region", "company", "status", "source",
-];
+/// The columns of `nodes.csv` that are not attributes of its nodes (`capacity` and any other
+/// figure of a node count as attributes to ask for).
+pub fn node_fields() -> impl Iterator<Item = &'static str> {
+    NodeDef::FIELDS
+        .iter()
+        .filter(|f| !f.is_figure())
+        .map(|f| f.column)
+}
 
 /// A row of `nodes.csv`: a region or a flow node.
 // Rows are read one at a time and moved straight into the document: boxing would only add
@@ -569,325 +539,18 @@ pub enum NodeRow {
 /// Reads a row of `nodes.csv`; `None`, after reporting, when it lacks its id or kind.
 pub fn node_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<NodeRow> {
     let mut r = RowView::new(h, row, p)?;
-    let id = r.req("id", p);
-    let kind = r.req("kind", p);
-    let (Some(id), Some(kind)) = (id, kind) else {
-        return None;
-    };
-    let name = r.text("name");
-    if kind.text == "region" {
-        let within = r.name("region");
-        let level = r.name("level");
-        let source = r.name("source");
+    let kind = h.col("kind").map(|i| row.fields[i].text.trim());
+    if kind == Some("region") {
+        // The kind and stage columns say nothing more of a region.
+        r.name("kind");
         r.name("stage");
-        return Some(NodeRow::Region(RegionDef {
-            id,
-            name,
-            within,
-            level,
-            source,
-            attrs: r.attrs(),
-            at: row.at.clone(),
-        }));
+        return fields::read(&mut r, row.at.clone(), p).map(NodeRow::Region);
     }
-    let mut n = NodeDef {
-        id,
-        name,
-        kind,
-        stage: r.name("stage"),
-        region: r.name("region"),
-        company: r.text("company"),
-        status: r.text("status"),
-        capacity: r.figure("capacity"),
-        source: r.name("source"),
-        attrs: Attrs::default(),
-        at: row.at.clone(),
-    };
-    n.attrs = r.attrs();
-    Some(NodeRow::Node(n))
+    fields::read(&mut r, row.at.clone(), p).map(NodeRow::Node)
 }
 
 /// Reads a row of `edges.csv`; `None`, after reporting, when it lacks an end.
 pub fn edge_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<EdgeDef> {
     let mut r = RowView::new(h, row, p)?;
-    let from = r.req("from", p);
-    let to = r.req("to", p);
-    let mut e = EdgeDef {
-        material: r.name("material"),
-        share: r.figure("share"),
-        volume: r.figure("volume"),
-        status: r.name("status"),
-        source: r.name("source"),
-        attrs: Attrs::default(),
-        at: row.at.clone(),
-        from: from?,
-        to: to?,
-    };
-    e.attrs = r.attrs();
-    Some(e)
-}
-
-/// Writes a model as CSV tables into `dir`. Returns notes on what CSV could not hold.
-pub fn write_folder(doc: &ModelDoc, dir: &Path) -> std::io::Result<Vec<String>> {
-    std::fs::create_dir_all(dir)?;
-    let mut lost = 0usize;
-    let mut count_lost = |f: &Figure| {
-        if f.values.len() > 1 {
-            lost += 1;
-        }
-    };
-    // nodes.csv: regions first, then flow nodes.
-    let mut cols = Columns::new(&["id", "name", "kind", "stage", "region"]);
-    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
-    for r in &doc.region {
-        let mut row = vec![
-            ("id".to_string(), r.id.text.clone()),
-            ("name".into(), r.name.clone().unwrap_or_default()),
-            ("kind".into(), "region".into()),
-            ("region".into(), opt(&r.within)),
-        ];
-        push_opt(&mut row, "level", r.level.as_ref().map(|x| x.text.clone()));
-        push_opt(
-            &mut row,
-            "source",
-            r.source.as_ref().map(|x| x.text.clone()),
-        );
-        for (k, f) in &r.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
-    }
-    for n in &doc.node {
-        let mut row = vec![
-            ("id".to_string(), n.id.text.clone()),
-            ("name".into(), n.name.clone().unwrap_or_default()),
-            ("kind".into(), n.kind.text.clone()),
-            ("stage".into(), opt(&n.stage)),
-            ("region".into(), opt(&n.region)),
-        ];
-        push_opt(&mut row, "company", n.company.clone());
-        push_opt(&mut row, "status", n.status.clone());
-        push_opt(
-            &mut row,
-            "source",
-            n.source.as_ref().map(|x| x.text.clone()),
-        );
-        if let Some(f) = &n.capacity {
-            count_lost(f);
-            figure_cells(&mut row, "capacity", f);
-        }
-        for (k, f) in &n.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
-    }
-    cols.write(&dir.join("nodes.csv"), &rows)?;
-
-    let mut cols = Columns::new(&["from", "to", "material", "share", "volume"]);
-    let mut rows = Vec::new();
-    for e in &doc.edge {
-        let mut row = vec![
-            ("from".to_string(), e.from.text.clone()),
-            ("to".into(), e.to.text.clone()),
-            ("material".into(), opt(&e.material)),
-        ];
-        for (k, f) in [("share", &e.share), ("volume", &e.volume)] {
-            if let Some(f) = f {
-                count_lost(f);
-                figure_cells(&mut row, k, f);
-            }
-        }
-        push_opt(
-            &mut row,
-            "status",
-            e.status.as_ref().map(|x| x.text.clone()),
-        );
-        push_opt(
-            &mut row,
-            "source",
-            e.source.as_ref().map(|x| x.text.clone()),
-        );
-        for (k, f) in &e.attrs.0 {
-            count_lost(f);
-            figure_cells(&mut row, &k.text, f);
-        }
-        cols.add(&row);
-        rows.push(row);
-    }
-    cols.write(&dir.join("edges.csv"), &rows)?;
-
-    if !doc.source.is_empty() {
-        let mut cols = Columns::new(&["id", "title", "publisher", "date", "where", "url", "note"]);
-        let rows: Vec<_> = doc
-            .source
-            .iter()
-            .map(|s| {
-                let row = vec![
-                    ("id".to_string(), s.id.text.clone()),
-                    ("title".into(), s.title.clone().unwrap_or_default()),
-                    ("publisher".into(), s.publisher.clone().unwrap_or_default()),
-                    ("date".into(), s.date.clone().unwrap_or_default()),
-                    ("where".into(), s.locator.clone().unwrap_or_default()),
-                    ("url".into(), s.url.clone().unwrap_or_default()),
-                    ("note".into(), s.note.clone().unwrap_or_default()),
-                ];
-                cols.add(&row);
-                row
-            })
-            .collect();
-        cols.write(&dir.join("sources.csv"), &rows)?;
-    }
-    if !doc.material.is_empty() {
-        let mut cols = Columns::new(&["id", "name", "elements", "source"]);
-        let mut rows = Vec::new();
-        for m in &doc.material {
-            let mut row = vec![
-                ("id".to_string(), m.id.text.clone()),
-                ("name".into(), m.name.clone().unwrap_or_default()),
-                ("elements".into(), join(&m.elements)),
-                ("source".into(), opt(&m.source)),
-            ];
-            for (k, f) in &m.attrs.0 {
-                count_lost(f);
-                figure_cells(&mut row, &k.text, f);
-            }
-            cols.add(&row);
-            rows.push(row);
-        }
-        cols.write(&dir.join("materials.csv"), &rows)?;
-    }
-    if !doc.control.is_empty() {
-        let mut cols = Columns::new(&[
-            "id",
-            "by",
-            "date",
-            "reference",
-            "elements",
-            "status",
-            "source",
-        ]);
-        let mut rows = Vec::new();
-        for c in &doc.control {
-            let mut row = vec![
-                ("id".to_string(), c.id.text.clone()),
-                ("by".into(), opt(&c.by)),
-                ("date".into(), c.date.clone().unwrap_or_default()),
-                ("reference".into(), c.reference.clone().unwrap_or_default()),
-                ("elements".into(), join(&c.elements)),
-                ("status".into(), c.status.clone().unwrap_or_default()),
-                ("source".into(), opt(&c.source)),
-            ];
-            for (k, f) in &c.attrs.0 {
-                count_lost(f);
-                figure_cells(&mut row, &k.text, f);
-            }
-            cols.add(&row);
-            rows.push(row);
-        }
-        cols.write(&dir.join("controls.csv"), &rows)?;
-    }
-    if !doc.scenario.is_empty() {
-        let mut cols = Columns::new(&["id", "name", "description", "with", "source"]);
-        let rows: Vec<_> = doc
-            .scenario
-            .iter()
-            .map(|s| {
-                let row = vec![
-                    ("id".to_string(), s.id.text.clone()),
-                    ("name".into(), s.name.clone().unwrap_or_default()),
-                    (
-                        "description".into(),
-                        s.description.clone().unwrap_or_default(),
-                    ),
-                    ("with".into(), s.with.text.clone()),
-                    ("source".into(), opt(&s.source)),
-                ];
-                cols.add(&row);
-                row
-            })
-            .collect();
-        cols.write(&dir.join("scenarios.csv"), &rows)?;
-    }
-    let mut notes = Vec::new();
-    if lost > 0 {
-        notes.push(format!(
-            "{lost} figures hold values from several sources; CSV keeps only the value used"
-        ));
-    }
-    if doc.model.name.is_some() || !doc.model.units.is_empty() || !doc.model.attrs.is_empty() {
-        notes.push("CSV has no place for the [model] section (name, units, attributes)".into());
-    }
-    Ok(notes)
-}
-
-fn opt(n: &Option<Name>) -> String {
-    n.as_ref().map(|x| x.text.clone()).unwrap_or_default()
-}
-
-fn join(ns: &[Name]) -> String {
-    ns.iter()
-        .map(|n| n.text.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-fn push_opt(row: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
-    if let Some(v) = v {
-        row.push((k.to_string(), v));
-    }
-}
-
-fn figure_cells(row: &mut Vec<(String, String)>, key: &str, f: &Figure) {
-    let v = f.used();
-    row.push((key.to_string(), v.value.to_string()));
-    if let Some(u) = &f.unit {
-        row.push((format!("{key}_unit"), u.text.clone()));
-    }
-    if let Some(s) = &v.source {
-        row.push((format!("{key}_source"), s.text.clone()));
-    }
-    if let Some(d) = &v.date {
-        row.push((format!("{key}_date"), d.clone()));
-    }
-    if let Some(n) = &v.note {
-        row.push((format!("{key}_note"), n.clone()));
-    }
-}
-
-/// The union of the columns rows use, fixed ones first, then in order of first use.
-struct Columns(Vec<String>);
-
-impl Columns {
-    fn new(fixed: &[&str]) -> Self {
-        Columns(fixed.iter().map(|s| s.to_string()).collect())
-    }
-    fn add(&mut self, row: &[(String, String)]) {
-        for (k, _) in row {
-            if !self.0.contains(k) {
-                self.0.push(k.clone());
-            }
-        }
-    }
-    fn write(&self, path: &Path, rows: &[Vec<(String, String)>]) -> std::io::Result<()> {
-        let mut w = csv::Writer::from_path(path)?;
-        w.write_record(&self.0)?;
-        for row in rows {
-            let rec: Vec<&str> = self
-                .0
-                .iter()
-                .map(|c| {
-                    row.iter()
-                        .find(|(k, _)| k == c)
-                        .map(|(_, v)| v.as_str())
-                        .unwrap_or("")
-                })
-                .collect();
-            w.write_record(rec)?;
-        }
-        w.flush()
-    }
+    fields::read(&mut r, row.at.clone(), p)
 }

@@ -3,10 +3,14 @@
 //! This is the form every reader produces (TOML, JSON, CSV) and every writer consumes; it keeps
 //! everything a file says, including provenance, so that `convert` loses nothing the target can
 //! hold. Validation and graph building work from it (see `validate` and `graph`).
+//!
+//! Each entity (source, region, node, edge, material, control, scenario) is declared once,
+//! with its field table (keys, CSV columns, figures): see `fields`.
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::fields::entity;
 use crate::diag::Loc;
 
 /// A name or id as written, with its place.
@@ -55,7 +59,7 @@ pub enum Scalar {
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Scalar::Num(n) => write!(f, "{}", crate::output::number(*n)),
+            Scalar::Num(n) => write!(f, "{}", crate::number::number(*n)),
             Scalar::Bool(b) => write!(f, "{b}"),
             Scalar::Text(t) => f.write_str(t),
         }
@@ -199,147 +203,136 @@ pub struct Meta {
     pub attrs: Attrs,
 }
 
-/// `[[source]]`: a document figures are taken from.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Where in the document the figures are (page, table, section).
-    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
-    pub locator: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[source]]`: a document figures are taken from.
+    pub struct SourceDef("source", Stop) {
+        pub id: Name = "id", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub title: Option<String> = "title", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub publisher: Option<String> = "publisher", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub date: Option<String> = "date", fixed;
+        /// Where in the document the figures are (page, table, section).
+        #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+        pub locator: Option<String> = "where", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub url: Option<String> = "url", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub note: Option<String> = "note", fixed;
+    }
 }
 
-/// `[[region]]`: a place that contains flow nodes.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The region this one lies in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub within: Option<Name>,
-    /// continent, country, province, city, zone, ...
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(flatten)]
-    pub attrs: Attrs,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[region]]`: a place that contains flow nodes (in CSV, a row of `nodes.csv` of kind
+    /// `region`).
+    pub struct RegionDef("region", Stop) {
+        pub id: Name = "id";
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String> = "name";
+        /// The region this one lies in.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub within: Option<Name> = "within" in "region";
+        /// continent, country, province, city, zone, ...
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub level: Option<Name> = "level";
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source";
+    }
+    + attrs
 }
 
-/// `[[node]]`: a flow node (mine, facility, stage, product, end use).
-#[derive(Debug, Clone, Serialize)]
-pub struct NodeDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub kind: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// operating (default), planned, construction, stopped, ...
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<Figure>,
-    /// The default source of this node's figures.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(flatten)]
-    pub attrs: Attrs,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[node]]`: a flow node (mine, facility, stage, product, end use).
+    pub struct NodeDef("node", ReadAll) {
+        pub id: Name = "id", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String> = "name", must;
+        pub kind: Name = "kind", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stage: Option<Name> = "stage", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub region: Option<Name> = "region", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub company: Option<String> = "company";
+        /// operating (default), planned, construction, stopped, ...
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String> = "status";
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub capacity: Option<Figure> = "capacity";
+        /// The default source of this node's figures.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source";
+    }
+    + attrs
 }
 
-/// `[[edge]]`: `from` supplies `to`.
-#[derive(Debug, Clone, Serialize)]
-pub struct EdgeDef {
-    pub from: Name,
-    pub to: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub material: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub share: Option<Figure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume: Option<Figure>,
-    /// operating (default), planned (not yet supplying), stopped (no longer supplying).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(flatten)]
-    pub attrs: Attrs,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[edge]]`: `from` supplies `to`.
+    pub struct EdgeDef("edge", ReadAll) {
+        pub from: Name = "from", must;
+        pub to: Name = "to", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub material: Option<Name> = "material", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub share: Option<Figure> = "share", must, fraction;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub volume: Option<Figure> = "volume", must;
+        /// operating (default), planned (not yet supplying), stopped (no longer supplying).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<Name> = "status";
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source";
+    }
+    + attrs
 }
 
-/// `[[material]]`: a kind of input, and the elements it contains.
-#[derive(Debug, Clone, Serialize)]
-pub struct MaterialDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub elements: Vec<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(flatten)]
-    pub attrs: Attrs,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[material]]`: a kind of input, and the elements it contains.
+    pub struct MaterialDef("material", Stop) {
+        pub id: Name = "id", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String> = "name", fixed;
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub elements: Vec<Name> = "elements", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source", fixed;
+    }
+    + attrs
 }
 
-/// `[[control]]`: an export control on elements, by a region.
-#[derive(Debug, Clone, Serialize)]
-pub struct ControlDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub by: Option<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    pub elements: Vec<Name>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(flatten)]
-    pub attrs: Attrs,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[control]]`: an export control on elements, by a region.
+    pub struct ControlDef("control", Stop) {
+        pub id: Name = "id", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub by: Option<Name> = "by", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub date: Option<String> = "date", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reference: Option<String> = "reference", fixed;
+        pub elements: Vec<Name> = "elements", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String> = "status", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source", fixed;
+    }
+    + attrs
 }
 
-/// `[[scenario]]`: a named what-if, written in the query language's `with` clause.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioDef {
-    pub id: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The disruptions, as after `with` in a query: `disrupt "x" by 30%, ...`.
-    pub with: Name,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Name>,
-    #[serde(skip)]
-    pub at: Loc,
+entity! {
+    /// `[[scenario]]`: a named what-if, written in the query language's `with` clause.
+    pub struct ScenarioDef("scenario", ReadFields) {
+        pub id: Name = "id", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String> = "name", fixed;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String> = "description", fixed;
+        /// The disruptions, as after `with` in a query: `disrupt "x" by 30%, ...`.
+        pub with: Name = "with", must;
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub source: Option<Name> = "source", fixed;
+    }
 }
 
 /// A whole model document.

@@ -7,7 +7,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::doc::ModelDoc;
 use super::index::TextIndex;
-use crate::analysis::net::Net;
+use super::net::Net;
 use crate::diag::SourceText;
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::build::build;
 use super::doc::ModelDoc;
 use super::graph::Model;
-use super::{bulk, csv_io, read, tree};
+use super::{bulk, csv_io, csv_write, read, tree};
 use crate::diag::{Loc, Problem, Problems, SourceText};
 
 /// Model file formats.
@@ -382,7 +382,7 @@ pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, 
             Ok(Vec::new())
         }
         Format::Csv => {
-            csv_io::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
+            csv_write::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
         }
     }
 }

@@ -2,17 +2,25 @@
 //!
 //! ```text
 //! TOML / JSON text ──tree──▶ value tree ──read──▶ ModelDoc ──build──▶ Model (petgraph + Net)
-//! CSV tables ────────────────────csv_io─────────▶ ModelDoc
+//! CSV tables ────────────────────csv_io─────────▶ ModelDoc   (large plain tables: bulk)
+//! ModelDoc ──csv_write──▶ CSV tables;  ModelDoc ──serde──▶ TOML / JSON
 //! ```
+//!
+//! Every entity's fields (keys, CSV columns, required ones, figures) are declared once, in
+//! `doc`, with the `fields::entity!` macro; the readers, the CSV writer and the validator's
+//! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
 
 pub mod build;
 pub mod builtin;
 pub mod bulk;
 pub mod csv_io;
+pub mod csv_write;
 pub mod doc;
+pub mod fields;
 pub mod graph;
 pub mod index;
 pub mod load;
+pub mod net;
 pub mod read;
 pub mod rows;
 pub mod shares;

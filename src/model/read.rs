@@ -2,6 +2,7 @@
 //! (wrong type, missing or misspelt key) and keeping whatever could be read.
 
 use super::doc::*;
+use super::fields::{self, Entity, Field, FieldReader};
 use super::tree::{Item, Val};
 use crate::diag::{Loc, Problem, Problems};
 
@@ -29,132 +30,13 @@ pub fn read_doc(root: &Item, p: &mut Problems) -> ModelDoc {
                     doc.model.attrs = f.attrs(&["name", "description", "units"], p);
                 }
             }
-            "source" => each(item, "source", p, |f, p| {
-                let d = SourceDef {
-                    id: f.req_name("id", p)?,
-                    title: f.text("title", p),
-                    publisher: f.text("publisher", p),
-                    date: f.text("date", p),
-                    locator: f.text("where", p),
-                    url: f.text("url", p),
-                    note: f.text("note", p),
-                    at: f.at.clone(),
-                };
-                f.no_more(p);
-                Some(d)
-            })
-            .into_iter()
-            .for_each(|d| doc.source.push(d)),
-            "region" => each(item, "region", p, |f, p| {
-                let known = ["id", "name", "within", "level", "source"];
-                Some(RegionDef {
-                    id: f.req_name("id", p)?,
-                    name: f.text("name", p),
-                    within: f.name("within", p),
-                    level: f.name("level", p),
-                    source: f.name("source", p),
-                    attrs: f.attrs(&known, p),
-                    at: f.at.clone(),
-                })
-            })
-            .into_iter()
-            .for_each(|d| doc.region.push(d)),
-            "node" => each(item, "node", p, |f, p| {
-                let known = [
-                    "id", "name", "kind", "stage", "region", "company", "status", "capacity",
-                    "source",
-                ];
-                let id = f.req_name("id", p);
-                let kind = f.req_name("kind", p);
-                Some(NodeDef {
-                    name: f.text("name", p),
-                    stage: f.name("stage", p),
-                    region: f.name("region", p),
-                    company: f.text("company", p),
-                    status: f.text("status", p),
-                    capacity: f.figure("capacity", p),
-                    source: f.name("source", p),
-                    attrs: f.attrs(&known, p),
-                    at: f.at.clone(),
-                    id: id?,
-                    kind: kind?,
-                })
-            })
-            .into_iter()
-            .for_each(|d| doc.node.push(d)),
-            "edge" => each(item, "edge", p, |f, p| {
-                let known = [
-                    "from", "to", "material", "share", "volume", "status", "source",
-                ];
-                let from = f.req_name("from", p);
-                let to = f.req_name("to", p);
-                Some(EdgeDef {
-                    material: f.name("material", p),
-                    share: f.figure("share", p),
-                    volume: f.figure("volume", p),
-                    status: f.name("status", p),
-                    source: f.name("source", p),
-                    attrs: f.attrs(&known, p),
-                    at: f.at.clone(),
-                    from: from?,
-                    to: to?,
-                })
-            })
-            .into_iter()
-            .for_each(|d| doc.edge.push(d)),
-            "material" => each(item, "material", p, |f, p| {
-                let known = ["id", "name", "elements", "source"];
-                Some(MaterialDef {
-                    id: f.req_name("id", p)?,
-                    name: f.text("name", p),
-                    elements: f.names("elements", p),
-                    source: f.name("source", p),
-                    attrs: f.attrs(&known, p),
-                    at: f.at.clone(),
-                })
-            })
-            .into_iter()
-            .for_each(|d| doc.material.push(d)),
-            "control" => each(item, "control", p, |f, p| {
-                let known = [
-                    "id",
-                    "by",
-                    "date",
-                    "reference",
-                    "elements",
-                    "status",
-                    "source",
-                ];
-                Some(ControlDef {
-                    id: f.req_name("id", p)?,
-                    by: f.name("by", p),
-                    date: f.text("date", p),
-                    reference: f.text("reference", p),
-                    elements: f.names("elements", p),
-                    status: f.text("status", p),
-                    source: f.name("source", p),
-                    attrs: f.attrs(&known, p),
-                    at: f.at.clone(),
-                })
-            })
-            .into_iter()
-            .for_each(|d| doc.control.push(d)),
-            "scenario" => each(item, "scenario", p, |f, p| {
-                let id = f.req_name("id", p);
-                let with = f.req_name("with", p);
-                let d = ScenarioDef {
-                    name: f.text("name", p),
-                    description: f.text("description", p),
-                    source: f.name("source", p),
-                    at: f.at.clone(),
-                    id: id?,
-                    with: with?,
-                };
-                f.no_more(p);
-                Some(d)
-            })
-            .into_iter()
-            .for_each(|d| doc.scenario.push(d)),
+            "source" => doc.source.extend(entities(item, p)),
+            "region" => doc.region.extend(entities(item, p)),
+            "node" => doc.node.extend(entities(item, p)),
+            "edge" => doc.edge.extend(entities(item, p)),
+            "material" => doc.material.extend(entities(item, p)),
+            "control" => doc.control.extend(entities(item, p)),
+            "scenario" => doc.scenario.extend(entities(item, p)),
             other => {
                 let hint = crate::suggest::hint(other, TOP.to_vec());
                 p.push(
@@ -169,13 +51,10 @@ pub fn read_doc(root: &Item, p: &mut Problems) -> ModelDoc {
     doc
 }
 
-/// Reads every table of an array of tables (`[[node]]`), or a single table.
-fn each<T>(
-    item: &Item,
-    what: &'static str,
-    p: &mut Problems,
-    mut read: impl FnMut(&mut Fields<'_>, &mut Problems) -> Option<T>,
-) -> Vec<T> {
+/// Reads every table of an array of tables (`[[node]]`), or a single table, as entities by
+/// their field table.
+fn entities<E: Entity>(item: &Item, p: &mut Problems) -> Vec<E> {
+    let what = E::WHAT;
     let items: Vec<&Item> = match &item.val {
         Val::Array(a) => a.iter().collect(),
         Val::Table(_) => vec![item],
@@ -194,7 +73,8 @@ fn each<T>(
         .into_iter()
         .filter_map(|it| {
             let mut f = Fields::of(it, what, p)?;
-            read(&mut f, p)
+            let at = f.at.clone();
+            fields::read(&mut f, at, p)
         })
         .collect()
 }
@@ -346,6 +226,30 @@ impl<'a> Fields<'a> {
                 ));
             }
         }
+    }
+}
+
+impl FieldReader for Fields<'_> {
+    fn required(&mut self, f: &Field, p: &mut Problems) -> Option<Name> {
+        self.req_name(f.key, p)
+    }
+    fn name(&mut self, f: &Field, p: &mut Problems) -> Option<Name> {
+        Fields::name(self, f.key, p)
+    }
+    fn text(&mut self, f: &Field, p: &mut Problems) -> Option<String> {
+        Fields::text(self, f.key, p)
+    }
+    fn figure(&mut self, f: &Field, p: &mut Problems) -> Option<Figure> {
+        Fields::figure(self, f.key, p)
+    }
+    fn names(&mut self, f: &Field, p: &mut Problems) -> Vec<Name> {
+        Fields::names(self, f.key, p)
+    }
+    fn attrs(&mut self, known: &[&str], p: &mut Problems) -> Attrs {
+        Fields::attrs(self, known, p)
+    }
+    fn no_more(&mut self, p: &mut Problems) {
+        Fields::no_more(self, p)
     }
 }
 

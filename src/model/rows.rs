@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::csv_io::{edge_of_row, node_of_row, Header, NodeRow, NODE_FIELDS};
+use super::csv_io::{edge_of_row, node_fields, node_of_row, Header, NodeRow};
 use super::doc::{EdgeDef, NodeDef};
+use super::fields::Entity;
 use super::graph::Model;
 use crate::diag::{Loc, Problems};
 
@@ -87,14 +88,14 @@ impl Model {
         }
     }
 
-    /// The attribute names flow nodes may have (`capacity` among them when any node can).
+    /// The attribute names flow nodes may have (its figures, `capacity`, among them when any node can).
     pub fn node_attribute_names(&self) -> std::collections::BTreeSet<String> {
         let mut out = std::collections::BTreeSet::new();
         match &self.rows.nodes {
             Some(rows) => {
                 for (i, h) in rows.header.names.iter().enumerate() {
                     let h = h.text.trim();
-                    if !NODE_FIELDS.contains(&h) && !rows.header.is_companion(i) {
+                    if !node_fields().any(|c| c == h) && !rows.header.is_companion(i) {
                         out.insert(h.to_string());
                     }
                 }
@@ -102,9 +103,7 @@ impl Model {
             None => {
                 for n in &self.doc.node {
                     out.extend(n.attrs.0.iter().map(|(k, _)| k.text.clone()));
-                    if n.capacity.is_some() {
-                        out.insert("capacity".into());
-                    }
+                    out.extend(n.figures().map(|(f, _)| f.key.to_string()));
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};
-use crate::analysis::net::group_order;
+use super::net::group_order;
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use super::doc::{Attrs, Figure, Name};
+use super::fields::Entity;
 use super::graph::{Kind, Model};
 
 /// How many figures without a source are listed.
@@ -90,15 +91,14 @@ impl Summary {
             s.figures_of(
                 &item,
                 n.source.as_ref(),
-                n.capacity.iter().map(|f| ("capacity", f)),
+                n.figures().map(|(f, figure)| (f.key, figure)),
                 &n.attrs,
             );
         }
         for k in 0..m.supplies.len() {
             let e = m.edge_def(k);
             let item = format!("edge {} -> {}", e.from.text, e.to.text);
-            let own = [("share", &e.share), ("volume", &e.volume)];
-            let own = own.iter().filter_map(|(k, f)| f.as_ref().map(|f| (*k, f)));
+            let own = e.figures().map(|(f, figure)| (f.key, figure));
             s.figures_of(&item, e.source.as_ref(), own, &e.attrs);
         }
         for r in &d.region {

@@ -10,13 +10,13 @@ use super::sets::{Vars, Vocabulary};
 use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
 use crate::analysis::exposure;
-use crate::analysis::net::NONE;
 use crate::analysis::paths;
 use crate::analysis::propagate::{Disruption, Propagator};
 use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
 use crate::diag::{clip, Loc, Problem, SourceText};
 use crate::model::graph::{EdgeStatus, Kind, Model};
+use crate::model::net::NONE;
 use crate::output::{Cell, Measure, ResultGraph, Table};
 use crate::suggest;
 
@@ -958,7 +958,7 @@ pub const STAGE_ORDER: &[&str] = &[
 /// The longest distance in edges from each node of the cone down to `target` (recycling loops
 /// are cut where they close).
 fn longest_distance(
-    net: &crate::analysis::net::Net,
+    net: &crate::model::net::Net,
     shares: &[f64],
     target: u32,
     cone: &[bool],

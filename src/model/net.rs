@@ -2,7 +2,7 @@
 //! input group, outgoing adjacency, and the strongly connected components in topological order.
 //! Every analysis runs on this; nothing is rebuilt per query.
 
-use crate::model::graph::{EdgeStatus, Supply};
+use super::graph::{EdgeStatus, Supply};
 
 /// Sentinel for "none" in the u32 arrays.
 pub const NONE: u32 = u32::MAX;
