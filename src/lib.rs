@@ -40,6 +40,7 @@ pub mod cli;
 pub mod diag;
 pub mod generate;
 pub mod interrupt;
+pub mod load;
 pub mod model;
 pub mod output;
 pub mod query;

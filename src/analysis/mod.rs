@@ -10,3 +10,4 @@ pub mod paths;
 pub mod propagate;
 pub mod reach;
 pub mod scenario;
+pub mod stages;

@@ -10,8 +10,8 @@ use graphviz_rust::dot_structures::{
 };
 
 use super::{Measure, ResultGraph};
+use crate::analysis::stages::STAGE_ORDER;
 use crate::model::graph::{Kind, Model};
-use crate::query::eval::STAGE_ORDER;
 
 /// How a diagram is drawn.
 #[derive(Debug, Clone)]
@@ -40,9 +40,25 @@ pub const MAX_DRAWN: usize = 250;
 /// A DOT string literal: quotes, backslashes and line breaks escaped as in the query language
 /// (a tab, which Graphviz would show as `\t`, becomes a space).
 pub fn esc(s: &str) -> Id {
-    Id::Escaped(crate::query::ast::quote(
-        &s.replace('\r', "").replace('\t', " "),
-    ))
+    Id::Escaped(quote(&s.replace('\r', "").replace('\t', " ")))
+}
+
+/// `s` in double quotes, with quotes, backslashes, line breaks and tabs escaped (the query
+/// language's string syntax, which DOT reads the same way).
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The text of a DOT id as written (the inverse of `esc` for quoted ids).

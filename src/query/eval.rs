@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::ast::*;
+use super::outcome::{Diagram, Outcome};
 use super::sets::{Vars, Vocabulary};
 use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
@@ -15,6 +16,7 @@ use crate::analysis::paths;
 use crate::analysis::propagate::{Disruption, Propagator};
 use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
+use crate::analysis::stages::STAGE_ORDER;
 use crate::diag::{clip, Loc, Problem, SourceText};
 use crate::model::graph::{EdgeStatus, Kind, Model};
 use crate::output::{Cell, Measure, ResultGraph, Table};
@@ -25,13 +27,6 @@ pub const DEFAULT_PATHS: u32 = 10;
 pub const DEFAULT_EXPLAIN: u32 = 10;
 /// Path enumeration stops after this many steps.
 pub const PATH_BUDGET: usize = 2_000_000;
-
-/// What a statement produced.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Table(Table),
-    Message(String),
-}
 
 /// A named scenario: its clauses, resolved when defined.
 #[derive(Debug, Clone)]
@@ -149,14 +144,12 @@ impl<'m> Session<'m> {
                 let Outcome::Table(t) = out else {
                     return Err(self.err(body.span, "this statement has no result to draw"));
                 };
-                crate::output::dot::draw_table(
-                    self.model,
-                    &t,
-                    std::path::Path::new(&file.text),
-                    &Default::default(),
-                )
-                .map(Outcome::Message)
-                .map_err(|e| self.err(file.span, e))
+                Ok(Outcome::Diagram(Diagram {
+                    table: t,
+                    path: file.text.clone(),
+                    source: self.file.clone(),
+                    span: file.span,
+                }))
             }
             Stmt::With { clauses, body } => {
                 let effects = self.resolve_clauses(clauses)?;
@@ -940,20 +933,6 @@ impl<'m> Session<'m> {
         Ok(fx)
     }
 }
-
-/// Processing stages in their usual order along a chain.
-pub const STAGE_ORDER: &[&str] = &[
-    "mining",
-    "beneficiation",
-    "separation",
-    "refining",
-    "metal",
-    "alloy",
-    "magnet",
-    "component",
-    "recycling",
-    "end use",
-];
 
 /// The longest distance in edges from each node of the cone down to `target` (recycling loops
 /// are cut where they close).

@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! script ──parse::split──▶ statement texts ──parse──▶ Statement (spans)
-//!        ──eval::Session──▶ Outcome (Table | Message) ──output──▶ text, JSON, CSV
+//!        ──eval::Session──▶ Outcome (Table | Message | Diagram) ──output──▶ text, JSON, CSV
 //! ```
 
 pub mod ast;
 pub mod eval;
+pub mod outcome;
 pub mod parse;
 pub mod script;
 pub mod sets;
 
-pub use eval::{Outcome, Session};
+pub use eval::Session;
+pub use outcome::{Diagram, Outcome};

@@ -141,7 +141,7 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
 }
 
 fn load(path: Option<&Path>) -> Result<Model, ()> {
-    let (m, problems) = crate::cli::load_with_progress(path);
+    let (m, problems) = crate::load::load_with_progress(path);
     match m {
         Some(m) => Ok(m),
         None => {
@@ -227,7 +227,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
         let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
             let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
             let _progress = Progress::start(format!("running `{}`", st.stmt));
-            let out = session.run(&file, &st)?;
+            let out = session.run(&file, &st)?.drawn(session.model)?;
             if remember {
                 shell.replay.push(st.to_string());
             }
@@ -246,6 +246,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
             Ok(Outcome::Message(m)) => {
                 let _ = writeln!(out, "{m}");
             }
+            Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
                 let _ = out.flush();
                 if p.message.starts_with("interrupted") {
