@@ -4,6 +4,7 @@
 
 use super::cone;
 use super::net::Net;
+use crate::interrupt::Cancel;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
@@ -31,6 +32,7 @@ pub fn paths(
     to: &[u32],
     limit: usize,
     budget: usize,
+    cancel: &Cancel,
 ) -> Paths {
     let is_dest = cone::mask(net, to.iter().copied());
     // Only nodes that can reach a destination are worth entering.
@@ -70,7 +72,7 @@ pub fn paths(
         on_path[s as usize] = true;
         while let Some(top) = stack.last_mut() {
             steps += 1;
-            if steps > budget || (steps.is_multiple_of(4096) && crate::interrupt::requested()) {
+            if steps > budget || (steps.is_multiple_of(4096) && cancel.is_cancelled()) {
                 truncated = true;
                 for (v, ..) in &stack {
                     on_path[*v as usize] = false;

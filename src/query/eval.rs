@@ -18,6 +18,7 @@ use crate::analysis::reach::reach;
 use crate::analysis::scenario::Effects;
 use crate::analysis::stages::STAGE_ORDER;
 use crate::diag::{clip, Loc, Problem, SourceText};
+use crate::interrupt::Cancel;
 use crate::model::graph::{EdgeStatus, Kind, Model};
 use crate::output::{Cell, Measure, ResultGraph, Table};
 use crate::suggest;
@@ -46,20 +47,28 @@ pub struct Session<'m> {
     effects: Effects,
     /// The text statements are read from, for error places.
     file: Arc<SourceText>,
+    /// Set (by a Ctrl-C handler, say) to stop the statement under way.
+    cancel: Cancel,
 }
 
 impl<'m> Session<'m> {
     /// A session on a model, with the model's own scenarios defined. A scenario of the model
     /// that does not parse or resolve is returned as a problem (and left out).
     pub fn new(model: &'m Model) -> (Session<'m>, Vec<Problem>) {
+        Session::with_cancel(model, Cancel::new())
+    }
+
+    /// A session whose statements stop early when `cancel` is set (see `Session::run`).
+    pub fn with_cancel(model: &'m Model, cancel: Cancel) -> (Session<'m>, Vec<Problem>) {
         let mut s = Session {
             model,
             vars: HashMap::new(),
             scenarios: BTreeMap::new(),
             vocab: Vocabulary::of(model),
-            prop: Propagator::new(&model.net),
+            prop: Propagator::new(&model.net, cancel.clone()),
             effects: Effects::default(),
             file: Arc::new(SourceText::new("<query>", "")),
+            cancel,
         };
         let mut problems = Vec::new();
         for sc in &model.doc.scenario {
@@ -103,14 +112,14 @@ impl<'m> Session<'m> {
         Problem::error(Loc::span(&self.file, span.start..span.end), msg)
     }
 
-    /// Runs one statement read from `file`. A Ctrl-C while it runs (see `interrupt`) discards
-    /// its result.
+    /// Runs one statement read from `file`. When the session's cancellation token is set while
+    /// it runs (Ctrl-C in the shell), its result is discarded.
     pub fn run(&mut self, file: &Arc<SourceText>, st: &Statement) -> Result<Outcome, Problem> {
         self.file = file.clone();
-        crate::interrupt::clear();
+        self.cancel.reset();
         let out = self.statement(st);
-        if crate::interrupt::requested() {
-            crate::interrupt::clear();
+        if self.cancel.is_cancelled() {
+            self.cancel.reset();
             return Err(self.err(st.span, "interrupted (Ctrl-C): the statement was stopped"));
         }
         out
@@ -590,7 +599,15 @@ impl<'m> Session<'m> {
         let b = self.targets(to)?;
         let shares = self.current_shares();
         let limit = limit.unwrap_or(DEFAULT_PATHS) as usize;
-        let found = paths::paths(&self.model.net, &shares, &a, &b, limit, PATH_BUDGET);
+        let found = paths::paths(
+            &self.model.net,
+            &shares,
+            &a,
+            &b,
+            limit,
+            PATH_BUDGET,
+            &self.cancel,
+        );
         let mut table = Table::new(self.title(&st.stmt), &["path", "share", "steps"]);
         table.graph = Some(Box::new(
             self.plain_graph(

@@ -18,6 +18,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::Editor;
 
 use crate::diag::SourceText;
+use crate::interrupt::Cancel;
 use crate::model::{self, Model};
 use crate::output::progress::Progress;
 use crate::output::{OutputFormat, Table};
@@ -72,6 +73,8 @@ struct Shell {
     replay: Vec<String>,
     model_path: Option<PathBuf>,
     history: Option<PathBuf>,
+    /// Set by Ctrl-C; every session of the shell checks it.
+    cancel: Cancel,
 }
 
 enum Next {
@@ -100,7 +103,8 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     };
     // After the editor: it installs a SIGINT handler of its own when created, which ours must
     // replace (while it reads a line, Ctrl-C arrives as a key, not as a signal).
-    crate::interrupt::install();
+    let cancel = Cancel::new();
+    crate::interrupt::install(&cancel);
     let mut shell = Shell {
         format: OutputFormat::Table,
         timing: false,
@@ -108,6 +112,7 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
         replay: Vec::new(),
         model_path,
         history: history_path(),
+        cancel,
     };
     if let Some(h) = &shell.history {
         if let Some(dir) = h.parent() {
@@ -172,7 +177,7 @@ fn session_loop(
     shell: &mut Shell,
     color: bool,
 ) -> Next {
-    let (mut session, problems) = Session::new(model);
+    let (mut session, problems) = Session::with_cancel(model, shell.cancel.clone());
     for p in problems {
         eprint!("{p}");
     }
