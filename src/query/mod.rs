@@ -9,8 +9,11 @@ pub mod ast;
 pub mod eval;
 pub mod outcome;
 pub mod parse;
+pub mod resolve;
 pub mod script;
+pub mod session;
 pub mod sets;
+pub mod tabulate;
 
-pub use eval::Session;
 pub use outcome::{Diagram, Outcome};
+pub use session::Session;

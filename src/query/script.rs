@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::eval::Session;
 use super::outcome::Outcome;
 use super::parse;
+use super::session::Session;
 use crate::diag::SourceText;
 use crate::output::progress::Progress;
 use crate::output::OutputFormat;

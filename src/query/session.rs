@@ -1,0 +1,281 @@
+//! A session: the model, `let` variables, named scenarios and the what-if in force; it runs
+//! statements one at a time. Names are resolved in `resolve`, sets evaluated in `sets`, measures
+//! run in `eval`, and results laid out as tables in `tabulate`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::ast::*;
+use super::outcome::{Diagram, Outcome};
+use super::resolve::Vocabulary;
+use super::sets::Vars;
+use crate::analysis::exposure;
+use crate::analysis::propagate::{Disruption, Propagator};
+use crate::analysis::scenario::Effects;
+use crate::diag::{Loc, Problem, SourceText};
+use crate::interrupt::Cancel;
+use crate::model::graph::Model;
+use crate::output::{Cell, Table};
+
+/// A named scenario: its clauses, resolved when defined.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub text: String,
+    pub effects: Effects,
+}
+
+pub struct Session<'m> {
+    pub model: &'m Model,
+    pub(super) vars: Vars,
+    pub scenarios: BTreeMap<String, Scenario>,
+    pub(super) vocab: Vocabulary,
+    pub(super) prop: Propagator<'m>,
+    /// The what-if in force (inside `with ...:`).
+    pub(super) effects: Effects,
+    /// The text statements are read from, for error places.
+    pub(super) file: Arc<SourceText>,
+    /// Set (by a Ctrl-C handler, say) to stop the statement under way.
+    pub(super) cancel: Cancel,
+}
+
+impl<'m> Session<'m> {
+    /// A session on a model, with the model's own scenarios defined. A scenario of the model
+    /// that does not parse or resolve is returned as a problem (and left out).
+    pub fn new(model: &'m Model) -> (Session<'m>, Vec<Problem>) {
+        Session::with_cancel(model, Cancel::new())
+    }
+
+    /// A session whose statements stop early when `cancel` is set (see `Session::run`).
+    pub fn with_cancel(model: &'m Model, cancel: Cancel) -> (Session<'m>, Vec<Problem>) {
+        let mut s = Session {
+            model,
+            vars: HashMap::new(),
+            scenarios: BTreeMap::new(),
+            vocab: Vocabulary::of(model),
+            prop: Propagator::new(&model.net, cancel.clone()),
+            effects: Effects::default(),
+            file: Arc::new(SourceText::new("<query>", "")),
+            cancel,
+        };
+        let mut problems = Vec::new();
+        for sc in &model.doc.scenario {
+            let name = format!("scenario \"{}\"", sc.id.text);
+            let file = Arc::new(SourceText::new(name, sc.with.text.clone()));
+            match super::parse::parse_clauses(&file) {
+                Ok(clauses) => {
+                    s.file = file;
+                    match s.resolve_clauses(&clauses) {
+                        Ok(effects) => {
+                            s.scenarios.insert(
+                                sc.id.text.to_lowercase(),
+                                Scenario {
+                                    name: sc.id.text.clone(),
+                                    text: sc.with.text.clone(),
+                                    effects,
+                                },
+                            );
+                        }
+                        Err(p) => problems.push(p),
+                    }
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+        (s, problems)
+    }
+
+    /// Variables in scope, by name, with their sizes.
+    pub fn variables(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = self
+            .vars
+            .iter()
+            .map(|(k, s)| (k.clone(), s.len()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    pub(crate) fn err(&self, span: Span, msg: impl Into<String>) -> Problem {
+        Problem::error(Loc::span(&self.file, span.start..span.end), msg)
+    }
+
+    /// Runs one statement read from `file`. When the session's cancellation token is set while
+    /// it runs (Ctrl-C in the shell), its result is discarded.
+    pub fn run(&mut self, file: &Arc<SourceText>, st: &Statement) -> Result<Outcome, Problem> {
+        self.file = file.clone();
+        self.cancel.reset();
+        let out = self.statement(st);
+        if self.cancel.is_cancelled() {
+            self.cancel.reset();
+            return Err(self.err(st.span, "interrupted (Ctrl-C): the statement was stopped"));
+        }
+        out
+    }
+
+    /// Edge shares under the what-if in force: the model's own unless planned capacity runs
+    /// (borrowed then, so that no statement copies them).
+    pub(crate) fn current_shares(&self) -> std::borrow::Cow<'m, [f64]> {
+        if self.effects.planned.is_empty() {
+            std::borrow::Cow::Borrowed(&self.model.net.in_share)
+        } else {
+            std::borrow::Cow::Owned(crate::analysis::scenario::planned_shares(
+                &self.model.net,
+                &self.effects.planned,
+            ))
+        }
+    }
+
+    pub(super) fn disruption(&self) -> Disruption {
+        self.effects.disruption(&self.model.net)
+    }
+
+    pub(super) fn title(&self, st: &Stmt) -> String {
+        st.to_string()
+    }
+
+    fn statement(&mut self, st: &Statement) -> Result<Outcome, Problem> {
+        match &st.stmt {
+            Stmt::Diagram { body, file } => {
+                let out = self.statement(body)?;
+                let Outcome::Table(t) = out else {
+                    return Err(self.err(body.span, "this statement has no result to draw"));
+                };
+                Ok(Outcome::Diagram(Diagram {
+                    table: t,
+                    path: file.text.clone(),
+                    source: self.file.clone(),
+                    span: file.span,
+                }))
+            }
+            Stmt::With { clauses, body } => {
+                let effects = self.resolve_clauses(clauses)?;
+                let saved = self.effects.clone();
+                self.effects.extend(&effects);
+                let out = self.statement(body);
+                self.effects = saved;
+                let mut out = out?;
+                if let Outcome::Table(t) = &mut out {
+                    t.title = st.stmt.to_string();
+                    if let Some(g) = &mut t.graph {
+                        // Named scenarios are spelt out, so a picture says what was assumed.
+                        let text: Vec<String> = clauses
+                            .iter()
+                            .map(|c| match c {
+                                Clause::Scenario(n) => {
+                                    match self.scenarios.get(&n.text.to_lowercase()) {
+                                        Some(sc) => format!("{} ({})", sc.name, sc.text),
+                                        None => c.to_string(),
+                                    }
+                                }
+                                other => other.to_string(),
+                            })
+                            .collect();
+                        g.scenario = Some(text.join(", "));
+                    }
+                }
+                Ok(out)
+            }
+            Stmt::Let { name, set } => {
+                let v = self.eval_set(set)?;
+                let n = v.len();
+                self.vars.insert(name.text.to_lowercase(), v);
+                Ok(Outcome::Message(format!(
+                    "let {} = {} node{}",
+                    name.text,
+                    n,
+                    plural(n)
+                )))
+            }
+            Stmt::Scenario { name, clauses } => {
+                let effects = self.resolve_clauses(clauses)?;
+                let text = clauses
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.scenarios.insert(
+                    name.text.to_lowercase(),
+                    Scenario {
+                        name: name.text.clone(),
+                        text,
+                        effects,
+                    },
+                );
+                Ok(Outcome::Message(format!("scenario {} defined", name.text)))
+            }
+            Stmt::Exposure { targets, sources } => {
+                let targets = self.targets(targets)?;
+                let sources = self.sources(sources)?;
+                let base = self.disruption();
+                let ls = exposure::exposure(&mut self.prop, &base, &sources, &targets);
+                let mut t = Table::new(self.title(&st.stmt), &["id", "name", "exposure"]);
+                for (&v, l) in targets.iter().zip(ls) {
+                    let e = self.model.entity(v);
+                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
+                }
+                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
+                Ok(Outcome::Table(t))
+            }
+            Stmt::Loss(targets) => {
+                let targets = self.targets(targets)?;
+                let base = self.disruption();
+                let ls = exposure::exposure(&mut self.prop, &base, &[], &targets);
+                let mut t = Table::new(self.title(&st.stmt), &["id", "name", "loss"]);
+                for (&v, l) in targets.iter().zip(ls) {
+                    let e = self.model.entity(v);
+                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
+                }
+                if self.effects.is_empty() {
+                    t.notes
+                        .push("no what-if is in force: write `with ...: loss of ...`".into());
+                }
+                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
+                Ok(Outcome::Table(t))
+            }
+            Stmt::Explain {
+                targets,
+                sources,
+                limit,
+            } => self.explain(st, targets, sources, *limit),
+            Stmt::Chokepoints { target, by, limit } => self.chokepoints(st, target, *by, *limit),
+            Stmt::Concentration { target, by, stage } => {
+                self.concentration(st, target, *by, stage.as_ref())
+            }
+            Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
+            Stmt::Show(set) => self.show(st, set),
+            Stmt::List(set) => {
+                let v = self.eval_set(set)?;
+                let v_nodes = v.clone();
+                let mut t = Table::new(
+                    self.title(&st.stmt),
+                    &["id", "name", "kind", "stage", "country"],
+                );
+                for x in v {
+                    let e = self.model.entity(x);
+                    let country = self
+                        .model
+                        .region_at_level(x, "country")
+                        .map(|r| self.model.entity(r).name.to_string());
+                    t.push(vec![
+                        Cell::text(e.id),
+                        Cell::text(e.name),
+                        Cell::text(e.kind.as_str()),
+                        Cell::opt(e.stage.map(String::from)),
+                        Cell::opt(country),
+                    ]);
+                }
+                t.graph = Some(Box::new(self.plain_graph(v_nodes)));
+                Ok(Outcome::Table(t))
+            }
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
