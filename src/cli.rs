@@ -268,7 +268,7 @@ fn diagram(
     let file = Arc::new(SourceText::new("<query>", text.clone()));
     let table = match crate::query::parse::parse_one(&text)
         .and_then(|st| session.run(&file, &st))
-        .and_then(|o| o.drawn(&m))
+        .and_then(|o| o.drawn(&m, &file))
     {
         Ok(crate::query::Outcome::Table(t)) => t,
         Ok(crate::query::Outcome::Message(msg)) => {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::ast::*;
+use super::error::{ResolveError, Result};
 use super::outcome::Outcome;
 use super::session::Session;
 use crate::analysis::chokepoints::{self, Impact};
@@ -13,7 +14,6 @@ use crate::analysis::concentration;
 use crate::analysis::paths;
 use crate::analysis::reach::reach;
 use crate::analysis::stages::STAGE_ORDER;
-use crate::diag::{clip, Problem};
 use crate::model::graph::Kind;
 use crate::output::{Cell, Measure, ResultGraph, Table};
 use crate::suggest;
@@ -66,7 +66,7 @@ impl Session<'_> {
         target: &Set,
         by: Option<Grouping>,
         limit: Option<u32>,
-    ) -> Result<Outcome, Problem> {
+    ) -> Result<Outcome> {
         let t = self.single_target(target)?;
         let base = self.disruption();
         let m = self.model;
@@ -201,13 +201,19 @@ impl Session<'_> {
         target: &Set,
         by: Grouping,
         stage: Option<&Named>,
-    ) -> Result<Outcome, Problem> {
+    ) -> Result<Outcome> {
         let t = self.single_target(target)?;
         let m = self.model;
         if let Some(s) = stage {
             if !self.vocab.stages.contains(&s.text) {
                 return Err(self
-                    .err(s.span, format!("no node has stage \"{}\"", clip(&s.text)))
+                    .err(
+                        s.span,
+                        ResolveError::UnknownValue {
+                            what: "stage",
+                            value: s.text.clone(),
+                        },
+                    )
                     .with_label_opt(suggest::hint(
                         &s.text,
                         self.vocab.stages.iter().map(String::as_str).collect(),
@@ -309,7 +315,7 @@ impl Session<'_> {
         from: &Set,
         to: &Set,
         limit: Option<u32>,
-    ) -> Result<Outcome, Problem> {
+    ) -> Result<Outcome> {
         let a = self.targets(from)?;
         let b = self.targets(to)?;
         let shares = self.current_shares();
@@ -359,7 +365,7 @@ impl Session<'_> {
         targets: &Set,
         sources: &Set,
         limit: Option<u32>,
-    ) -> Result<Outcome, Problem> {
+    ) -> Result<Outcome> {
         let targets = self.targets(targets)?;
         let sources = self.sources(sources)?;
         let m = self.model;

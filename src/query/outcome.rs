@@ -17,34 +17,34 @@ pub enum Outcome {
     Diagram(Diagram),
 }
 
-/// A result to draw, and where: the file name as written and its place in the statement, for
-/// a problem in writing it.
+/// A result to draw, and where: the file name as written and its place in the statement (for
+/// a problem in writing it, placed in the statement's source).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram {
     pub table: Table,
     pub path: String,
-    pub source: Arc<SourceText>,
     pub span: Span,
 }
 
 impl Diagram {
     /// Draws the result with Graphviz and writes the file; the message for the user.
-    pub fn draw(&self, model: &Model) -> Result<String, Problem> {
+    pub fn draw(&self, model: &Model, source: &Arc<SourceText>) -> Result<String, Problem> {
         crate::output::dot::draw_table(
             model,
             &self.table,
             std::path::Path::new(&self.path),
             &Default::default(),
         )
-        .map_err(|e| Problem::error(Loc::span(&self.source, self.span.start..self.span.end), e))
+        .map_err(|e| Problem::error(Loc::span(source, self.span.start..self.span.end), e))
     }
 }
 
 impl Outcome {
     /// The outcome with a diagram drawn and written: a message saying what was written.
-    pub fn drawn(self, model: &Model) -> Result<Outcome, Problem> {
+    /// `source` is the text the statement was read from.
+    pub fn drawn(self, model: &Model, source: &Arc<SourceText>) -> Result<Outcome, Problem> {
         match self {
-            Outcome::Diagram(d) => d.draw(model).map(Outcome::Message),
+            Outcome::Diagram(d) => d.draw(model, source).map(Outcome::Message),
             other => Ok(other),
         }
     }

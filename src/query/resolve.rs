@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use super::ast::*;
+use super::error::{ResolveError, Result};
 use super::session::Session;
 use crate::analysis::net::NONE;
 use crate::analysis::scenario::Effects;
-use crate::diag::{clip, Problem};
 use crate::model::doc::Scalar;
 use crate::model::graph::{EdgeStatus, Kind, Lookup, Model};
 use crate::suggest;
@@ -49,20 +49,17 @@ pub const FIELDS: &[&str] = &[
 
 impl Session<'_> {
     /// A quoted name: a node or region by id or name.
-    pub(crate) fn resolve(&self, n: &Named) -> Result<u32, Problem> {
+    pub(crate) fn resolve(&self, n: &Named) -> Result<u32> {
         match self.model.lookup(&n.text) {
             Lookup::Found(i) => Ok(i),
             Lookup::Ambiguous(ids) => {
                 let ids: Vec<&str> = ids.iter().map(|&i| self.model.entity(i).id).collect();
                 Err(self
-                    .err(n.span, format!("\"{}\" names several nodes", clip(&n.text)))
+                    .err(n.span, ResolveError::AmbiguousName(n.text.clone()))
                     .with_label(format!("use an id: {}", ids.join(", "))))
             }
             Lookup::Missing => {
-                let mut p = self.err(
-                    n.span,
-                    format!("unknown node or region \"{}\"", clip(&n.text)),
-                );
+                let mut p = self.err(n.span, ResolveError::UnknownNode(n.text.clone()));
                 p = p.with_label_opt(suggest::hint(&n.text, self.model.names().collect()));
                 if self.vars.contains_key(&n.text.to_lowercase()) {
                     p = p.with_note(format!(
@@ -76,7 +73,7 @@ impl Session<'_> {
     }
 
     /// A condition as a test on a node; names in it are checked now, once.
-    pub(super) fn compile_cond(&self, c: &Cond) -> Result<Test, Problem> {
+    pub(super) fn compile_cond(&self, c: &Cond) -> Result<Test> {
         Ok(match c {
             Cond::Not(a) => {
                 let a = self.compile_cond(a)?;
@@ -98,7 +95,7 @@ impl Session<'_> {
         })
     }
 
-    fn attribute(&self, f: &Named) -> Result<String, Problem> {
+    fn attribute(&self, f: &Named) -> Result<String> {
         if self.vocab.attributes.contains(&f.text) || FIELDS.contains(&f.text.as_str()) {
             return Ok(f.text.clone());
         }
@@ -108,28 +105,28 @@ impl Session<'_> {
             .chain(self.vocab.attributes.iter().map(String::as_str))
             .collect();
         Err(self
-            .err(
-                f.span,
-                format!("unknown field or attribute `{}`", clip(&f.text)),
-            )
+            .err(f.span, ResolveError::UnknownField(f.text.clone()))
             .with_label_opt(suggest::hint(&f.text, known)))
     }
 
-    fn compile_cmp(&self, field: &Named, op: Op, value: &Value) -> Result<Test, Problem> {
+    fn compile_cmp(&self, field: &Named, op: Op, value: &Value) -> Result<Test> {
         let values: Vec<&Value> = match value {
             Value::List(vs, _) => vs.iter().collect(),
             v => vec![v],
         };
         let key = field.text.to_lowercase();
         let text_ops = [Op::Eq, Op::Ne, Op::In, Op::Contains];
-        let needs_text = |ok: &[Op]| -> Result<(), Problem> {
+        let needs_text = |ok: &[Op]| -> Result<()> {
             if ok.contains(&op) {
                 Ok(())
             } else {
                 Err(self
                     .err(
                         field.span,
-                        format!("`{}` cannot be compared with `{}`", field.text, op.as_str()),
+                        ResolveError::BadComparison {
+                            field: field.text.clone(),
+                            op: op.as_str(),
+                        },
                     )
                     .with_label(format!(
                         "use {}",
@@ -148,7 +145,7 @@ impl Session<'_> {
                         Some(k) => kinds.push(k),
                         None => {
                             return Err(self
-                                .err(v.span(), format!("unknown kind \"{}\"", clip(&t)))
+                                .err(v.span(), ResolveError::UnknownKind(t.clone()))
                                 .with_label_opt(suggest::hint(
                                     &t,
                                     vec![
@@ -213,7 +210,7 @@ impl Session<'_> {
                     };
                     let r = self.resolve(&n)?;
                     if self.model.entity(r).kind != Kind::Region {
-                        return Err(self.err(v.span(), format!("\"{}\" is not a region", n.text)));
+                        return Err(self.err(v.span(), ResolveError::NotARegion(n.text.clone())));
                     }
                     regions.push(r);
                 }
@@ -239,7 +236,7 @@ impl Session<'_> {
                 match v0 {
                     Value::Num(a) => {
                         if values.len() > 1 || op == Op::Contains || op == Op::In {
-                            return Err(self.err(v0.span(), "compare an attribute with one number"));
+                            return Err(self.err(v0.span(), ResolveError::NotOneNumber));
                         }
                         let x = a.fraction();
                         Ok(Box::new(move |m, v| match attr(m, v, &key) {
@@ -273,14 +270,20 @@ impl Session<'_> {
         values: &[&Value],
         op: Op,
         known: &BTreeSet<String>,
-        what: &str,
-    ) -> Result<Vec<String>, Problem> {
+        what: &'static str,
+    ) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for v in values {
             let t = text_of(v);
             if op != Op::Contains && !known.iter().any(|k| k.eq_ignore_ascii_case(&t)) {
                 return Err(self
-                    .err(v.span(), format!("no node has {what} \"{}\"", clip(&t)))
+                    .err(
+                        v.span(),
+                        ResolveError::UnknownValue {
+                            what,
+                            value: t.clone(),
+                        },
+                    )
                     .with_label_opt(suggest::hint(
                         &t,
                         known.iter().map(String::as_str).collect(),
@@ -293,7 +296,7 @@ impl Session<'_> {
 
     /// Materials a name stands for: a material by id or name, an element symbol (every material
     /// containing it), or an export control (every material containing one of its elements).
-    pub(crate) fn materials_named(&self, name: &str, span: Span) -> Result<Vec<u32>, Problem> {
+    pub(crate) fn materials_named(&self, name: &str, span: Span) -> Result<Vec<u32>> {
         let m = self.model;
         if let Some(k) = m.material(name) {
             return Ok(vec![k]);
@@ -318,13 +321,7 @@ impl Session<'_> {
                 .chain(m.doc.control.iter().map(|c| c.id.as_str()))
                 .collect();
             return Err(self
-                .err(
-                    span,
-                    format!(
-                        "unknown material, element or export control \"{}\"",
-                        clip(name)
-                    ),
-                )
+                .err(span, ResolveError::UnknownMaterial(name.to_string()))
                 .with_label_opt(suggest::hint(name, known)));
         };
         Ok((0..m.materials.len() as u32)
@@ -351,7 +348,7 @@ impl Session<'_> {
         out
     }
     /// Resolves what-if clauses into effects, checking every name.
-    pub(crate) fn resolve_clauses(&mut self, clauses: &[Clause]) -> Result<Effects, Problem> {
+    pub(crate) fn resolve_clauses(&mut self, clauses: &[Clause]) -> Result<Effects> {
         let mut fx = Effects::default();
         let m = self.model;
         for c in clauses {
@@ -359,7 +356,7 @@ impl Session<'_> {
                 Clause::Disrupt { set, by } => {
                     let nodes = self.sources(set)?;
                     if nodes.is_empty() {
-                        return Err(self.err(set.span(), "this set holds no flow node to disrupt"));
+                        return Err(self.err(set.span(), ResolveError::NothingToDisrupt));
                     }
                     let x = by.as_ref().map(Amount::fraction).unwrap_or(1.0);
                     fx.node_loss.extend(nodes.into_iter().map(|v| (v, x)));
@@ -402,9 +399,7 @@ impl Session<'_> {
                         fx.edge_restrict.push((pos, x));
                     }
                     if fx.edge_restrict.len() == before {
-                        return Err(self
-                            .err(*span, "no supply edge matches this restriction")
-                            .with_label(
+                        return Err(self.err(*span, ResolveError::NoEdgeRestricted).with_label(
                             "no edge leaves the first place for the second with these materials",
                         ));
                     }
@@ -425,7 +420,7 @@ impl Session<'_> {
                         fx.planned.push(m.net.supply_pos[k]);
                     }
                     if fx.planned.len() == before {
-                        return Err(self.err(*span, "no planned supply edge leaves these nodes"));
+                        return Err(self.err(*span, ResolveError::NoPlannedEdge));
                     }
                 }
                 Clause::Scenario(n) => match self.scenarios.get(&n.text.to_lowercase()) {
@@ -434,7 +429,7 @@ impl Session<'_> {
                         let known: Vec<&str> =
                             self.scenarios.values().map(|s| s.name.as_str()).collect();
                         let mut p = self
-                            .err(n.span, format!("unknown scenario `{}`", clip(&n.text)))
+                            .err(n.span, ResolveError::UnknownScenario(n.text.clone()))
                             .with_label_opt(suggest::hint(&n.text, known.clone()));
                         if known.is_empty() {
                             p = p.with_note("no scenario is defined: define one with `scenario NAME = ...` or in the model");

@@ -35,7 +35,7 @@ pub fn run_text(
             let _progress = Progress::start(format!("running `{}`", st.stmt));
             session.run(file, &st)
         });
-        let result = result.and_then(|o| o.drawn(session.model));
+        let result = result.and_then(|o| o.drawn(session.model, file));
         match result {
             Ok(Outcome::Table(t)) => {
                 let _ = write!(out, "{}", opts.format.render(&t, opts.width));

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::ast::*;
+use super::error::{Error, ErrorKind, EvalError, Result};
 use super::outcome::{Diagram, Outcome};
 use super::resolve::Vocabulary;
 use super::sets::Vars;
 use crate::analysis::exposure;
 use crate::analysis::propagate::{Disruption, Propagator};
 use crate::analysis::scenario::Effects;
-use crate::diag::{Loc, Problem, SourceText};
+use crate::diag::{Problem, SourceText};
 use crate::interrupt::Cancel;
 use crate::model::graph::Model;
 use crate::output::{Cell, Table};
@@ -33,8 +34,6 @@ pub struct Session<'m> {
     pub(super) prop: Propagator<'m>,
     /// The what-if in force (inside `with ...:`).
     pub(super) effects: Effects,
-    /// The text statements are read from, for error places.
-    pub(super) file: Arc<SourceText>,
     /// Set (by a Ctrl-C handler, say) to stop the statement under way.
     pub(super) cancel: Cancel,
 }
@@ -55,7 +54,6 @@ impl<'m> Session<'m> {
             vocab: Vocabulary::of(model),
             prop: Propagator::new(&model.net, cancel.clone()),
             effects: Effects::default(),
-            file: Arc::new(SourceText::new("<query>", "")),
             cancel,
         };
         let mut problems = Vec::new();
@@ -63,22 +61,19 @@ impl<'m> Session<'m> {
             let name = format!("scenario \"{}\"", sc.id.text);
             let file = Arc::new(SourceText::new(name, sc.with.text.clone()));
             match super::parse::parse_clauses(&file) {
-                Ok(clauses) => {
-                    s.file = file;
-                    match s.resolve_clauses(&clauses) {
-                        Ok(effects) => {
-                            s.scenarios.insert(
-                                sc.id.text.to_lowercase(),
-                                Scenario {
-                                    name: sc.id.text.clone(),
-                                    text: sc.with.text.clone(),
-                                    effects,
-                                },
-                            );
-                        }
-                        Err(p) => problems.push(p),
+                Ok(clauses) => match s.resolve_clauses(&clauses) {
+                    Ok(effects) => {
+                        s.scenarios.insert(
+                            sc.id.text.to_lowercase(),
+                            Scenario {
+                                name: sc.id.text.clone(),
+                                text: sc.with.text.clone(),
+                                effects,
+                            },
+                        );
                     }
-                }
+                    Err(e) => problems.push(e.diagnostic(&file)),
+                },
                 Err(p) => problems.push(p),
             }
         }
@@ -96,21 +91,25 @@ impl<'m> Session<'m> {
         v
     }
 
-    pub(crate) fn err(&self, span: Span, msg: impl Into<String>) -> Problem {
-        Problem::error(Loc::span(&self.file, span.start..span.end), msg)
+    /// An error at `span` of the statement being run.
+    pub(super) fn err(&self, span: Span, kind: impl Into<ErrorKind>) -> Error {
+        Error::new(span, kind)
     }
 
     /// Runs one statement read from `file`. When the session's cancellation token is set while
     /// it runs (Ctrl-C in the shell), its result is discarded.
-    pub fn run(&mut self, file: &Arc<SourceText>, st: &Statement) -> Result<Outcome, Problem> {
-        self.file = file.clone();
+    pub fn run(
+        &mut self,
+        file: &Arc<SourceText>,
+        st: &Statement,
+    ) -> std::result::Result<Outcome, Problem> {
         self.cancel.reset();
         let out = self.statement(st);
         if self.cancel.is_cancelled() {
             self.cancel.reset();
-            return Err(self.err(st.span, "interrupted (Ctrl-C): the statement was stopped"));
+            return Err(self.err(st.span, EvalError::Interrupted).diagnostic(file));
         }
-        out
+        out.map_err(|e| e.diagnostic(file))
     }
 
     /// Edge shares under the what-if in force: the model's own unless planned capacity runs
@@ -134,17 +133,16 @@ impl<'m> Session<'m> {
         st.to_string()
     }
 
-    fn statement(&mut self, st: &Statement) -> Result<Outcome, Problem> {
+    fn statement(&mut self, st: &Statement) -> Result<Outcome> {
         match &st.stmt {
             Stmt::Diagram { body, file } => {
                 let out = self.statement(body)?;
                 let Outcome::Table(t) = out else {
-                    return Err(self.err(body.span, "this statement has no result to draw"));
+                    return Err(self.err(body.span, EvalError::NothingToDraw));
                 };
                 Ok(Outcome::Diagram(Diagram {
                     table: t,
                     path: file.text.clone(),
-                    source: self.file.clone(),
                     span: file.span,
                 }))
             }

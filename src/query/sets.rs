@@ -3,22 +3,22 @@
 use std::collections::HashMap;
 
 use super::ast::*;
+use super::error::{EvalError, ResolveError, Result};
 use super::session::Session;
 use crate::analysis::cone;
-use crate::diag::{clip, Problem};
 use crate::model::graph::Kind;
 use crate::suggest;
 
 /// A set of entities (flow nodes and regions), sorted, without duplicates.
 pub type NodeSet = Vec<u32>;
 impl Session<'_> {
-    pub(crate) fn eval_set(&mut self, s: &Set) -> Result<NodeSet, Problem> {
+    pub(crate) fn eval_set(&mut self, s: &Set) -> Result<NodeSet> {
         match s {
             Set::Name(n) => Ok(vec![self.resolve(n)?]),
             Set::Var(n) => match self.vars.get(&n.text.to_lowercase()) {
                 Some(v) => Ok(v.clone()),
                 None => {
-                    let mut p = self.err(n.span, format!("unknown variable `{}`", clip(&n.text)));
+                    let mut p = self.err(n.span, ResolveError::UnknownVariable(n.text.clone()));
                     if self.model.find(&n.text).is_some() {
                         p = p.with_label(format!(
                             "names of nodes and regions are quoted: \"{}\"",
@@ -132,28 +132,28 @@ impl Session<'_> {
     }
 
     /// Targets of a measure: flow nodes (regions stand for what they contain).
-    pub(super) fn targets(&mut self, s: &Set) -> Result<Vec<u32>, Problem> {
+    pub(super) fn targets(&mut self, s: &Set) -> Result<Vec<u32>> {
         let v = self.eval_set(s)?;
         let v = self.flow_nodes(&v);
         if v.is_empty() {
             return Err(self
-                .err(s.span(), "this set holds no flow node")
+                .err(s.span(), EvalError::NoFlowNode)
                 .with_label("nothing to measure"));
         }
         Ok(v)
     }
 
-    pub(super) fn sources(&mut self, s: &Set) -> Result<Vec<u32>, Problem> {
+    pub(super) fn sources(&mut self, s: &Set) -> Result<Vec<u32>> {
         let v = self.eval_set(s)?;
         Ok(self.flow_nodes(&v))
     }
 
-    pub(super) fn single_target(&mut self, s: &Set) -> Result<u32, Problem> {
+    pub(super) fn single_target(&mut self, s: &Set) -> Result<u32> {
         let v = self.targets(s)?;
         match v.as_slice() {
             [one] => Ok(*one),
             _ => Err(self
-                .err(s.span(), format!("expected one node, found {}", v.len()))
+                .err(s.span(), EvalError::NotOneNode(v.len()))
                 .with_label("name one node (chokepoints and concentration are per target)")),
         }
     }

@@ -1,14 +1,14 @@
 //! Results laid out as tables: what `show` prints about nodes.
 
 use super::ast::*;
+use super::error::Result;
 use super::outcome::Outcome;
 use super::session::Session;
-use crate::diag::Problem;
 use crate::model::graph::{EdgeStatus, Kind, Model};
 use crate::output::{Cell, Table};
 
 impl Session<'_> {
-    pub(super) fn show(&mut self, st: &Statement, set: &Set) -> Result<Outcome, Problem> {
+    pub(super) fn show(&mut self, st: &Statement, set: &Set) -> Result<Outcome> {
         let v = self.eval_set(set)?;
         let shown = v.clone();
         let m = self.model;

@@ -232,7 +232,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
         let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
             let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
             let _progress = Progress::start(format!("running `{}`", st.stmt));
-            let out = session.run(&file, &st)?.drawn(session.model)?;
+            let out = session.run(&file, &st)?.drawn(session.model, &file)?;
             if remember {
                 shell.replay.push(st.to_string());
             }
