@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::ast::Span;
-use crate::diag::{Loc, Problem, SourceText};
+use crate::diag::{Code, Loc, Problem, SourceText};
 use crate::model::graph::Model;
 use crate::output::Table;
 
@@ -35,7 +35,7 @@ impl Diagram {
             std::path::Path::new(&self.path),
             &Default::default(),
         )
-        .map_err(|e| Problem::error(Loc::span(source, self.span.start..self.span.end), e))
+        .map_err(|e| e.diagnostic(Loc::span(source, self.span.start..self.span.end)))
     }
 }
 

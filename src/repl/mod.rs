@@ -84,9 +84,8 @@ enum Next {
 
 /// Runs the shell on a terminal. Returns the exit code.
 pub fn run(model_path: Option<PathBuf>) -> i32 {
-    let mut model = match load(model_path.as_deref()) {
-        Ok(m) => m,
-        Err(()) => return 1,
+    let Some(mut model) = load(model_path.as_deref()) else {
+        return 1;
     };
     let config = Config::builder()
         .auto_add_history(false)
@@ -129,12 +128,12 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
             Next::Load(path) => {
                 let path = path.or_else(|| shell.model_path.clone());
                 match load(path.as_deref()) {
-                    Ok(m) => {
+                    Some(m) => {
                         model = m;
                         shell.model_path = path;
                         banner(&model);
                     }
-                    Err(()) => eprintln!("the model in use is unchanged"),
+                    None => eprintln!("the model in use is unchanged"),
                 }
             }
         }
@@ -145,14 +144,14 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     0
 }
 
-fn load(path: Option<&Path>) -> Result<Model, ()> {
-    let (m, problems) = crate::load::load_with_progress(path);
-    match m {
-        Some(m) => Ok(m),
-        None => {
+/// Loads a model; `None`, with its problems printed, when it has errors.
+fn load(path: Option<&Path>) -> Option<Model> {
+    match crate::load::load_model(path) {
+        Ok(m) => Some(m),
+        Err(problems) => {
             eprint!("{problems}");
             eprintln!("the model has {} errors", problems.errors());
-            Err(())
+            None
         }
     }
 }
