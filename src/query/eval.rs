@@ -1,22 +1,24 @@
-//! Measures on the model for one statement: exposure, chokepoints, concentration, paths,
-//! explanations. Names come resolved (`resolve`), sets evaluated (`sets`); the numbers come from
-//! `analysis`, and `tabulate` lays them out.
+//! Measures on the model for one statement: exposure and loss, chokepoints, concentration,
+//! paths, explanations, and the nodes of a set. Names are resolved by `resolve`, sets
+//! evaluated by `sets`; the numbers come from `analysis`, and `tabulate` lays them out. Each
+//! result carries the graph a diagram of it draws.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::ast::*;
-use super::error::{ResolveError, Result};
+use super::error::Result;
 use super::outcome::Outcome;
 use super::session::Session;
+use super::tabulate::{self, Contribution};
 use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
+use crate::analysis::exposure;
 use crate::analysis::paths;
 use crate::analysis::reach::reach;
 use crate::analysis::stages::STAGE_ORDER;
 use crate::model::graph::Kind;
-use crate::output::{Cell, Measure, ResultGraph, Table};
-use crate::suggest;
+use crate::output::{Measure, ResultGraph};
 
 /// Default row limits.
 pub const DEFAULT_PATHS: u32 = 10;
@@ -60,6 +62,54 @@ impl Session<'_> {
         }
     }
 
+    /// `exposure of T to S`: the loss of each target when the sources are lost, under the
+    /// what-if in force.
+    pub(super) fn exposure(
+        &mut self,
+        st: &Statement,
+        targets: &Set,
+        sources: &Set,
+    ) -> Result<Outcome> {
+        let targets = self.targets(targets)?;
+        let sources = self.sources(sources)?;
+        let base = self.disruption();
+        let ls = exposure::exposure(&mut self.prop, &base, &sources, &targets);
+        let mut t =
+            tabulate::per_target(self.model, self.title(&st.stmt), "exposure", &targets, &ls);
+        t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
+        Ok(Outcome::Table(t))
+    }
+
+    /// `loss of T`: the loss of each target under the what-if in force.
+    pub(super) fn loss(&mut self, st: &Statement, targets: &Set) -> Result<Outcome> {
+        let targets = self.targets(targets)?;
+        let base = self.disruption();
+        let ls = exposure::exposure(&mut self.prop, &base, &[], &targets);
+        let mut t = tabulate::per_target(self.model, self.title(&st.stmt), "loss", &targets, &ls);
+        if self.effects.is_empty() {
+            t.notes
+                .push("no what-if is in force: write `with ...: loss of ...`".into());
+        }
+        t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
+        Ok(Outcome::Table(t))
+    }
+
+    /// `list S`: the nodes of a set, one a row.
+    pub(super) fn list(&mut self, st: &Statement, set: &Set) -> Result<Outcome> {
+        let v = self.eval_set(set)?;
+        let mut t = tabulate::list(self.model, self.title(&st.stmt), &v);
+        t.graph = Some(Box::new(self.plain_graph(v)));
+        Ok(Outcome::Table(t))
+    }
+
+    /// `show S`: what the model says about each node of a set.
+    pub(super) fn show(&mut self, st: &Statement, set: &Set) -> Result<Outcome> {
+        let v = self.eval_set(set)?;
+        let mut t = tabulate::show(self.model, self.title(&st.stmt), &v);
+        t.graph = Some(Box::new(self.plain_graph(v)));
+        Ok(Outcome::Table(t))
+    }
+
     pub(super) fn chokepoints(
         &mut self,
         st: &Statement,
@@ -76,10 +126,6 @@ impl Session<'_> {
                     chokepoints::chokepoints(&m.net, &mut self.prop, &base, t, |v| {
                         m.entity(v).id.to_string()
                     });
-                let mut table = Table::new(
-                    self.title(&st.stmt),
-                    &["id", "name", "stage", "country", "impact", "critical"],
-                );
                 let mut graph = self.plain_graph(
                     imps.iter()
                         .map(|i| i.node)
@@ -96,24 +142,8 @@ impl Session<'_> {
                     values: imps.iter().map(|i| (i.node, i.impact)).collect(),
                     elsewhere: None,
                 });
+                let mut table = tabulate::impacts(m, self.title(&st.stmt), &imps);
                 table.graph = Some(Box::new(graph));
-                for i in imps {
-                    let e = m.entity(i.node);
-                    let country = m
-                        .region_at_level(i.node, "country")
-                        .map(|r| m.entity(r).name.to_string());
-                    table.push(vec![
-                        Cell::text(e.id),
-                        Cell::text(e.name),
-                        Cell::opt(e.stage.map(String::from)),
-                        Cell::opt(country),
-                        Cell::Num(i.impact),
-                        Cell::Bool(i.critical()),
-                    ]);
-                }
-                table
-                    .notes
-                    .push("critical: impact 1, a single point of failure".into());
                 table
             }
             Some(g) => {
@@ -125,18 +155,7 @@ impl Session<'_> {
                 let (up, _) = chokepoints::cone_of(&m.net, &shares, t);
                 let groups = self.groups(&up, g);
                 let rows = chokepoints::group_impacts(&mut self.prop, &base, t, groups);
-                let col = g.as_str();
-                let mut table =
-                    Table::new(self.title(&st.stmt), &[col, "nodes", "impact", "critical"]);
-                for (label, impact, n) in rows {
-                    table.push(vec![
-                        Cell::Text(label),
-                        Cell::Int(n as i64),
-                        Cell::Num(impact),
-                        Cell::Bool(impact >= 1.0 - chokepoints::CRITICAL_EPS),
-                    ]);
-                }
-                table
+                tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows)
             }
         };
         if let Some(l) = limit {
@@ -203,23 +222,10 @@ impl Session<'_> {
         stage: Option<&Named>,
     ) -> Result<Outcome> {
         let t = self.single_target(target)?;
-        let m = self.model;
         if let Some(s) = stage {
-            if !self.vocab.stages.contains(&s.text) {
-                return Err(self
-                    .err(
-                        s.span,
-                        ResolveError::UnknownValue {
-                            what: "stage",
-                            value: s.text.clone(),
-                        },
-                    )
-                    .with_label_opt(suggest::hint(
-                        &s.text,
-                        self.vocab.stages.iter().map(String::as_str).collect(),
-                    )));
-            }
+            self.resolve_stage(s)?;
         }
+        let m = self.model;
         let shares = self.current_shares();
         let (_, mask) = chokepoints::cone_of(&m.net, &shares, t);
         let w = reach(&m.net, &shares, t, &mask);
@@ -264,49 +270,12 @@ impl Session<'_> {
             ka.cmp(&kb).then(fa.total_cmp(&fb))
         });
         let col = by.as_str();
-        if stage.is_some() {
-            let mut table = Table::new(self.title(&st.stmt), &["stage", col, "share"]);
-            for s in stages {
-                for (g, sh) in s.shares {
-                    table.push(vec![Cell::text(&s.stage), Cell::Text(g), Cell::Num(sh)]);
-                }
-            }
-            return Ok(Outcome::Table(table));
-        }
-        let mut table = Table::new(
-            self.title(&st.stmt),
-            &[
-                "stage",
-                &format!("top {col}"),
-                "top share",
-                "top three",
-                "hhi",
-                "concentrated",
-            ],
-        );
-        for s in stages {
-            let (top, top_share) = s.shares.first().cloned().unwrap_or_default();
-            let three: Vec<String> = s
-                .shares
-                .iter()
-                .take(3)
-                .map(|(g, x)| format!("{g} {:.1}%", x * 100.0))
-                .collect();
-            let dominant = s.dominant();
-            table.push(vec![
-                Cell::Text(s.stage),
-                Cell::Text(top),
-                Cell::Num(top_share),
-                Cell::Text(three.join(", ")),
-                Cell::Num(s.hhi.round()),
-                Cell::Bool(dominant),
-            ]);
-        }
-        table.notes.push(format!(
-            "shares weigh each node by how much of the target's supply passes through it; concentrated: one {col} above {}%",
-            concentration::DOMINANT * 100.0
-        ));
-        Ok(Outcome::Table(table))
+        let title = self.title(&st.stmt);
+        Ok(Outcome::Table(if stage.is_some() {
+            tabulate::stage_shares(title, col, stages)
+        } else {
+            tabulate::concentration(title, col, stages)
+        }))
     }
 
     pub(super) fn paths(
@@ -329,7 +298,8 @@ impl Session<'_> {
             PATH_BUDGET,
             &self.cancel,
         );
-        let mut table = Table::new(self.title(&st.stmt), &["path", "share", "steps"]);
+        let mut table =
+            tabulate::paths(self.model, self.title(&st.stmt), &found, limit, PATH_BUDGET);
         table.graph = Some(Box::new(
             self.plain_graph(
                 found
@@ -339,23 +309,6 @@ impl Session<'_> {
                     .collect(),
             ),
         ));
-        for p in &found.paths {
-            let ids: Vec<&str> = p.nodes.iter().map(|&v| self.model.entity(v).id).collect();
-            table.push(vec![
-                Cell::Text(ids.join(" -> ")),
-                Cell::Num(p.share),
-                Cell::Int(p.nodes.len() as i64 - 1),
-            ]);
-        }
-        if found.truncated {
-            table.notes.push(format!(
-                "stopped after {PATH_BUDGET} steps: more paths may exist; narrow the query (a nearer start, or `limit`)"
-            ));
-        } else if found.paths.len() >= limit {
-            table.notes.push(format!(
-                "showing the first {limit} paths found; raise `limit` for more"
-            ));
-        }
         Ok(Outcome::Table(table))
     }
 
@@ -372,19 +325,7 @@ impl Session<'_> {
         let mut dis = self.disruption();
         dis.node_loss.extend(sources.iter().map(|&s| (s, 1.0)));
         let shares = self.current_shares();
-        let mut table = Table::new(
-            self.title(&st.stmt),
-            &[
-                "target",
-                "exposure",
-                "id",
-                "name",
-                "stage",
-                "loss",
-                "reach",
-                "contribution",
-            ],
-        );
+        let mut contributions = Vec::new();
         for &t in &targets {
             self.prop.run(&dis, None);
             let exposure = self.prop.loss_of(t);
@@ -401,21 +342,15 @@ impl Session<'_> {
                     .then(m.entity(a.0).id.cmp(m.entity(b.0).id))
             });
             rows.truncate(limit.unwrap_or(DEFAULT_EXPLAIN) as usize);
-            for (v, l, r) in rows {
-                let e = m.entity(v);
-                table.push(vec![
-                    Cell::text(m.entity(t).id),
-                    Cell::Num(exposure),
-                    Cell::text(e.id),
-                    Cell::text(e.name),
-                    Cell::opt(e.stage.map(String::from)),
-                    Cell::Num(l),
-                    Cell::Num(r),
-                    Cell::Num(l * r),
-                ]);
-            }
+            contributions.extend(rows.into_iter().map(|(node, loss, reach)| Contribution {
+                target: t,
+                exposure,
+                node,
+                loss,
+                reach,
+            }));
         }
-        table.notes.push("loss: the node's own loss; reach: the share of the target's supply that passes through it; contribution: loss x reach".into());
+        let mut table = tabulate::explain(m, self.title(&st.stmt), &contributions);
         table.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
         Ok(Outcome::Table(table))
     }

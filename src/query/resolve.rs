@@ -72,6 +72,25 @@ impl Session<'_> {
         }
     }
 
+    /// A stage some node has (`concentration ... at stage S`).
+    pub(super) fn resolve_stage(&self, s: &Named) -> Result<()> {
+        if self.vocab.stages.contains(&s.text) {
+            return Ok(());
+        }
+        Err(self
+            .err(
+                s.span,
+                ResolveError::UnknownValue {
+                    what: "stage",
+                    value: s.text.clone(),
+                },
+            )
+            .with_label_opt(suggest::hint(
+                &s.text,
+                self.vocab.stages.iter().map(String::as_str).collect(),
+            )))
+    }
+
     /// A condition as a test on a node; names in it are checked now, once.
     pub(super) fn compile_cond(&self, c: &Cond) -> Result<Test> {
         Ok(match c {

@@ -10,13 +10,11 @@ use super::error::{Error, ErrorKind, EvalError, Result};
 use super::outcome::{Diagram, Outcome};
 use super::resolve::Vocabulary;
 use super::sets::Vars;
-use crate::analysis::exposure;
 use crate::analysis::propagate::{Disruption, Propagator};
 use crate::analysis::scenario::Effects;
 use crate::diag::{Problem, SourceText};
 use crate::interrupt::Cancel;
 use crate::model::graph::Model;
-use crate::output::{Cell, Table};
 
 /// A named scenario: its clauses, resolved when defined.
 #[derive(Debug, Clone)]
@@ -202,35 +200,8 @@ impl<'m> Session<'m> {
                 );
                 Ok(Outcome::Message(format!("scenario {} defined", name.text)))
             }
-            Stmt::Exposure { targets, sources } => {
-                let targets = self.targets(targets)?;
-                let sources = self.sources(sources)?;
-                let base = self.disruption();
-                let ls = exposure::exposure(&mut self.prop, &base, &sources, &targets);
-                let mut t = Table::new(self.title(&st.stmt), &["id", "name", "exposure"]);
-                for (&v, l) in targets.iter().zip(ls) {
-                    let e = self.model.entity(v);
-                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
-                }
-                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
-                Ok(Outcome::Table(t))
-            }
-            Stmt::Loss(targets) => {
-                let targets = self.targets(targets)?;
-                let base = self.disruption();
-                let ls = exposure::exposure(&mut self.prop, &base, &[], &targets);
-                let mut t = Table::new(self.title(&st.stmt), &["id", "name", "loss"]);
-                for (&v, l) in targets.iter().zip(ls) {
-                    let e = self.model.entity(v);
-                    t.push(vec![Cell::text(e.id), Cell::text(e.name), Cell::Num(l)]);
-                }
-                if self.effects.is_empty() {
-                    t.notes
-                        .push("no what-if is in force: write `with ...: loss of ...`".into());
-                }
-                t.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
-                Ok(Outcome::Table(t))
-            }
+            Stmt::Exposure { targets, sources } => self.exposure(st, targets, sources),
+            Stmt::Loss(targets) => self.loss(st, targets),
             Stmt::Explain {
                 targets,
                 sources,
@@ -242,30 +213,7 @@ impl<'m> Session<'m> {
             }
             Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
             Stmt::Show(set) => self.show(st, set),
-            Stmt::List(set) => {
-                let v = self.eval_set(set)?;
-                let v_nodes = v.clone();
-                let mut t = Table::new(
-                    self.title(&st.stmt),
-                    &["id", "name", "kind", "stage", "country"],
-                );
-                for x in v {
-                    let e = self.model.entity(x);
-                    let country = self
-                        .model
-                        .region_at_level(x, "country")
-                        .map(|r| self.model.entity(r).name.to_string());
-                    t.push(vec![
-                        Cell::text(e.id),
-                        Cell::text(e.name),
-                        Cell::text(e.kind.as_str()),
-                        Cell::opt(e.stage.map(String::from)),
-                        Cell::opt(country),
-                    ]);
-                }
-                t.graph = Some(Box::new(self.plain_graph(v_nodes)));
-                Ok(Outcome::Table(t))
-            }
+            Stmt::List(set) => self.list(st, set),
         }
     }
 }
