@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use super::ast::*;
 use super::error::{ResolveError, Result};
-use super::session::Session;
+use super::session::{Scenario, Session};
+use super::sets::NodeSet;
 use crate::analysis::net::NONE;
 use crate::analysis::scenario::Effects;
 use crate::model::doc::Scalar;
@@ -70,6 +71,123 @@ impl Session<'_> {
                 Err(p)
             }
         }
+    }
+
+    /// Checks every name of a statement against the model and the session, before any work
+    /// (for `with W: S`, the names of W; those of S before S runs):
+    /// nodes and regions, variables, fields, attributes and values in conditions, materials,
+    /// scenarios and stages. What depends on evaluating (a set without flow nodes, a
+    /// restriction no edge matches) is checked as the statement runs.
+    pub(super) fn check_names(&self, st: &Statement) -> Result<()> {
+        match &st.stmt {
+            Stmt::Diagram { body, .. } => self.check_names(body),
+            // The body is checked once the what-if is resolved (see `Session::statement`): a
+            // what-if that matches nothing is the first thing to hear about.
+            Stmt::With { clauses, .. } => self.check_clauses(clauses),
+            Stmt::Scenario { clauses, .. } => self.check_clauses(clauses),
+            Stmt::Let { set, .. } | Stmt::Loss(set) | Stmt::Show(set) | Stmt::List(set) => {
+                self.check_set(set)
+            }
+            Stmt::Exposure { targets, sources }
+            | Stmt::Explain {
+                targets, sources, ..
+            } => {
+                self.check_set(targets)?;
+                self.check_set(sources)
+            }
+            Stmt::Chokepoints { target, .. } => self.check_set(target),
+            Stmt::Concentration { target, stage, .. } => {
+                self.check_set(target)?;
+                match stage {
+                    Some(s) => self.resolve_stage(s),
+                    None => Ok(()),
+                }
+            }
+            Stmt::Paths { from, to, .. } => {
+                self.check_set(from)?;
+                self.check_set(to)
+            }
+        }
+    }
+
+    fn check_clauses(&self, clauses: &[Clause]) -> Result<()> {
+        for c in clauses {
+            match c {
+                Clause::Disrupt { set, .. } => self.check_set(set)?,
+                Clause::Restrict { of, from, to, .. } => {
+                    self.check_set(from)?;
+                    if let Some(to) = to {
+                        self.check_set(to)?;
+                    }
+                    for n in of {
+                        self.materials_named(&n.text, n.span)?;
+                    }
+                }
+                Clause::Planned { of, .. } => {
+                    if let Some(of) = of {
+                        self.check_set(of)?;
+                    }
+                }
+                Clause::Scenario(n) => {
+                    self.scenario(n)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_set(&self, s: &Set) -> Result<()> {
+        match s {
+            Set::Name(n) => self.resolve(n).map(drop),
+            Set::Var(n) => self.variable(n).map(drop),
+            Set::Upstream { of, .. } | Set::Downstream { of, .. } => self.check_set(of),
+            Set::Nodes { cond, .. } => match cond {
+                Some(c) => self.compile_cond(c).map(drop),
+                None => Ok(()),
+            },
+            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => {
+                self.check_set(a)?;
+                self.check_set(b)
+            }
+        }
+    }
+
+    /// A `let` variable by name.
+    pub(super) fn variable(&self, n: &Named) -> Result<&NodeSet> {
+        if let Some(v) = self.vars.get(&n.text.to_lowercase()) {
+            return Ok(v);
+        }
+        let mut p = self.err(n.span, ResolveError::UnknownVariable(n.text.clone()));
+        if self.model.find(&n.text).is_some() {
+            p = p.with_label(format!(
+                "names of nodes and regions are quoted: \"{}\"",
+                n.text
+            ));
+        } else {
+            let vars: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+            p = p.with_label_opt(suggest::hint(&n.text, vars));
+            if self.vars.is_empty() {
+                p = p.with_note("define one with `let NAME = ...`");
+            }
+        }
+        Err(p)
+    }
+
+    /// A named scenario, of the model or defined in the session.
+    pub(super) fn scenario(&self, n: &Named) -> Result<&Scenario> {
+        if let Some(s) = self.scenarios.get(&n.text.to_lowercase()) {
+            return Ok(s);
+        }
+        let known: Vec<&str> = self.scenarios.values().map(|s| s.name.as_str()).collect();
+        let mut p = self
+            .err(n.span, ResolveError::UnknownScenario(n.text.clone()))
+            .with_label_opt(suggest::hint(&n.text, known.clone()));
+        if known.is_empty() {
+            p = p.with_note(
+                "no scenario is defined: define one with `scenario NAME = ...` or in the model",
+            );
+        }
+        Err(p)
     }
 
     /// A stage some node has (`concentration ... at stage S`).
@@ -442,20 +560,10 @@ impl Session<'_> {
                         return Err(self.err(*span, ResolveError::NoPlannedEdge));
                     }
                 }
-                Clause::Scenario(n) => match self.scenarios.get(&n.text.to_lowercase()) {
-                    Some(s) => fx.extend(&s.effects.clone()),
-                    None => {
-                        let known: Vec<&str> =
-                            self.scenarios.values().map(|s| s.name.as_str()).collect();
-                        let mut p = self
-                            .err(n.span, ResolveError::UnknownScenario(n.text.clone()))
-                            .with_label_opt(suggest::hint(&n.text, known.clone()));
-                        if known.is_empty() {
-                            p = p.with_note("no scenario is defined: define one with `scenario NAME = ...` or in the model");
-                        }
-                        return Err(p);
-                    }
-                },
+                Clause::Scenario(n) => {
+                    let effects = self.scenario(n)?.effects.clone();
+                    fx.extend(&effects);
+                }
             }
         }
         Ok(fx)

@@ -102,6 +102,7 @@ impl<'m> Session<'m> {
         st: &Statement,
     ) -> std::result::Result<Outcome, Problem> {
         self.cancel.reset();
+        self.check_names(st).map_err(|e| e.diagnostic(file))?;
         let out = self.statement(st);
         if self.cancel.is_cancelled() {
             self.cancel.reset();
@@ -146,6 +147,7 @@ impl<'m> Session<'m> {
             }
             Stmt::With { clauses, body } => {
                 let effects = self.resolve_clauses(clauses)?;
+                self.check_names(body)?;
                 let saved = self.effects.clone();
                 self.effects.extend(&effects);
                 let out = self.statement(body);
@@ -223,5 +225,33 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::ErrorCode;
+
+    fn run(text: &str) -> std::result::Result<Outcome, Problem> {
+        let (m, _) = crate::model::load_builtin().build();
+        let m = m.expect("the built-in model is valid");
+        let (mut s, _) = Session::new(&m);
+        let st = super::super::parse::parse_one(text)?;
+        s.run(&Arc::new(SourceText::new("<t>", text)), &st)
+    }
+
+    #[test]
+    fn names_are_checked_before_any_measure_runs() {
+        // `upstream of "Catalysts"` would be evaluated first; the unknown name is found first.
+        let p = run(r#"exposure of upstream of "Catalysts" to "Baotuo""#).unwrap_err();
+        assert_eq!(p.code, Some(ErrorCode(101)));
+        assert!(p.message.starts_with("unknown node or region"));
+    }
+
+    #[test]
+    fn evaluation_errors_carry_their_code() {
+        let p = run(r#"chokepoints of nodes"#).unwrap_err();
+        assert_eq!(p.code, Some(ErrorCode(202)), "{p}");
     }
 }

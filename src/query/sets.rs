@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 
 use super::ast::*;
-use super::error::{EvalError, ResolveError, Result};
+use super::error::{EvalError, Result};
 use super::session::Session;
 use crate::analysis::cone;
 use crate::model::graph::Kind;
-use crate::suggest;
 
 /// A set of entities (flow nodes and regions), sorted, without duplicates.
 pub type NodeSet = Vec<u32>;
@@ -15,25 +14,7 @@ impl Session<'_> {
     pub(crate) fn eval_set(&mut self, s: &Set) -> Result<NodeSet> {
         match s {
             Set::Name(n) => Ok(vec![self.resolve(n)?]),
-            Set::Var(n) => match self.vars.get(&n.text.to_lowercase()) {
-                Some(v) => Ok(v.clone()),
-                None => {
-                    let mut p = self.err(n.span, ResolveError::UnknownVariable(n.text.clone()));
-                    if self.model.find(&n.text).is_some() {
-                        p = p.with_label(format!(
-                            "names of nodes and regions are quoted: \"{}\"",
-                            n.text
-                        ));
-                    } else {
-                        let vars: Vec<&str> = self.vars.keys().map(String::as_str).collect();
-                        p = p.with_label_opt(suggest::hint(&n.text, vars));
-                        if self.vars.is_empty() {
-                            p = p.with_note("define one with `let NAME = ...`");
-                        }
-                    }
-                    Err(p)
-                }
-            },
+            Set::Var(n) => self.variable(n).cloned(),
             Set::Upstream { of, depth, .. } | Set::Downstream { of, depth, .. } => {
                 let start = self.eval_set(of)?;
                 let start = self.flow_nodes(&start);
