@@ -17,12 +17,13 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::Editor;
 
-use crate::diag::SourceText;
+use crate::diag::{Code, SourceText};
 use crate::interrupt::Cancel;
 use crate::model::{self, Model};
 use crate::output::progress::Progress;
 use crate::output::{OutputFormat, Table};
 use crate::query::ast::Stmt;
+use crate::query::error::EvalError;
 use crate::query::{parse, Outcome, Session};
 use words::Words;
 
@@ -253,7 +254,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
             Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
                 let _ = out.flush();
-                if p.message.starts_with("interrupted") {
+                if p.code == Some(EvalError::Interrupted.code()) {
                     eprintln!(); // after the terminal's ^C
                 }
                 eprint!("{p}");
