@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::ast::*;
-use super::error::{ResolveError, Result};
+use super::error::{EvalError, ResolveError, Result};
 use super::session::{Scenario, Session};
 use super::sets::NodeSet;
 use crate::analysis::net::NONE;
@@ -369,7 +369,13 @@ impl Session<'_> {
             }
             _ => {
                 let key = self.attribute(field)?;
-                let v0 = values[0];
+                let Some(&v0) = values.first() else {
+                    // The grammar gives every comparison a value.
+                    return Err(self.err(
+                        field.span,
+                        EvalError::Internal(format!("`{}` is compared with nothing", field.text)),
+                    ));
+                };
                 match v0 {
                     Value::Num(a) => {
                         if values.len() > 1 || op == Op::Contains || op == Op::In {
