@@ -546,3 +546,29 @@ pub fn draw_table(
     let msg = write(graph, out)?;
     Ok(format!("{msg} ({n} nodes, {e} edges)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_as_the_query_language_does() {
+        assert_eq!(quote("a \"b\" \\ c\nd\te"), r#""a \"b\" \\ c\nd\te""#);
+        assert_eq!(unesc(&esc("a \"b\"\nc")), "a \"b\"\nc");
+    }
+
+    #[test]
+    fn an_unknown_format_is_refused_with_its_code() {
+        let g = Graph::DiGraph {
+            id: Id::Plain("g".into()),
+            strict: false,
+            stmts: Vec::new(),
+        };
+        let e = write(g, Path::new("out.bmp")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot draw to `.bmp`: use .svg, .png, .pdf or .dot"
+        );
+        assert_eq!(e.code(), ErrorCode(303));
+    }
+}
