@@ -254,4 +254,49 @@ mod tests {
         let p = run(r#"chokepoints of nodes"#).unwrap_err();
         assert_eq!(p.code, Some(ErrorCode(202)), "{p}");
     }
+
+    #[test]
+    fn a_diagram_is_returned_to_draw_not_written() {
+        let path = "no-such-dir-supplygraph/diagram.dot";
+        let out = run(&format!(r#"diagram loss of "Catalysts" to "{path}""#));
+        let Ok(Outcome::Diagram(d)) = out else {
+            panic!("a diagram to draw: {out:?}")
+        };
+        assert_eq!(d.path, path);
+        assert!(d.table.graph.is_some());
+        assert!(!std::path::Path::new(path).exists());
+    }
+
+    #[test]
+    fn a_token_set_before_a_run_is_cleared_by_it() {
+        let (m, _) = crate::model::load_builtin().build();
+        let m = m.expect("the built-in model is valid");
+        let cancel = Cancel::new();
+        let (mut s, _) = Session::with_cancel(&m, cancel.clone());
+        let text = r#"chokepoints of "Catalysts""#;
+        let st = super::super::parse::parse_one(text).expect("parses");
+        let file = Arc::new(SourceText::new("<t>", text));
+        assert!(s.run(&file, &st).is_ok());
+        // A token set before a run is cleared by it: only a request during the run counts.
+        cancel.cancel();
+        assert!(s.run(&file, &st).is_ok());
+    }
+
+    #[test]
+    fn a_cancelled_token_stops_the_analyses() {
+        let (m, _) = crate::model::load_builtin().build();
+        let m = m.expect("the built-in model is valid");
+        let target = m.find("Catalysts").expect("a node of the built-in model");
+        let cancel = Cancel::new();
+        let mut prop = Propagator::new(&m.net, cancel.clone());
+        let base = Disruption::default();
+        let order = |v: u32| m.entity(v).id.to_string();
+        let all =
+            crate::analysis::chokepoints::chokepoints(&m.net, &mut prop, &base, target, order);
+        assert!(!all.is_empty());
+        cancel.cancel();
+        let none =
+            crate::analysis::chokepoints::chokepoints(&m.net, &mut prop, &base, target, order);
+        assert!(none.is_empty());
+    }
 }
