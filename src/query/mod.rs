@@ -11,6 +11,7 @@
 //! `diagram` statement returns `Outcome::Diagram`, which the caller draws (`Outcome::drawn`).
 
 pub mod ast;
+pub mod cond;
 pub mod error;
 pub mod eval;
 pub mod outcome;

@@ -159,4 +159,4 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 
 /// Variables by lower-case name.
 pub type Vars = HashMap<String, NodeSet>;
-pub use super::resolve::FIELDS;
+pub use super::cond::FIELDS;
