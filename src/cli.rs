@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
 use crate::diag::{Problems, SourceText};
-use crate::model::{self, Format, Model};
-use crate::output::progress::Progress;
+use crate::load::{load_model, load_with_progress};
+use crate::model::{self, Format};
 use crate::output::OutputFormat;
 use crate::query::script::{run_text, RunOptions};
 use crate::query::Session;
@@ -176,26 +176,6 @@ pub fn main() -> i32 {
     }
 }
 
-/// Reads and builds a model, with a spinner on the terminal if it takes a while.
-pub fn load_with_progress(path: Option<&std::path::Path>) -> (Option<Model>, Problems) {
-    let what = path.map_or("the built-in model".to_string(), |p| {
-        p.display().to_string()
-    });
-    let progress = Progress::start(format!("reading {what}"));
-    let loaded = model::load(path);
-    progress.step(format!("checking and building {what}"));
-    loaded.build()
-}
-
-/// Loads and builds a model, printing problems to stderr. `None` when it has errors.
-pub fn load_model(path: Option<&std::path::Path>) -> Result<Model, Problems> {
-    let (m, problems) = load_with_progress(path);
-    match m {
-        Some(m) => Ok(m),
-        None => Err(problems),
-    }
-}
-
 /// Loads the model and runs every statement of `file`; exit code 1 if any failed.
 fn run(
     path: Option<PathBuf>,
@@ -286,10 +266,18 @@ fn diagram(
     let (mut session, _) = Session::new(&m);
     let text = query.unwrap_or_else(|| "nodes".into());
     let file = Arc::new(SourceText::new("<query>", text.clone()));
-    let table = match crate::query::parse::parse_one(&text).and_then(|st| session.run(&file, &st)) {
+    let table = match crate::query::parse::parse_one(&text)
+        .and_then(|st| session.run(&file, &st))
+        .and_then(|o| o.drawn(&m, &file))
+    {
         Ok(crate::query::Outcome::Table(t)) => t,
         Ok(crate::query::Outcome::Message(msg)) => {
             eprintln!("error: `{text}` has no result to draw ({msg})");
+            return 1;
+        }
+        // Drawn above, where the statement says.
+        Ok(crate::query::Outcome::Diagram(_)) => {
+            eprintln!("error: `{text}` has no result to draw");
             return 1;
         }
         Err(p) => {

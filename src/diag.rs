@@ -167,6 +167,9 @@ pub struct Problem {
     pub label: Option<String>,
     /// Further lines after the snippet.
     pub notes: Vec<String>,
+    /// The stable code of the kind of error (see `Code`), where the layer that found it has one.
+    /// Not printed: the text of a problem stays as it was.
+    pub code: Option<ErrorCode>,
 }
 
 impl Problem {
@@ -177,6 +180,7 @@ impl Problem {
             message: message.into(),
             label: None,
             notes: Vec::new(),
+            code: None,
         }
     }
     pub fn warning(loc: Loc, message: impl Into<String>) -> Self {
@@ -203,8 +207,45 @@ impl Problem {
         self.notes.push(note.into());
         self
     }
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
+        self.code = Some(code);
+        self
+    }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// Errors of every layer carry a stable code, one per kind of error, so that tests, scripts and
+/// documentation can name a kind of error whatever its wording. Each layer has its own range:
+///
+/// | codes   | layer                                               | type                        |
+/// |---------|-----------------------------------------------------|-----------------------------|
+/// | `E00xx` | reading a query (`query::parse`)                    | the parser's error          |
+/// | `E01xx` | resolving names and what-ifs (`query::resolve`)     | `query::error::ResolveError`|
+/// | `E02xx` | evaluating a statement (`query::eval`, `sets`)      | `query::error::EvalError`   |
+/// | `E03xx` | drawing a diagram (`output::dot`)                   | `output::dot::DrawError`    |
+///
+/// Each code is listed beside its kind in the type's definition.
+pub trait Code: std::error::Error {
+    /// The stable code of the error's kind.
+    fn code(&self) -> ErrorCode;
+
+    /// The error as a problem at `loc`: its message and its code; a layer adds its label and
+    /// notes. Every error is printed through `Problem`'s `Display`, here.
+    fn diagnostic(&self, loc: Loc) -> Problem {
+        Problem::error(loc, self.to_string()).with_code(self.code())
+    }
+}
+
+/// A stable error code: `ErrorCode(101)` is written `E0101`. (A number, so that a `Problem`
+/// stays small.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ErrorCode(pub u16);
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "E{:04}", self.0)
     }
 }
 
@@ -357,6 +398,12 @@ pub fn clip(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_written_with_four_digits() {
+        assert_eq!(ErrorCode(101).to_string(), "E0101");
+        assert_eq!(ErrorCode(2).to_string(), "E0002");
+    }
 
     #[test]
     fn line_and_column_count_characters() {

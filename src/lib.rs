@@ -7,11 +7,11 @@
 //!  model files ──model::load──▶ ModelDoc ──model::build──▶ Model (petgraph + Net)
 //!                                  (validation: every problem at file:line:column)
 //!
-//!  query text ──query::parse──▶ AST (spans) ──query::resolve──▶ plan ──query::eval──▶ Table
-//!                                                                   │
-//!                                     analysis (loss propagation, exposure, chokepoints, …)
+//!  query text ──query::parse──▶ AST (spans) ──query::resolve──▶ names checked (did-you-mean)
+//!             ──query::eval──▶ measures (analysis: loss propagation, exposure, chokepoints, …)
+//!             ──query::tabulate──▶ Table ──▶ Outcome (Table │ Message │ Diagram to draw)
 //!
-//!  Table ──output──▶ text table │ JSON │ CSV
+//!  Table ──output──▶ text table │ JSON │ CSV │ Graphviz diagram (drawn by the caller)
 //! ```
 //!
 //! In code, the same pipeline:
@@ -33,13 +33,17 @@
 //! assert_eq!(t.rows[0][2], Cell::Num(0.7));
 //! ```
 //!
-//! `diag` holds the diagnostics every stage reports with; `cli` wires the stages to commands.
+//! `diag` holds the diagnostics every stage reports with (each error kind with a stable code);
+//! `load` loads a model for the commands and the shell; `cancel` holds the cancellation
+//! token a session passes down to the analyses; `cli` wires the stages to commands and starts
+//! the shell (`repl`).
 
 pub mod analysis;
+pub mod cancel;
 pub mod cli;
 pub mod diag;
 pub mod generate;
-pub mod interrupt;
+pub mod load;
 pub mod model;
 pub mod number;
 pub mod output;

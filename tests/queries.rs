@@ -38,6 +38,9 @@ fn query_cases() {
                     match session.run(&file, &st) {
                         Ok(Outcome::Table(t)) => out.push_str(&t.to_text(Some(200))),
                         Ok(Outcome::Message(msg)) => out.push_str(&format!("{msg}\n")),
+                        Ok(Outcome::Diagram(d)) => {
+                            out.push_str(&format!("diagram to {}\n", d.path))
+                        }
                         Err(p) => out.push_str(&p.to_string()),
                     }
                 }

@@ -60,7 +60,7 @@ pub fn chokepoints(
     let mut dis = base.clone();
     let base_len = dis.node_loss.len();
     for v in up {
-        if crate::interrupt::requested() {
+        if prop.cancel().is_cancelled() {
             break;
         }
         dis.node_loss.truncate(base_len);
@@ -84,7 +84,7 @@ pub fn group_impacts(
 ) -> Vec<(String, f64, usize)> {
     let mut out = Vec::new();
     for (label, members) in groups {
-        if crate::interrupt::requested() {
+        if prop.cancel().is_cancelled() {
             break;
         }
         let mut dis = base.clone();

@@ -9,6 +9,4 @@ pub mod paths;
 pub mod propagate;
 pub mod reach;
 pub mod scenario;
-
-/// The compact graph lives with the model now (`model::net`); kept here for older paths.
-pub use crate::model::net;
+pub mod stages;

@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::cone;
+use crate::cancel::Cancel;
 use crate::model::net::{Net, NONE};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +127,7 @@ pub fn paths(
     to: &[u32],
     limit: usize,
     budget: usize,
+    cancel: &Cancel,
 ) -> Paths {
     let mut out = Vec::new();
     if limit == 0 {
@@ -176,7 +178,7 @@ pub fn paths(
     while let Some((_, at)) = queue.pop() {
         steps += 1;
         pops += 1;
-        if steps > budget || (pops.is_multiple_of(4096) && crate::interrupt::requested()) {
+        if steps > budget || (pops.is_multiple_of(4096) && cancel.is_cancelled()) {
             truncated = true;
             break;
         }

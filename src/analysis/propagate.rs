@@ -9,6 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::cancel::Cancel;
 use crate::model::net::Net;
 
 /// Convergence threshold of the iteration inside a cyclic component.
@@ -43,10 +44,13 @@ pub struct Propagator<'n> {
     queued: Vec<bool>,
     queued_list: Vec<u32>,
     heap: BinaryHeap<Reverse<u32>>,
+    /// Checked between components and sweeps: a run stops early once it is set.
+    cancel: Cancel,
 }
 
 impl<'n> Propagator<'n> {
-    pub fn new(net: &'n Net) -> Self {
+    /// A propagator on `net` whose runs stop early when `cancel` is set.
+    pub fn new(net: &'n Net, cancel: Cancel) -> Self {
         let n = net.len();
         Propagator {
             net,
@@ -58,7 +62,13 @@ impl<'n> Propagator<'n> {
             queued: vec![false; net.comp_count()],
             queued_list: Vec::new(),
             heap: BinaryHeap::new(),
+            cancel,
         }
+    }
+
+    /// The token runs check; analyses built on runs check it between them too.
+    pub fn cancel(&self) -> &Cancel {
+        &self.cancel
     }
 
     /// The loss of every node after the last run (0 where untouched).
@@ -124,7 +134,7 @@ impl<'n> Propagator<'n> {
             None => &net.in_share,
         };
         while let Some(Reverse(c)) = self.heap.pop() {
-            if crate::interrupt::requested() {
+            if self.cancel.is_cancelled() {
                 self.heap.clear();
                 return;
             }
@@ -186,7 +196,7 @@ impl<'n> Propagator<'n> {
             self.touched.push(v);
         }
         for _ in 0..MAX_SWEEPS {
-            if crate::interrupt::requested() {
+            if self.cancel.is_cancelled() {
                 return;
             }
             let mut delta: f64 = 0.0;

@@ -3,15 +3,16 @@
 //! Graphviz's `dot`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 
 use super::{Measure, ResultGraph};
+use crate::analysis::stages::STAGE_ORDER;
+use crate::diag::{Code, ErrorCode};
 use crate::model::graph::{Kind, Model};
-use crate::query::eval::STAGE_ORDER;
 
 /// How a diagram is drawn.
 #[derive(Debug, Clone)]
@@ -34,15 +35,77 @@ impl Default for DiagramOptions {
     }
 }
 
+/// Why a diagram was not drawn (codes `E03xx`, see `diag::Code`).
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// E0301
+    #[error("this result is not about nodes: there is nothing to draw")]
+    NotAboutNodes,
+    /// E0302
+    #[error("{0} nodes are too many to draw well (at most {MAX_DRAWN}): narrow the query (`upstream of X depth 2`, `nodes where region = ...`) or lower the nodes kept per stage")]
+    TooManyNodes(usize),
+    /// E0303
+    #[error("cannot draw to `.{0}`: use .svg, .png, .pdf or .dot")]
+    UnknownFormat(String),
+    /// E0304
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// E0305: the DOT text was written beside the file instead.
+    #[error("Graphviz's `dot` is not installed, so {} was not drawn; the DOT text is in {}. Install Graphviz (`apt-get install graphviz`, `brew install graphviz`) and run `dot -T{format} {} -o {}`", .out.display(), .dot_path.display(), .dot_path.display(), .out.display())]
+    NoGraphviz {
+        out: PathBuf,
+        dot_path: PathBuf,
+        format: String,
+    },
+    /// E0306
+    #[error("dot could not draw {}: {source}", .out.display())]
+    Dot {
+        out: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Code for DrawError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode(match self {
+            DrawError::NotAboutNodes => 301,
+            DrawError::TooManyNodes(_) => 302,
+            DrawError::UnknownFormat(_) => 303,
+            DrawError::Write { .. } => 304,
+            DrawError::NoGraphviz { .. } => 305,
+            DrawError::Dot { .. } => 306,
+        })
+    }
+}
+
 /// Beyond this many drawn nodes a diagram is not readable: narrow the query instead.
 pub const MAX_DRAWN: usize = 250;
 
 /// A DOT string literal: quotes, backslashes and line breaks escaped as in the query language
 /// (a tab, which Graphviz would show as `\t`, becomes a space).
 pub fn esc(s: &str) -> Id {
-    Id::Escaped(crate::query::ast::quote(
-        &s.replace('\r', "").replace('\t', " "),
-    ))
+    Id::Escaped(quote(&s.replace('\r', "").replace('\t', " ")))
+}
+
+/// `s` in double quotes, with quotes, backslashes, line breaks and tabs escaped (the query
+/// language's string syntax, which DOT reads the same way).
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The text of a DOT id as written (the inverse of `esc` for quoted ids).
@@ -107,14 +170,14 @@ pub fn build(
     m: &Model,
     r: &ResultGraph,
     opts: &DiagramOptions,
-) -> Result<(Graph, usize, usize), String> {
+) -> Result<(Graph, usize, usize), DrawError> {
     let drawn = fold(m, r, opts)?;
     let (n, e) = (drawn.nodes.len(), drawn.edges.len());
     Ok((to_graph(&drawn, r, opts), n, e))
 }
 
 /// Chooses what to draw, folding the smallest nodes of crowded stages into "other" nodes.
-fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, String> {
+fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, DrawError> {
     let value = |v: u32| r.measure.as_ref().and_then(|mea| mea.of(v));
     let critical: HashSet<u32> = r.critical.iter().copied().collect();
     let shares: &[f64] = r
@@ -206,10 +269,7 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Stri
         }
     }
     if nodes.len() > MAX_DRAWN {
-        return Err(format!(
-            "{} nodes are too many to draw well (at most {MAX_DRAWN}): narrow the query (`upstream of X depth 2`, `nodes where region = ...`) or lower the nodes kept per stage",
-            nodes.len()
-        ));
+        return Err(DrawError::TooManyNodes(nodes.len()));
     }
     let mut edges: BTreeMap<(usize, usize), (String, f64, bool)> = BTreeMap::new();
     for &v in &flow {
@@ -415,7 +475,7 @@ pub fn dot_program() -> Option<std::path::PathBuf> {
 /// Writes a diagram to `out`: DOT text for `.dot`, else rendered by `dot` in the format the
 /// extension names (svg, png, pdf). Without `dot`, writes the DOT text beside it and says how
 /// to install Graphviz. Returns a message for the user.
-pub fn write(g: Graph, out: &Path) -> Result<String, String> {
+pub fn write(g: Graph, out: &Path) -> Result<String, DrawError> {
     let text = dot_text(g);
     let ext = out
         .extension()
@@ -423,28 +483,27 @@ pub fn write(g: Graph, out: &Path) -> Result<String, String> {
         .unwrap_or("")
         .to_lowercase();
     if ext == "dot" || ext == "gv" {
-        std::fs::write(out, &text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        std::fs::write(out, &text).map_err(|source| DrawError::Write {
+            path: out.to_path_buf(),
+            source,
+        })?;
         return Ok(format!("wrote {}", out.display()));
     }
     let format = match ext.as_str() {
         "svg" | "png" | "pdf" => ext.clone(),
-        other => {
-            return Err(format!(
-                "cannot draw to `.{other}`: use .svg, .png, .pdf or .dot"
-            ))
-        }
+        other => return Err(DrawError::UnknownFormat(other.to_string())),
     };
     let Some(dot) = dot_program() else {
         let dot_path = out.with_extension("dot");
-        std::fs::write(&dot_path, &text)
-            .map_err(|e| format!("cannot write {}: {e}", dot_path.display()))?;
-        return Err(format!(
-            "Graphviz's `dot` is not installed, so {} was not drawn; the DOT text is in {}. Install Graphviz (`apt-get install graphviz`, `brew install graphviz`) and run `dot -T{format} {} -o {}`",
-            out.display(),
-            dot_path.display(),
-            dot_path.display(),
-            out.display()
-        ));
+        std::fs::write(&dot_path, &text).map_err(|source| DrawError::Write {
+            path: dot_path.clone(),
+            source,
+        })?;
+        return Err(DrawError::NoGraphviz {
+            out: out.to_path_buf(),
+            dot_path,
+            format,
+        });
     };
     let _ = dot;
     use graphviz_rust::cmd::{CommandArg, Format};
@@ -460,7 +519,10 @@ pub fn write(g: Graph, out: &Path) -> Result<String, String> {
             CommandArg::Output(out.display().to_string()),
         ],
     )
-    .map_err(|e| format!("dot could not draw {}: {e}", out.display()))?;
+    .map_err(|source| DrawError::Dot {
+        out: out.to_path_buf(),
+        source,
+    })?;
     Ok(format!("wrote {}", out.display()))
 }
 
@@ -470,11 +532,8 @@ pub fn draw_table(
     t: &super::Table,
     out: &Path,
     opts: &DiagramOptions,
-) -> Result<String, String> {
-    let g = t
-        .graph
-        .as_ref()
-        .ok_or_else(|| "this result is not about nodes: there is nothing to draw".to_string())?;
+) -> Result<String, DrawError> {
+    let g = t.graph.as_ref().ok_or(DrawError::NotAboutNodes)?;
     let mut opts = opts.clone();
     if opts.title.is_empty() {
         opts.title = format!(
@@ -486,4 +545,30 @@ pub fn draw_table(
     let (graph, n, e) = build(m, g, &opts)?;
     let msg = write(graph, out)?;
     Ok(format!("{msg} ({n} nodes, {e} edges)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_as_the_query_language_does() {
+        assert_eq!(quote("a \"b\" \\ c\nd\te"), r#""a \"b\" \\ c\nd\te""#);
+        assert_eq!(unesc(&esc("a \"b\"\nc")), "a \"b\"\nc");
+    }
+
+    #[test]
+    fn an_unknown_format_is_refused_with_its_code() {
+        let g = Graph::DiGraph {
+            id: Id::Plain("g".into()),
+            strict: false,
+            stmts: Vec::new(),
+        };
+        let e = write(g, Path::new("out.bmp")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot draw to `.bmp`: use .svg, .png, .pdf or .dot"
+        );
+        assert_eq!(e.code(), ErrorCode(303));
+    }
 }

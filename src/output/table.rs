@@ -234,7 +234,10 @@ mod tests {
         ] {
             let csv = one_cell(name).to_csv();
             let row = csv.lines().nth(1).unwrap();
-            assert!(row.trim_start_matches('"').starts_with(want), "{name}: {row}");
+            assert!(
+                row.trim_start_matches('"').starts_with(want),
+                "{name}: {row}"
+            );
             assert!(row.ends_with(",-0.5"), "{name}: {row}");
         }
     }

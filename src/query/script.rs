@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::eval::{Outcome, Session};
+use super::outcome::Outcome;
 use super::parse;
+use super::session::Session;
 use crate::diag::SourceText;
 use crate::output::progress::Progress;
 use crate::output::OutputFormat;
@@ -34,6 +35,7 @@ pub fn run_text(
             let _progress = Progress::start(format!("running `{}`", st.stmt));
             session.run(file, &st)
         });
+        let result = result.and_then(|o| o.drawn(session.model, file));
         match result {
             Ok(Outcome::Table(t)) => {
                 let _ = write!(out, "{}", opts.format.render(&t, opts.width));
@@ -48,6 +50,7 @@ pub fn run_text(
                     let _ = writeln!(err, "{m}");
                 }
             }
+            Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
                 failed += 1;
                 let _ = write!(

@@ -1,76 +1,20 @@
-//! Evaluating node sets and `nodes where` conditions, with name resolution and did-you-mean.
+//! Evaluating node sets: set operations, up- and downstream cones, `nodes where` conditions.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::ast::*;
-use super::eval::Session;
+use super::error::{EvalError, Result};
+use super::session::Session;
 use crate::analysis::cone;
-use crate::diag::{clip, Problem};
-use crate::model::doc::Scalar;
-use crate::model::graph::{Kind, Lookup, Model};
-use crate::suggest;
+use crate::model::graph::Kind;
 
 /// A set of entities (flow nodes and regions), sorted, without duplicates.
 pub type NodeSet = Vec<u32>;
-
-/// Facts about a model that conditions check names against, gathered once per session.
-pub struct Vocabulary {
-    pub stages: BTreeSet<String>,
-    pub attributes: BTreeSet<String>,
-    pub companies: BTreeSet<String>,
-}
-
-impl Vocabulary {
-    pub fn of(m: &Model) -> Vocabulary {
-        let mut v = Vocabulary {
-            stages: BTreeSet::new(),
-            attributes: BTreeSet::new(),
-            companies: BTreeSet::new(),
-        };
-        for e in m.entities.iter() {
-            if let Some(s) = e.stage {
-                v.stages.insert(s.to_string());
-            }
-            if let Some(c) = e.company {
-                v.companies.insert(c.to_string());
-            }
-        }
-        v.attributes = m.node_attribute_names();
-        v
-    }
-}
-
-/// A compiled condition: whether a node satisfies it.
-type Test = Box<dyn Fn(&Model, u32) -> bool>;
-
-/// Fields a condition may name besides attributes.
-pub const FIELDS: &[&str] = &[
-    "id", "name", "kind", "stage", "region", "company", "status", "material", "element",
-];
-
 impl Session<'_> {
-    pub(crate) fn eval_set(&mut self, s: &Set) -> Result<NodeSet, Problem> {
+    pub(crate) fn eval_set(&mut self, s: &Set) -> Result<NodeSet> {
         match s {
             Set::Name(n) => Ok(vec![self.resolve(n)?]),
-            Set::Var(n) => match self.vars.get(&n.text.to_lowercase()) {
-                Some(v) => Ok(v.clone()),
-                None => {
-                    let mut p = self.err(n.span, format!("unknown variable `{}`", clip(&n.text)));
-                    if self.model.find(&n.text).is_some() {
-                        p = p.with_label(format!(
-                            "names of nodes and regions are quoted: \"{}\"",
-                            n.text
-                        ));
-                    } else {
-                        let vars: Vec<&str> = self.vars.keys().map(String::as_str).collect();
-                        p = p.with_label_opt(suggest::hint(&n.text, vars));
-                        if self.vars.is_empty() {
-                            p = p.with_note("define one with `let NAME = ...`");
-                        }
-                    }
-                    Err(p)
-                }
-            },
+            Set::Var(n) => self.variable(n).cloned(),
             Set::Upstream { of, depth, .. } | Set::Downstream { of, depth, .. } => {
                 let start = self.eval_set(of)?;
                 let start = self.flow_nodes(&start);
@@ -168,348 +112,32 @@ impl Session<'_> {
         out
     }
 
-    /// A quoted name: a node or region by id or name.
-    pub(crate) fn resolve(&self, n: &Named) -> Result<u32, Problem> {
-        match self.model.lookup(&n.text) {
-            Lookup::Found(i) => Ok(i),
-            Lookup::Ambiguous(ids) => {
-                let ids: Vec<&str> = ids.iter().map(|&i| self.model.entity(i).id).collect();
-                Err(self
-                    .err(n.span, format!("\"{}\" names several nodes", clip(&n.text)))
-                    .with_label(format!("use an id: {}", ids.join(", "))))
-            }
-            Lookup::Missing => {
-                let mut p = self.err(
-                    n.span,
-                    format!("unknown node or region \"{}\"", clip(&n.text)),
-                );
-                p = p.with_label_opt(suggest::hint(&n.text, self.model.names().collect()));
-                if self.vars.contains_key(&n.text.to_lowercase()) {
-                    p = p.with_note(format!(
-                        "`{}` is a variable: write it without quotes",
-                        n.text
-                    ));
-                }
-                Err(p)
-            }
-        }
-    }
-
-    /// A condition as a test on a node; names in it are checked now, once.
-    fn compile_cond(&self, c: &Cond) -> Result<Test, Problem> {
-        Ok(match c {
-            Cond::Not(a) => {
-                let a = self.compile_cond(a)?;
-                Box::new(move |m, v| !a(m, v))
-            }
-            Cond::And(a, b) => {
-                let (a, b) = (self.compile_cond(a)?, self.compile_cond(b)?);
-                Box::new(move |m, v| a(m, v) && b(m, v))
-            }
-            Cond::Or(a, b) => {
-                let (a, b) = (self.compile_cond(a)?, self.compile_cond(b)?);
-                Box::new(move |m, v| a(m, v) || b(m, v))
-            }
-            Cond::Has(f) => {
-                let key = self.attribute(f)?;
-                Box::new(move |m, v| attr(m, v, &key).is_some())
-            }
-            Cond::Cmp { field, op, value } => self.compile_cmp(field, *op, value)?,
-        })
-    }
-
-    fn attribute(&self, f: &Named) -> Result<String, Problem> {
-        if self.vocab.attributes.contains(&f.text) || FIELDS.contains(&f.text.as_str()) {
-            return Ok(f.text.clone());
-        }
-        let known: Vec<&str> = FIELDS
-            .iter()
-            .copied()
-            .chain(self.vocab.attributes.iter().map(String::as_str))
-            .collect();
-        Err(self
-            .err(
-                f.span,
-                format!("unknown field or attribute `{}`", clip(&f.text)),
-            )
-            .with_label_opt(suggest::hint(&f.text, known)))
-    }
-
-    fn compile_cmp(&self, field: &Named, op: Op, value: &Value) -> Result<Test, Problem> {
-        let values: Vec<&Value> = match value {
-            Value::List(vs, _) => vs.iter().collect(),
-            v => vec![v],
-        };
-        let key = field.text.to_lowercase();
-        let text_ops = [Op::Eq, Op::Ne, Op::In, Op::Contains];
-        let needs_text = |ok: &[Op]| -> Result<(), Problem> {
-            if ok.contains(&op) {
-                Ok(())
-            } else {
-                Err(self
-                    .err(
-                        field.span,
-                        format!("`{}` cannot be compared with `{}`", field.text, op.as_str()),
-                    )
-                    .with_label(format!(
-                        "use {}",
-                        ok.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(", ")
-                    )))
-            }
-        };
-        let neg = op == Op::Ne;
-        match key.as_str() {
-            "kind" => {
-                needs_text(&[Op::Eq, Op::Ne, Op::In])?;
-                let mut kinds = Vec::new();
-                for v in &values {
-                    let t = text_of(v);
-                    match Kind::parse(&t.to_lowercase()) {
-                        Some(k) => kinds.push(k),
-                        None => {
-                            return Err(self
-                                .err(v.span(), format!("unknown kind \"{}\"", clip(&t)))
-                                .with_label_opt(suggest::hint(
-                                    &t,
-                                    vec![
-                                        "mine", "facility", "stage", "product", "end_use", "region",
-                                    ],
-                                )))
-                        }
-                    }
-                }
-                Ok(Box::new(move |m, v| {
-                    kinds.contains(&m.entity(v).kind) != neg
-                }))
-            }
-            "stage" => {
-                needs_text(&text_ops)?;
-                let wanted = self.checked_texts(&values, op, &self.vocab.stages, "stage")?;
-                Ok(text_test(op, wanted, |m, v| {
-                    m.entity(v).stage.map(String::from)
-                }))
-            }
-            "company" => {
-                needs_text(&text_ops)?;
-                let wanted = self.checked_texts(&values, op, &self.vocab.companies, "company")?;
-                Ok(text_test(op, wanted, |m, v| {
-                    m.entity(v).company.map(String::from)
-                }))
-            }
-            "id" => {
-                needs_text(&text_ops)?;
-                let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                Ok(text_test(op, wanted, |m, v| {
-                    Some(m.entity(v).id.to_string())
-                }))
-            }
-            "name" => {
-                needs_text(&text_ops)?;
-                let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                Ok(text_test(op, wanted, |m, v| {
-                    Some(m.entity(v).name.to_string())
-                }))
-            }
-            "status" => {
-                needs_text(&text_ops)?;
-                let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                Ok(text_test(op, wanted, |m, v| {
-                    let e = m.entity(v);
-                    Some(
-                        m.node_def(e.def)
-                            .status
-                            .clone()
-                            .unwrap_or_else(|| "operating".into()),
-                    )
-                }))
-            }
-            "region" | "country" => {
-                needs_text(&[Op::Eq, Op::Ne, Op::In])?;
-                let mut regions = Vec::new();
-                for v in &values {
-                    let n = Named {
-                        text: text_of(v),
-                        span: v.span(),
-                    };
-                    let r = self.resolve(&n)?;
-                    if self.model.entity(r).kind != Kind::Region {
-                        return Err(self.err(v.span(), format!("\"{}\" is not a region", n.text)));
-                    }
-                    regions.push(r);
-                }
-                Ok(Box::new(move |m, v| {
-                    regions.iter().any(|&r| m.is_within(v, r)) != neg
-                }))
-            }
-            "material" | "element" => {
-                needs_text(&[Op::Eq, Op::Ne, Op::In])?;
-                let mut mats = Vec::new();
-                for v in &values {
-                    let t = text_of(v);
-                    mats.extend(self.materials_named(&t, v.span())?);
-                }
-                let handles = self.nodes_handling(&mats);
-                Ok(Box::new(move |_, v| {
-                    handles.binary_search(&v).is_ok() != neg
-                }))
-            }
-            _ => {
-                let key = self.attribute(field)?;
-                let v0 = values[0];
-                match v0 {
-                    Value::Num(a) => {
-                        if values.len() > 1 || op == Op::Contains || op == Op::In {
-                            return Err(self.err(v0.span(), "compare an attribute with one number"));
-                        }
-                        let x = a.fraction();
-                        Ok(Box::new(move |m, v| match attr(m, v, &key) {
-                            Some(Scalar::Num(y)) => match op {
-                                Op::Eq => y == x,
-                                Op::Ne => y != x,
-                                Op::Lt => y < x,
-                                Op::Le => y <= x,
-                                Op::Gt => y > x,
-                                Op::Ge => y >= x,
-                                _ => false,
-                            },
-                            _ => false,
-                        }))
-                    }
-                    _ => {
-                        needs_text(&text_ops)?;
-                        let wanted: Vec<String> = values.iter().map(|v| text_of(v)).collect();
-                        Ok(text_test(op, wanted, move |m, v| {
-                            attr(m, v, &key).map(|s| s.to_string())
-                        }))
-                    }
-                }
-            }
-        }
-    }
-
-    /// Texts compared with `=`/`in` must be known values of the field (did-you-mean if not).
-    fn checked_texts(
-        &self,
-        values: &[&Value],
-        op: Op,
-        known: &BTreeSet<String>,
-        what: &str,
-    ) -> Result<Vec<String>, Problem> {
-        let mut out = Vec::new();
-        for v in values {
-            let t = text_of(v);
-            if op != Op::Contains && !known.iter().any(|k| k.eq_ignore_ascii_case(&t)) {
-                return Err(self
-                    .err(v.span(), format!("no node has {what} \"{}\"", clip(&t)))
-                    .with_label_opt(suggest::hint(
-                        &t,
-                        known.iter().map(String::as_str).collect(),
-                    )));
-            }
-            out.push(t);
-        }
-        Ok(out)
-    }
-
-    /// Materials a name stands for: a material by id or name, an element symbol (every material
-    /// containing it), or an export control (every material containing one of its elements).
-    pub(crate) fn materials_named(&self, name: &str, span: Span) -> Result<Vec<u32>, Problem> {
-        let m = self.model;
-        if let Some(k) = m.material(name) {
-            return Ok(vec![k]);
-        }
-        let elements: Vec<String> = if let Some(sym) = crate::model::vocab::ELEMENTS
-            .iter()
-            .find(|e| e.eq_ignore_ascii_case(name))
-        {
-            vec![sym.to_string()]
-        } else if let Some(c) = m
-            .doc
-            .control
-            .iter()
-            .find(|c| c.id.text.eq_ignore_ascii_case(name))
-        {
-            c.elements.iter().map(|e| e.text.clone()).collect()
-        } else {
-            let known: Vec<&str> = m
-                .materials
-                .iter()
-                .flat_map(|x| [x.id.as_str(), x.name.as_str()])
-                .chain(m.doc.control.iter().map(|c| c.id.as_str()))
-                .collect();
+    /// Targets of a measure: flow nodes (regions stand for what they contain).
+    pub(super) fn targets(&mut self, s: &Set) -> Result<Vec<u32>> {
+        let v = self.eval_set(s)?;
+        let v = self.flow_nodes(&v);
+        if v.is_empty() {
             return Err(self
-                .err(
-                    span,
-                    format!(
-                        "unknown material, element or export control \"{}\"",
-                        clip(name)
-                    ),
-                )
-                .with_label_opt(suggest::hint(name, known)));
-        };
-        Ok((0..m.materials.len() as u32)
-            .filter(|&k| {
-                m.materials[k as usize]
-                    .elements
-                    .iter()
-                    .any(|e| elements.contains(e))
-            })
-            .collect())
-    }
-
-    /// Flow nodes with an input or output edge carrying one of `mats`, sorted.
-    fn nodes_handling(&self, mats: &[u32]) -> Vec<u32> {
-        let mut out = Vec::new();
-        for s in &self.model.supplies {
-            if s.material().is_some_and(|k| mats.contains(&k)) {
-                out.push(s.from);
-                out.push(s.to);
-            }
+                .err(s.span(), EvalError::NoFlowNode)
+                .with_label("nothing to measure"));
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        Ok(v)
     }
-}
 
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Text(n) | Value::Word(n) => n.text.clone(),
-        Value::Num(a) => a.to_string(),
-        Value::List(..) => v.to_string(),
+    pub(super) fn sources(&mut self, s: &Set) -> Result<Vec<u32>> {
+        let v = self.eval_set(s)?;
+        Ok(self.flow_nodes(&v))
     }
-}
 
-fn text_test(
-    op: Op,
-    wanted: Vec<String>,
-    get: impl Fn(&Model, u32) -> Option<String> + 'static,
-) -> Test {
-    let wanted: Vec<String> = wanted.into_iter().map(|w| w.to_lowercase()).collect();
-    Box::new(move |m, v| {
-        let Some(x) = get(m, v) else {
-            return op == Op::Ne;
-        };
-        let x = x.to_lowercase();
-        match op {
-            Op::Contains => wanted.iter().any(|w| x.contains(w.as_str())),
-            Op::Ne => !wanted.contains(&x),
-            _ => wanted.contains(&x),
+    pub(super) fn single_target(&mut self, s: &Set) -> Result<u32> {
+        let v = self.targets(s)?;
+        match v.as_slice() {
+            [one] => Ok(*one),
+            _ => Err(self
+                .err(s.span(), EvalError::NotOneNode(v.len()))
+                .with_label("name one node (chokepoints and concentration are per target)")),
         }
-    })
-}
-
-/// The value of a node's attribute (or capacity) as the model uses it.
-fn attr(m: &Model, v: u32, key: &str) -> Option<Scalar> {
-    let e = m.entity(v);
-    if !e.kind.is_flow() {
-        return None;
     }
-    let n = m.node_def(e.def);
-    if key == "capacity" {
-        return n.capacity.as_ref().map(|f| f.used().value.clone());
-    }
-    n.attrs.get(key).map(|f| f.used().value.clone())
 }
 
 fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -531,3 +159,4 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 
 /// Variables by lower-case name.
 pub type Vars = HashMap<String, NodeSet>;
+pub use super::cond::FIELDS;

@@ -17,11 +17,13 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::Editor;
 
-use crate::diag::SourceText;
+use crate::cancel::Cancel;
+use crate::diag::{Code, SourceText};
 use crate::model::{self, Model};
 use crate::output::progress::Progress;
 use crate::output::{OutputFormat, Table};
 use crate::query::ast::Stmt;
+use crate::query::error::EvalError;
 use crate::query::{parse, Outcome, Session};
 use words::Words;
 
@@ -72,6 +74,8 @@ struct Shell {
     replay: Vec<String>,
     model_path: Option<PathBuf>,
     history: Option<PathBuf>,
+    /// Set by Ctrl-C; every session of the shell checks it.
+    cancel: Cancel,
 }
 
 enum Next {
@@ -81,9 +85,8 @@ enum Next {
 
 /// Runs the shell on a terminal. Returns the exit code.
 pub fn run(model_path: Option<PathBuf>) -> i32 {
-    let mut model = match load(model_path.as_deref()) {
-        Ok(m) => m,
-        Err(()) => return 1,
+    let Some(mut model) = load(model_path.as_deref()) else {
+        return 1;
     };
     let config = Config::builder()
         .auto_add_history(false)
@@ -100,7 +103,8 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     };
     // After the editor: it installs a SIGINT handler of its own when created, which ours must
     // replace (while it reads a line, Ctrl-C arrives as a key, not as a signal).
-    crate::interrupt::install();
+    let cancel = Cancel::new();
+    crate::cancel::install(&cancel);
     let mut shell = Shell {
         format: OutputFormat::Table,
         timing: false,
@@ -108,6 +112,7 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
         replay: Vec::new(),
         model_path,
         history: history_path(),
+        cancel,
     };
     if let Some(h) = &shell.history {
         if let Some(dir) = h.parent() {
@@ -124,12 +129,12 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
             Next::Load(path) => {
                 let path = path.or_else(|| shell.model_path.clone());
                 match load(path.as_deref()) {
-                    Ok(m) => {
+                    Some(m) => {
                         model = m;
                         shell.model_path = path;
                         banner(&model);
                     }
-                    Err(()) => eprintln!("the model in use is unchanged"),
+                    None => eprintln!("the model in use is unchanged"),
                 }
             }
         }
@@ -140,14 +145,14 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     0
 }
 
-fn load(path: Option<&Path>) -> Result<Model, ()> {
-    let (m, problems) = crate::cli::load_with_progress(path);
-    match m {
-        Some(m) => Ok(m),
-        None => {
+/// Loads a model; `None`, with its problems printed, when it has errors.
+fn load(path: Option<&Path>) -> Option<Model> {
+    match crate::load::load_model(path) {
+        Ok(m) => Some(m),
+        Err(problems) => {
             eprint!("{problems}");
             eprintln!("the model has {} errors", problems.errors());
-            Err(())
+            None
         }
     }
 }
@@ -172,7 +177,7 @@ fn session_loop(
     shell: &mut Shell,
     color: bool,
 ) -> Next {
-    let (mut session, problems) = Session::new(model);
+    let (mut session, problems) = Session::with_cancel(model, shell.cancel.clone());
     for p in problems {
         eprint!("{p}");
     }
@@ -227,7 +232,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
         let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
             let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
             let _progress = Progress::start(format!("running `{}`", st.stmt));
-            let out = session.run(&file, &st)?;
+            let out = session.run(&file, &st)?.drawn(session.model, &file)?;
             if remember {
                 shell.replay.push(st.to_string());
             }
@@ -246,9 +251,10 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
             Ok(Outcome::Message(m)) => {
                 let _ = writeln!(out, "{m}");
             }
+            Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
                 let _ = out.flush();
-                if p.message.starts_with("interrupted") {
+                if p.code == Some(EvalError::Interrupted.code()) {
                     eprintln!(); // after the terminal's ^C
                 }
                 eprint!("{p}");
