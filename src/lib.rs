@@ -29,8 +29,9 @@
 //! let Ok(Outcome::Table(t)) = session.run(&Arc::new(SourceText::new("<doc>", text)), &statement) else {
 //!     panic!("a table")
 //! };
-//! // Catalysts buy lanthanum and cerium oxides, 70% of them from Baotou's plants.
-//! assert_eq!(t.rows[0][2], Cell::Num(0.7));
+//! // Catalysts buy lanthanum and cerium oxides, 56% of them from Baotou's plants: shares
+//! // derived from the separators' feeds, 195,000 of 348,820 t REO.
+//! assert_eq!(t.rows[0][2], Cell::Num(195_000.0 / 348_820.0));
 //! ```
 //!
 //! `diag` holds the diagnostics every stage reports with (each error kind with a stable code);
