@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod eval;
+pub mod lex;
 pub mod parse;
 pub mod script;
 pub mod sets;
