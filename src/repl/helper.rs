@@ -3,6 +3,7 @@
 //! blank line (a wrong statement is submitted at once, so its error shows).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -33,7 +34,7 @@ impl ReplHelper {
 
 /// Where the statement holding the cursor starts: after the last `;` outside quotes and
 /// comments.
-fn statement_start(text: &str) -> usize {
+pub fn statement_start(text: &str) -> usize {
     lex::last_statement_start(text)
 }
 
@@ -352,6 +353,25 @@ impl Helper for ReplHelper {}
 /// `known`), comments dim, numbers yellow, keywords bold blue, `:command`s magenta.
 pub fn highlight_with(line: &str, known: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(line.len() * 2);
+    for (span, code) in highlight_spans(line, known) {
+        match code {
+            Some(c) => {
+                out.push_str(c);
+                out.push_str(&line[span]);
+                out.push_str(RESET);
+            }
+            None => out.push_str(&line[span]),
+        }
+    }
+    out
+}
+
+/// The pieces of `line` and the colour of each (`None`: plain), covering it in order.
+pub fn highlight_spans(
+    line: &str,
+    known: impl Fn(&str) -> bool,
+) -> Vec<(Range<usize>, Option<&'static str>)> {
+    let mut out = Vec::new();
     let mut tokens = lex::Lexer::new(line).peekable();
     let mut after_number = false;
     while let Some(t) = tokens.next() {
@@ -371,17 +391,11 @@ pub fn highlight_with(line: &str, known: impl Fn(&str) -> bool) -> String {
             }
         }
         after_number = t.kind == Kind::Number;
-        match code {
-            Some(c) => {
-                out.push_str(c);
-                out.push_str(&line[span]);
-                out.push_str(RESET);
-            }
-            None => out.push_str(&line[span]),
-        }
+        out.push((span, code));
     }
     out
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
