@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use supplygraph::diag::SourceText;
-use supplygraph::query::parse::{self, ParseError, ParseErrorKind, MAX_NESTING};
+use supplygraph::query::parse::{self, ParseError, ParseErrorKind, MAX_NESTING, MAX_OPERATORS};
 
 fn parse(text: &str) -> Result<supplygraph::query::ast::Statement, ParseError> {
     parse::parse_one_in(&Arc::new(SourceText::new("<test>", text)))
@@ -193,6 +193,7 @@ fn error_codes_are_distinct() {
         ParseErrorKind::EmptyQuery,
         ParseErrorKind::SeveralStatements,
         ParseErrorKind::BadValue(String::new()),
+        ParseErrorKind::TooManyOperators { max: 1 },
         ParseErrorKind::Internal(String::new()),
     ];
     let mut codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
@@ -212,4 +213,34 @@ fn each_kind_of_error_has_its_code() {
     assert_eq!(code(" -- nothing"), "P008");
     assert_eq!(code("show \"a\"; show \"b\""), "P009");
     assert_eq!(code("with disrupt \"a\" by 200%: loss of \"b\""), "P010");
+}
+
+#[test]
+fn long_operator_chains_are_an_error_not_a_stack_overflow() {
+    // `"a", "a", ...`: one comma fewer than names.
+    let chain = |n: usize, op: &str| format!("show {}\"a\"", format!("\"a\"{op} ").repeat(n));
+    parse(&chain(MAX_OPERATORS, ",")).unwrap();
+    for op in [",", " union", " INTERSECT", " except"] {
+        let e = parse(&chain(MAX_OPERATORS + 1, op)).unwrap_err();
+        assert_eq!(e.code(), "P011", "{op}");
+        assert_eq!(
+            e.to_string(),
+            format!("more than {MAX_OPERATORS} operators in one statement")
+        );
+    }
+    let conds = format!(
+        "nodes where {}kind = mine",
+        "kind = mine or ".repeat(200_000)
+    );
+    assert_eq!(parse(&conds).unwrap_err().code(), "P011");
+    // On the command line, through evaluation (200 000 operators once overflowed the stack).
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("s.sgq");
+    std::fs::write(&script, chain(200_000, ",")).unwrap();
+    let o = bin().arg("run").arg(&script).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("P011")
+            || String::from_utf8_lossy(&o.stderr).contains("operators in one statement")
+    );
 }

@@ -58,6 +58,8 @@ pub enum ParseErrorKind {
     UnmatchedParen,
     #[error("nesting deeper than {max} levels")]
     TooDeep { max: usize },
+    #[error("more than {max} operators in one statement")]
+    TooManyOperators { max: usize },
     #[error("unknown command `{word}`")]
     UnknownCommand { word: String },
     #[error("empty statement")]
@@ -88,6 +90,7 @@ impl ParseErrorKind {
             ParseErrorKind::EmptyQuery => "P008",
             ParseErrorKind::SeveralStatements => "P009",
             ParseErrorKind::BadValue(_) => "P010",
+            ParseErrorKind::TooManyOperators { .. } => "P011",
             ParseErrorKind::Internal(_) => "P999",
         }
     }
@@ -201,6 +204,14 @@ pub fn parse_one_in(file: &Arc<SourceText>) -> Result<Statement, ParseError> {
     }
 }
 
+/// A statement may join at most this many operands with operators (`union`, `intersect`,
+/// `except`, `,`, `and`, `or`; every comma counts): a chain `a, b, c, ...` is as deep a tree
+/// as it is long, and evaluating it recurses once per operator (in a release build the main
+/// thread's 8 MB of stack ran out near 20 000).
+pub const MAX_OPERATORS: usize = 4096;
+
+const OPERATOR_WORDS: &[&str] = &["union", "intersect", "except", "and", "or"];
+
 /// The words that open a nested form, with the levels each counts for (an open parenthesis
 /// counts one).
 const NESTING_WORDS: &[(&str, usize)] = &[
@@ -231,9 +242,14 @@ fn check_nesting(text: &str, offset: usize) -> Result<(), ParseError> {
     }
     let mut opened: Vec<usize> = Vec::new();
     let mut words = 0usize;
+    let mut operators = 0usize;
     for t in &tokens {
         let i = t.span.start;
         match (t.kind, t.text(text)) {
+            (lex::Kind::Punct, ",") => operators += 1,
+            (lex::Kind::Word, w) if OPERATOR_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) => {
+                operators += 1
+            }
             (lex::Kind::Word, w) => {
                 if let Some((_, levels)) = NESTING_WORDS
                     .iter()
@@ -252,6 +268,13 @@ fn check_nesting(text: &str, offset: usize) -> Result<(), ParseError> {
         if opened.len() + words > MAX_NESTING {
             return Err(ParseError::new(
                 ParseErrorKind::TooDeep { max: MAX_NESTING },
+                at(i, t.span.len().max(1)),
+            )
+            .with_label("split it with `let` variables"));
+        }
+        if operators > MAX_OPERATORS {
+            return Err(ParseError::new(
+                ParseErrorKind::TooManyOperators { max: MAX_OPERATORS },
                 at(i, t.span.len().max(1)),
             )
             .with_label("split it with `let` variables"));
