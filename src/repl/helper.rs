@@ -114,6 +114,13 @@ impl ReplHelper {
     }
 
     fn complete_statement(&self, stmt: &str, offset: usize) -> (usize, Vec<Pair>) {
+        // Nothing to offer inside a comment.
+        if lex::Lexer::new(stmt)
+            .last()
+            .is_some_and(|t| t.kind == Kind::Comment)
+        {
+            return (offset + stmt.len(), Vec::new());
+        }
         if let Some(q) = open_quote(stmt) {
             let prefix = &stmt[q + 1..];
             let list = self.quoted_list(&stmt[..q]);
@@ -408,6 +415,20 @@ mod tests {
     }
 
     #[test]
+    fn colours_follow_the_lexer() {
+        let line = "show \"a\\\";b\" -- c\n:format 30%";
+        let got = highlight_with(line, |_| true);
+        let want = format!(
+            "{KEYWORD}show{RESET} {GREEN}\"a\\\";b\"{RESET} {DIM}-- c{RESET}\n{MAGENTA}:format{RESET} {YELLOW}30{RESET}{YELLOW}%{RESET}"
+        );
+        assert_eq!(got, want);
+        assert_eq!(
+            highlight_with("\"x\"", |_| false),
+            format!("{UNKNOWN}\"x\"{RESET}")
+        );
+    }
+
+    #[test]
     fn statements_start_after_semicolons_outside_quotes() {
         assert_eq!(statement_start("a; b"), 2);
         assert_eq!(statement_start("show \"a;b\" "), 0);
@@ -442,5 +463,16 @@ mod completion_tests {
         assert_eq!(c[0].replacement, "chokepoints ");
         let (_, c) = h.complete_statement("nodes where stage = \"sep", 0);
         assert_eq!(c[0].replacement, "\"separation\"");
+        // Not in comments; a quote in a comment opens nothing, nor does an escaped one close.
+        assert!(h
+            .complete_statement("loss of \"a\" -- chok", 0)
+            .1
+            .is_empty());
+        assert_eq!(
+            h.complete_statement("-- \"x\nchokepoints of \"Baya", 0).0,
+            "-- \"x\nchokepoints of ".len()
+        );
+        assert_eq!(open_quote("show \"a\\\"b"), Some(5));
+        assert_eq!(open_quote("show \"a\\\\\" "), None);
     }
 }
