@@ -136,11 +136,6 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     lex::statements(text)
 }
 
-/// Nothing but white space and comments.
-pub fn is_blank(text: &str) -> bool {
-    lex::is_blank(text)
-}
-
 /// Parses the statement at `range` of `file`. Spans in the AST are offsets into the file.
 pub fn parse_statement(file: &Arc<SourceText>, range: Range<usize>) -> Result<Statement, Problem> {
     parse_statement_at(file, range).map_err(|e| e.into_problem(file))

@@ -309,7 +309,8 @@ impl Hinter for ReplHelper {
             .matching(prefix)
             .into_iter()
             .find(|n| n.to_lowercase().starts_with(&prefix.to_lowercase()))?;
-        Some(format!("{}\"", &first[prefix.len()..]))
+        // Case folding may change lengths (the Kelvin sign is 3 bytes, `k` one): no hint then.
+        Some(format!("{}\"", first.get(prefix.len()..)?))
     }
 }
 
@@ -347,7 +348,7 @@ impl Validator for ReplHelper {
             return Ok(ValidationResult::Valid(None));
         }
         let last = &input[statement_start(input)..];
-        if parse::is_blank(last) || !parse::is_unfinished(last) {
+        if lex::is_blank(last) || !parse::is_unfinished(last) {
             return Ok(ValidationResult::Valid(None));
         }
         Ok(ValidationResult::Incomplete)
