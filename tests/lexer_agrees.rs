@@ -209,3 +209,27 @@ proptest! {
         check("random", &text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    /// On any text the lexer's tokens cover it, in order, between characters; splitting,
+    /// parsing and colouring do not panic.
+    #[test]
+    fn any_text_is_lexed_parsed_and_coloured_without_panic(text in "\\PC*|[\"\\\\;#\\-é\n a(]*") {
+        let mut at = 0;
+        for t in supplygraph::query::lex::lex(&text) {
+            prop_assert_eq!(t.span.start, at);
+            prop_assert!(t.span.end > t.span.start);
+            prop_assert!(text.is_char_boundary(t.span.end));
+            at = t.span.end;
+        }
+        prop_assert_eq!(at, text.len());
+        let file = Arc::new(SourceText::new("any", text.clone()));
+        for r in parse::split(&text) {
+            let _ = parse::parse_statement(&file, r).map(|s| s.to_string());
+        }
+        let _ = highlight_spans(&text, |_| false);
+        let _ = parse::is_unfinished(&text);
+        let _ = parse::expected_after(&text);
+    }
+}

@@ -1,7 +1,7 @@
 //! The query language: text → AST (`parse`) → evaluation on a model (`eval`).
 //!
 //! ```text
-//! script ──parse::split──▶ statement texts ──parse──▶ Statement (spans)
+//! script ──lex (parse::split)──▶ statement texts ──parse──▶ Statement (spans)
 //!        ──eval::Session──▶ Outcome (Table | Message) ──output──▶ text, JSON, CSV
 //! ```
 
