@@ -245,3 +245,23 @@ fn long_operator_chains_are_an_error_not_a_stack_overflow() {
         "{err}"
     );
 }
+
+#[test]
+fn the_shell_checks_deep_statements_without_overflowing() {
+    for form in FORMS {
+        let text = nested(form, 100_000);
+        // Wrong, not unfinished: submitted at once, so that its error shows.
+        assert!(!parse::is_unfinished(&text), "{form}");
+        assert_eq!(parse::expected_after(&text), None, "{form}");
+        // Cut short inside a name, and with an open parenthesis.
+        assert!(!parse::is_unfinished(&format!("{text} \"ab")), "{form}");
+        assert_eq!(
+            parse::expected_after(&format!("(((({text}")),
+            None,
+            "{form}"
+        );
+    }
+    // Still fine for ordinary typing.
+    assert!(parse::is_unfinished("show (upstream of "));
+    assert!(parse::expected_after("show (upstream of ").is_some());
+}

@@ -223,22 +223,39 @@ const NESTING_WORDS: &[(&str, usize)] = &[
 /// levels of every nesting word so far (`NESTING_WORDS`): a bound on how deep the grammar can
 /// recurse, whatever the words' order.
 fn check_nesting(text: &str, offset: usize) -> Result<(), ParseError> {
-    let at = |i: usize, len: usize| offset + i..offset + i + len;
     let tokens = lex::lex(text);
     if let Some(t) = tokens
         .iter()
         .find(|t| t.kind == lex::Kind::Str { closed: false })
     {
-        return Err(
-            ParseError::new(ParseErrorKind::UnclosedString, at(t.span.start, 1)).with_label(
-                "this quote is never closed (is a closing `\"` missing here or earlier?)",
-            ),
-        );
+        return Err(ParseError::new(
+            ParseErrorKind::UnclosedString,
+            offset + t.span.start..offset + t.span.start + 1,
+        )
+        .with_label("this quote is never closed (is a closing `\"` missing here or earlier?)"));
     }
+    check_depth(text, &tokens, offset)
+}
+
+/// Whether pest may be run on `text` (a statement being typed in the shell) without the risk
+/// of recursing too deep.
+fn shallow_enough(text: &str) -> bool {
+    !matches!(
+        check_depth(text, &lex::lex(text), 0),
+        Err(ParseError {
+            kind: ParseErrorKind::TooDeep { .. } | ParseErrorKind::TooManyOperators { .. },
+            ..
+        })
+    )
+}
+
+/// The parentheses, nesting and operator counts of `check_nesting`.
+fn check_depth(text: &str, tokens: &[lex::Token], offset: usize) -> Result<(), ParseError> {
+    let at = |i: usize, len: usize| offset + i..offset + i + len;
     let mut opened: Vec<usize> = Vec::new();
     let mut words = 0usize;
     let mut operators = 0usize;
-    for t in &tokens {
+    for t in tokens {
         let i = t.span.start;
         match (t.kind, t.text(text)) {
             (lex::Kind::Punct, ",") => operators += 1,
@@ -953,6 +970,9 @@ pub fn parse_clauses_in(file: &Arc<SourceText>) -> Result<Vec<Clause>, ParseErro
 /// would accept there (keywords, `string`, `ident`, `word`, `integer`, ...). `None` when the
 /// prefix itself is already wrong.
 pub fn expected_after(prefix: &str) -> Option<Vec<Rule>> {
+    if !shallow_enough(prefix) {
+        return None;
+    }
     let probe = format!("{prefix}\u{0}");
     match QueryParser::parse(Rule::statement_input, &probe) {
         Ok(_) => Some(Vec::new()),
@@ -977,7 +997,8 @@ pub fn expected_after(prefix: &str) -> Option<Vec<Rule>> {
 /// A complete statement counts as unfinished too: in the REPL a statement ends with `;` or a
 /// blank line.
 pub fn is_unfinished(text: &str) -> bool {
-    if lex::unclosed_quote(text).is_some() {
+    // Too deep is wrong already (and pest is not run on it).
+    if lex::unclosed_quote(text).is_some() || !shallow_enough(text) {
         return false;
     }
     match QueryParser::parse(Rule::statement_input, text) {
