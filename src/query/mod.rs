@@ -2,7 +2,7 @@
 //! with `sets`) → tables (`tabulate`), in a `session` that keeps variables and scenarios.
 //!
 //! ```text
-//! script ──parse::split──▶ statement texts ──parse──▶ Statement (spans)
+//! script ──lex (parse::split)──▶ statement texts ──parse──▶ Statement (spans)
 //!        ──Session::run──▶ Outcome (Table | Message | Diagram) ──output──▶ text, JSON, CSV
 //! ```
 //!
@@ -14,6 +14,7 @@ pub mod ast;
 pub mod cond;
 pub mod error;
 pub mod eval;
+pub mod lex;
 pub mod outcome;
 pub mod parse;
 pub mod resolve;

@@ -9,13 +9,19 @@ use pest::pratt_parser::{Assoc, Op as POp, PrattParser};
 use pest::Parser;
 
 use super::ast::*;
+use super::lex;
 use crate::diag::{Loc, Problem, SourceText};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/query.pest"]
 pub struct QueryParser;
 
-/// A statement may nest forms at most this deep (parentheses, `upstream of`, `not`, `with`).
+/// A statement may nest forms at most this deep: each open parenthesis, `upstream of`,
+/// `downstream of` and `not` counts one level, each `diagram` and `with` three (they nest
+/// whole statements, and pest recurses about three times as deep for them). Checked on
+/// tokens before pest runs; at this bound parsing needs well under 2 MB of stack even in a
+/// debug build (the depths that overflow a 2 MB test thread in a debug build: about 80
+/// `diagram`s or `with`s, 256 parentheses, 384 `upstream of`s).
 pub const MAX_NESTING: usize = 128;
 
 static SET_OPS: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -38,169 +44,257 @@ pub fn is_identifier(s: &str) -> bool {
     QueryParser::parse(Rule::ident, s).is_ok_and(|mut p| p.next().is_some_and(|x| x.as_str() == s))
 }
 
+/// What went wrong in parsing, one variant per kind of problem, each with a stable code
+/// (`code`). The message is the variant's `Display`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParseErrorKind {
+    #[error("expected {expected}, found {found}")]
+    Syntax { expected: String, found: String },
+    #[error("unclosed quoted name")]
+    UnclosedString,
+    #[error("unclosed `(`")]
+    UnclosedParen,
+    #[error("unmatched `)`")]
+    UnmatchedParen,
+    #[error("nesting deeper than {max} levels")]
+    TooDeep { max: usize },
+    #[error("more than {max} operators in one statement")]
+    TooManyOperators { max: usize },
+    #[error("unknown command `{word}`")]
+    UnknownCommand { word: String },
+    #[error("empty statement")]
+    EmptyStatement,
+    #[error("empty query")]
+    EmptyQuery,
+    #[error("expected one statement, found several")]
+    SeveralStatements,
+    /// A number, a loss or a list that does not fit where it stands.
+    #[error("{0}")]
+    BadValue(String),
+    /// The parse tree has a shape the converter does not know: a bug, not the user's doing.
+    #[error("internal parser error: unexpected parse tree ({0})")]
+    Internal(String),
+}
+
+impl ParseErrorKind {
+    /// A stable code per kind, for scripts and documentation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseErrorKind::Syntax { .. } => "P001",
+            ParseErrorKind::UnclosedString => "P002",
+            ParseErrorKind::UnclosedParen => "P003",
+            ParseErrorKind::UnmatchedParen => "P004",
+            ParseErrorKind::TooDeep { .. } => "P005",
+            ParseErrorKind::UnknownCommand { .. } => "P006",
+            ParseErrorKind::EmptyStatement => "P007",
+            ParseErrorKind::EmptyQuery => "P008",
+            ParseErrorKind::SeveralStatements => "P009",
+            ParseErrorKind::BadValue(_) => "P010",
+            ParseErrorKind::TooManyOperators { .. } => "P011",
+            ParseErrorKind::Internal(_) => "P999",
+        }
+    }
+}
+
+/// A parse error: its kind, the byte range it is about (in the whole file), and what the
+/// caret line says.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind}")]
+pub struct ParseError {
+    pub kind: ParseErrorKind,
+    pub span: Range<usize>,
+    pub label: Option<String>,
+}
+
+impl ParseError {
+    pub fn new(kind: ParseErrorKind, span: Range<usize>) -> Self {
+        ParseError {
+            kind,
+            span,
+            label: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The diagnostic shown to the user, placed in `file`.
+    pub fn into_problem(self, file: &Arc<SourceText>) -> Problem {
+        Problem::error(Loc::span(file, self.span), self.kind.to_string()).with_label_opt(self.label)
+    }
+}
+
 /// Splits a script into statement texts (byte ranges), at `;` outside strings and comments.
 /// Ranges holding nothing but blanks and comments are dropped.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let chunks: Vec<Range<usize>> = match QueryParser::parse(Rule::split, text) {
-        Ok(mut pairs) => pairs
-            .next()
-            .map(|p| {
-                p.into_inner()
-                    .filter(|c| c.as_rule() == Rule::chunk)
-                    .map(|c| c.as_span().start()..c.as_span().end())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Err(_) => std::iter::once(0..text.len()).collect(),
-    };
-    chunks
-        .into_iter()
-        .filter(|r| !is_blank(&text[r.clone()]))
-        .collect()
-}
-
-/// Nothing but white space and comments.
-pub fn is_blank(text: &str) -> bool {
-    text.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with("--") || t.starts_with('#')
-    })
+    lex::statements(text)
 }
 
 /// Parses the statement at `range` of `file`. Spans in the AST are offsets into the file.
 pub fn parse_statement(file: &Arc<SourceText>, range: Range<usize>) -> Result<Statement, Problem> {
-    let text = &file.text[range.clone()];
+    parse_statement_at(file, range).map_err(|e| e.into_problem(file))
+}
+
+/// `parse_statement` with the typed error.
+pub fn parse_statement_at(
+    file: &Arc<SourceText>,
+    range: Range<usize>,
+) -> Result<Statement, ParseError> {
     let offset = range.start;
-    check_nesting(file, text, offset)?;
+    let Some(text) = file.text.get(range.clone()) else {
+        return Err(ParseError::new(
+            ParseErrorKind::Internal("statement range".into()),
+            offset..offset,
+        ));
+    };
+    check_nesting(text, offset)?;
     let pairs = QueryParser::parse(Rule::statement_input, text)
-        .map_err(|e| syntax_error(file, text, offset, e))?;
-    let input = pairs.into_iter().next().expect("statement_input");
+        .map_err(|e| syntax_error(text, offset, e))?;
     let conv = Conv { offset, file };
+    let input = pairs
+        .into_iter()
+        .next()
+        .need("statement_input")
+        .map_err(|e| place_internal(e, offset))?;
     let stmt = input
         .into_inner()
         .find(|p| p.as_rule() == Rule::statement)
         .ok_or_else(|| {
-            Problem::error(
-                Loc::span(file, offset..offset + text.len()),
-                "empty statement",
-            )
+            ParseError::new(ParseErrorKind::EmptyStatement, offset..offset + text.len())
         })?;
-    conv.statement(stmt)
+    conv.statement(stmt).map_err(|e| place_internal(e, offset))
+}
+
+/// An internal error is placed at the start of its statement.
+fn place_internal(mut e: ParseError, offset: usize) -> ParseError {
+    if matches!(e.kind, ParseErrorKind::Internal(_)) {
+        e.span = offset..offset;
+    }
+    e
 }
 
 /// Parses a whole text that must hold exactly one statement (a query given on the command
 /// line may also hold several: see `split`).
 pub fn parse_one(text: &str) -> Result<Statement, Problem> {
     let file = Arc::new(SourceText::new("<query>", text));
-    let ranges = split(text);
+    parse_one_in(&file).map_err(|e| e.into_problem(&file))
+}
+
+/// `parse_one` on a file, with the typed error.
+pub fn parse_one_in(file: &Arc<SourceText>) -> Result<Statement, ParseError> {
+    let ranges = split(&file.text);
     match ranges.as_slice() {
-        [r] => parse_statement(&file, r.clone()),
-        [] => Err(Problem::error(Loc::span(&file, 0..0), "empty query")),
-        [_, second, ..] => Err(Problem::error(
-            Loc::span(&file, second.start..second.start),
-            "expected one statement, found several",
+        [r] => parse_statement_at(file, r.clone()),
+        [] => Err(ParseError::new(ParseErrorKind::EmptyQuery, 0..0)),
+        [_, second, ..] => Err(ParseError::new(
+            ParseErrorKind::SeveralStatements,
+            second.start..second.start,
         )),
     }
 }
 
-/// A quoted name that never closes: the place of its opening quote.
-fn unclosed_quote(text: &str) -> Option<usize> {
-    let mut open = None;
-    let mut escaped = false;
-    let mut in_comment = false;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        match (open, c) {
-            (None, '#') => in_comment = true,
-            (None, '-') if text[i..].starts_with("--") => in_comment = true,
-            (None, '"') => open = Some(i),
-            (Some(_), '\\') if !escaped => {
-                escaped = true;
-                continue;
-            }
-            (Some(_), '"') if !escaped => open = None,
-            (Some(o), '\n') => return Some(o),
-            _ => {}
-        }
-        escaped = false;
-    }
-    open
-}
+/// A statement may join at most this many operands with operators (`union`, `intersect`,
+/// `except`, `,`, `and`, `or`; every comma counts): a chain `a, b, c, ...` is as deep a tree
+/// as it is long, and evaluating it recurses once per operator (in a release build the main
+/// thread's 8 MB of stack ran out near 20 000).
+pub const MAX_OPERATORS: usize = 4096;
 
-fn check_nesting(file: &Arc<SourceText>, text: &str, offset: usize) -> Result<(), Problem> {
-    if let Some(at) = unclosed_quote(text) {
-        return Err(Problem::error(
-            Loc::span(file, offset + at..offset + at + 1),
-            "unclosed quoted name",
+const OPERATOR_WORDS: &[&str] = &["union", "intersect", "except", "and", "or"];
+
+/// The words that open a nested form, with the levels each counts for (an open parenthesis
+/// counts one).
+const NESTING_WORDS: &[(&str, usize)] = &[
+    ("upstream", 1),
+    ("downstream", 1),
+    ("not", 1),
+    ("with", 3),
+    ("diagram", 3),
+];
+
+/// Checks done on tokens before pest sees the text: every quote and parenthesis closes, and
+/// nothing nests deeper than `MAX_NESTING` (pest and the converter recurse once per level, so
+/// deeper input could overflow the stack). The depth counted is the open parentheses plus the
+/// levels of every nesting word so far (`NESTING_WORDS`): a bound on how deep the grammar can
+/// recurse, whatever the words' order.
+fn check_nesting(text: &str, offset: usize) -> Result<(), ParseError> {
+    let tokens = lex::lex(text);
+    if let Some(t) = tokens
+        .iter()
+        .find(|t| t.kind == lex::Kind::Str { closed: false })
+    {
+        return Err(ParseError::new(
+            ParseErrorKind::UnclosedString,
+            offset + t.span.start..offset + t.span.start + 1,
         )
         .with_label("this quote is never closed (is a closing `\"` missing here or earlier?)"));
     }
-    let mut depth = 0usize;
+    check_depth(text, &tokens, offset)
+}
+
+/// Whether pest may be run on `text` (a statement being typed in the shell) without the risk
+/// of recursing too deep.
+fn shallow_enough(text: &str) -> bool {
+    !matches!(
+        check_depth(text, &lex::lex(text), 0),
+        Err(ParseError {
+            kind: ParseErrorKind::TooDeep { .. } | ParseErrorKind::TooManyOperators { .. },
+            ..
+        })
+    )
+}
+
+/// The parentheses, nesting and operator counts of `check_nesting`.
+fn check_depth(text: &str, tokens: &[lex::Token], offset: usize) -> Result<(), ParseError> {
+    let at = |i: usize, len: usize| offset + i..offset + i + len;
     let mut opened: Vec<usize> = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
     let mut words = 0usize;
-    let mut word = String::new();
-    let mut in_comment = false;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if !in_string && (c == '#' || text[i..].starts_with("--")) {
-            in_comment = true;
-            continue;
-        }
-        if in_string {
-            match (escaped, c) {
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => escaped = false,
+    let mut operators = 0usize;
+    for t in tokens {
+        let i = t.span.start;
+        match (t.kind, t.text(text)) {
+            (lex::Kind::Punct, ",") => operators += 1,
+            (lex::Kind::Word, w) if OPERATOR_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) => {
+                operators += 1
             }
-            continue;
-        }
-        if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if matches!(word.as_str(), "upstream" | "downstream" | "not" | "with") {
-            words += 1;
-        }
-        word.clear();
-        match c {
-            '"' => in_string = true,
-            '(' => {
-                depth += 1;
-                opened.push(i);
-            }
-            ')' => {
-                if opened.pop().is_none() {
-                    return Err(Problem::error(
-                        Loc::span(file, offset + i..offset + i + 1),
-                        "unmatched `)`",
-                    )
-                    .with_label("no `(` opens it"));
+            (lex::Kind::Word, w) => {
+                if let Some((_, levels)) = NESTING_WORDS
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(w))
+                {
+                    words += levels;
                 }
-                depth = depth.saturating_sub(1);
+            }
+            (lex::Kind::Punct, "(") => opened.push(i),
+            (lex::Kind::Punct, ")") if opened.pop().is_none() => {
+                return Err(ParseError::new(ParseErrorKind::UnmatchedParen, at(i, 1))
+                    .with_label("no `(` opens it"));
             }
             _ => {}
         }
-        if depth + words > MAX_NESTING {
-            return Err(Problem::error(
-                Loc::span(file, offset + i..offset + i + 1),
-                format!("the statement nests too deeply (more than {MAX_NESTING} levels)"),
+        if opened.len() + words > MAX_NESTING {
+            return Err(ParseError::new(
+                ParseErrorKind::TooDeep { max: MAX_NESTING },
+                at(i, t.span.len().max(1)),
+            )
+            .with_label("split it with `let` variables"));
+        }
+        if operators > MAX_OPERATORS {
+            return Err(ParseError::new(
+                ParseErrorKind::TooManyOperators { max: MAX_OPERATORS },
+                at(i, t.span.len().max(1)),
             )
             .with_label("split it with `let` variables"));
         }
     }
     if let Some(&o) = opened.last() {
-        return Err(
-            Problem::error(Loc::span(file, offset + o..offset + o + 1), "unclosed `(`")
-                .with_label("this parenthesis is never closed"),
-        );
+        return Err(ParseError::new(ParseErrorKind::UnclosedParen, at(o, 1))
+            .with_label("this parenthesis is never closed"));
     }
     Ok(())
 }
@@ -210,7 +304,6 @@ pub fn rule_name(r: &Rule) -> String {
     match r {
         Rule::EOI => "end of statement".into(),
         Rule::WHITESPACE | Rule::COMMENT => "white space".into(),
-        Rule::split | Rule::chunk | Rule::string_raw | Rule::comment_raw => "statement".into(),
         Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, paths, show, explain, let, scenario, with, or a node set)".into(),
         Rule::with_stmt => "`with ...: statement`".into(),
         Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
@@ -317,19 +410,26 @@ const COMMANDS: &[&str] = &[
     "nodes",
 ];
 
-/// What stands at `pos`: a word, a quoted string, a character, or the end.
-fn found_at(text: &str, pos: usize) -> String {
+/// What stands at `pos`: a word, a quoted string, a character, or the end; and where the
+/// caret under it ends. `pos` need not be on a character boundary.
+fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
     let rest = &text[pos..];
     let Some(c) = rest.chars().next() else {
-        return "end of statement".into();
+        return ("end of statement".into(), pos + 1);
     };
     if c == '"' {
-        return if rest[1..].contains('"') {
-            let end = rest[1..].find('"').map(|e| e + 2).unwrap_or(rest.len());
-            let s = &rest[..end.min(40)];
-            format!("`{s}`")
-        } else {
-            "an unclosed quoted name".into()
+        return match lex::token_at(text, pos) {
+            Some(t) if t.kind == (lex::Kind::Str { closed: true }) => {
+                let s = t.text(text);
+                let shown: String = s.chars().take(40).collect();
+                let end = pos + shown.len();
+                (format!("`{shown}`"), end)
+            }
+            _ => ("an unclosed quoted name".into(), pos + 1),
         };
     }
     if c.is_alphanumeric() || c == '_' {
@@ -338,29 +438,21 @@ fn found_at(text: &str, pos: usize) -> String {
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
             .take(40)
             .collect();
-        return format!("`{w}`");
+        let end = pos + w.len();
+        return (format!("`{w}`"), end);
     }
-    format!("`{c}`")
+    (format!("`{c}`"), pos + c.len_utf8().max(1))
 }
 
-fn syntax_error(
-    file: &Arc<SourceText>,
-    text: &str,
-    offset: usize,
-    e: pest::error::Error<Rule>,
-) -> Problem {
+fn syntax_error(text: &str, offset: usize, e: pest::error::Error<Rule>) -> ParseError {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let found = found_at(text, pos);
-    let end = if found.starts_with('`') {
-        pos + found.len().saturating_sub(2).max(1)
-    } else {
-        pos + 1
-    };
-    let at = Loc::span(file, offset + pos..offset + end.min(text.len()).max(pos));
+    let (found, end) = found_at(text, pos);
+    let pos = pos.min(text.len());
+    let at = offset + pos..offset + end.min(text.len()).max(pos);
     // A misspelt command: the statement starts with an unknown word.
     let first: String = text
         .trim_start()
@@ -371,9 +463,11 @@ fn syntax_error(
     if !first.is_empty() && !COMMANDS.contains(&first.to_lowercase().as_str()) && pos > first_at {
         if let Some(s) = crate::suggest::did_you_mean(&first, COMMANDS.iter().copied()) {
             if !text[first_at + first.len()..].trim().is_empty() {
-                return Problem::error(
-                    Loc::span(file, offset + first_at..offset + first_at + first.len()),
-                    format!("unknown command `{first}`"),
+                return ParseError::new(
+                    ParseErrorKind::UnknownCommand {
+                        word: first.clone(),
+                    },
+                    offset + first_at..offset + first_at + first.len(),
                 )
                 .with_label(format!("did you mean `{s}`?"));
             }
@@ -397,10 +491,17 @@ fn syntax_error(
         ErrorVariant::CustomError { message } => message.clone(),
     };
     if found == "an unclosed quoted name" {
-        return Problem::error(at, "unclosed quoted name").with_label("add the closing `\"`");
+        return ParseError::new(ParseErrorKind::UnclosedString, at)
+            .with_label("add the closing `\"`");
     }
-    Problem::error(at, format!("expected {expected}, found {found}"))
-        .with_label(format!("expected {expected}"))
+    ParseError::new(
+        ParseErrorKind::Syntax {
+            expected: expected.clone(),
+            found,
+        },
+        at,
+    )
+    .with_label(format!("expected {expected}"))
 }
 
 struct Conv<'f> {
@@ -408,7 +509,24 @@ struct Conv<'f> {
     file: &'f Arc<SourceText>,
 }
 
-type R<T> = Result<T, Problem>;
+type R<T> = Result<T, ParseError>;
+
+/// An internal error: the parse tree lacks a part the grammar promises. Its place is filled in
+/// by `parse_statement_at` and `parse_clauses`.
+fn internal(what: impl Into<String>) -> ParseError {
+    ParseError::new(ParseErrorKind::Internal(what.into()), 0..0)
+}
+
+trait Need<T> {
+    /// The part the grammar promises, or an internal error naming it.
+    fn need(self, what: &str) -> R<T>;
+}
+
+impl<T> Need<T> for Option<T> {
+    fn need(self, what: &str) -> R<T> {
+        self.ok_or_else(|| internal(what))
+    }
+}
 
 impl Conv<'_> {
     fn span(&self, p: &Pair<'_, Rule>) -> Span {
@@ -416,20 +534,20 @@ impl Conv<'_> {
         Span::new(self.offset + s.start(), self.offset + s.end())
     }
 
-    fn err(&self, span: Span, msg: impl Into<String>) -> Problem {
-        Problem::error(Loc::span(self.file, span.start..span.end), msg)
+    fn err(&self, span: Span, msg: impl Into<String>) -> ParseError {
+        ParseError::new(ParseErrorKind::BadValue(msg.into()), span.start..span.end)
     }
 
     fn statement(&self, p: Pair<'_, Rule>) -> R<Statement> {
         let span = self.span(&p);
-        let inner = p.into_inner().next().expect("statement body");
+        let inner = p.into_inner().next().need("statement body")?;
         let stmt = match inner.as_rule() {
             Rule::diagram => {
                 let mut it = inner
                     .into_inner()
                     .filter(|x| !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to));
-                let body = self.statement(it.next().expect("body"))?;
-                let file = self.string(it.next().expect("file"));
+                let body = self.statement(it.next().need("body")?)?;
+                let file = self.string(it.next().need("file")?);
                 Stmt::Diagram {
                     body: Box::new(body),
                     file,
@@ -437,8 +555,8 @@ impl Conv<'_> {
             }
             Rule::with_stmt => {
                 let mut it = inner.into_inner().filter(|x| x.as_rule() != Rule::kw_with);
-                let clauses = self.clauses(it.next().expect("clauses"))?;
-                let body = self.statement(it.next().expect("body"))?;
+                let clauses = self.clauses(it.next().need("clauses")?)?;
+                let body = self.statement(it.next().need("body")?)?;
                 Stmt::With {
                     clauses,
                     body: Box::new(body),
@@ -446,38 +564,38 @@ impl Conv<'_> {
             }
             Rule::let_stmt => {
                 let mut it = inner.into_inner().filter(|x| x.as_rule() != Rule::kw_let);
-                let name = self.named(it.next().expect("name"));
-                let set = self.set(it.next().expect("set"))?;
+                let name = self.named(it.next().need("name")?);
+                let set = self.set(it.next().need("set")?)?;
                 Stmt::Let { name, set }
             }
             Rule::scenario_stmt => {
                 let mut it = inner
                     .into_inner()
                     .filter(|x| x.as_rule() != Rule::kw_scenario);
-                let name = self.string_or_word(it.next().expect("name"));
-                let clauses = self.clauses(it.next().expect("clauses"))?;
+                let name = self.string_or_word(it.next().need("name")?)?;
+                let clauses = self.clauses(it.next().need("clauses")?)?;
                 Stmt::Scenario { name, clauses }
             }
             Rule::exposure => {
                 let mut sets = self.sets(inner)?.into_iter();
                 Stmt::Exposure {
-                    targets: sets.next().expect("targets"),
-                    sources: sets.next().expect("sources"),
+                    targets: sets.next().need("targets")?,
+                    sources: sets.next().need("sources")?,
                 }
             }
             Rule::explain => {
                 let limit = self.limit(&inner)?;
                 let mut sets = self.sets(inner)?.into_iter();
                 Stmt::Explain {
-                    targets: sets.next().expect("targets"),
-                    sources: sets.next().expect("sources"),
+                    targets: sets.next().need("targets")?,
+                    sources: sets.next().need("sources")?,
                     limit,
                 }
             }
             Rule::chokepoints => {
                 let limit = self.limit(&inner)?;
                 let by = self.grouping(&inner);
-                let target = self.sets(inner)?.remove(0);
+                let target = self.sets(inner)?.into_iter().next().need("set")?;
                 Stmt::Chokepoints { target, by, limit }
             }
             Rule::concentration => {
@@ -487,22 +605,22 @@ impl Conv<'_> {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::string)
                     .map(|s| self.string(s));
-                let target = self.sets(inner)?.remove(0);
+                let target = self.sets(inner)?.into_iter().next().need("set")?;
                 Stmt::Concentration { target, by, stage }
             }
             Rule::paths => {
                 let limit = self.limit(&inner)?;
                 let mut sets = self.sets(inner)?.into_iter();
                 Stmt::Paths {
-                    from: sets.next().expect("from"),
-                    to: sets.next().expect("to"),
+                    from: sets.next().need("from")?,
+                    to: sets.next().need("to")?,
                     limit,
                 }
             }
-            Rule::show => Stmt::Show(self.sets(inner)?.remove(0)),
-            Rule::loss => Stmt::Loss(self.sets(inner)?.remove(0)),
-            Rule::list => Stmt::List(self.sets(inner)?.remove(0)),
-            r => unreachable!("statement rule {r:?}"),
+            Rule::show => Stmt::Show(self.sets(inner)?.into_iter().next().need("set")?),
+            Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),
+            Rule::list => Stmt::List(self.sets(inner)?.into_iter().next().need("set")?),
+            r => return Err(internal(format!("statement rule {r:?}"))),
         };
         Ok(Statement { stmt, span })
     }
@@ -522,7 +640,7 @@ impl Conv<'_> {
                 let n = l
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::integer)
-                    .expect("integer");
+                    .need("integer")?;
                 self.integer(n).map(Some)
             }
         }
@@ -579,12 +697,12 @@ impl Conv<'_> {
     }
 
     /// A name written quoted or as a bare word (a scenario name, a field).
-    fn string_or_word(&self, p: Pair<'_, Rule>) -> Named {
-        let inner = p.into_inner().next().expect("name");
-        match inner.as_rule() {
+    fn string_or_word(&self, p: Pair<'_, Rule>) -> R<Named> {
+        let inner = p.into_inner().next().need("name")?;
+        Ok(match inner.as_rule() {
             Rule::string => self.string(inner),
             _ => self.named(inner),
-        }
+        })
     }
 
     fn amount(&self, p: Pair<'_, Rule>) -> R<Amount> {
@@ -624,7 +742,7 @@ impl Conv<'_> {
         let a = self.amount(
             p.into_inner()
                 .find(|x| x.as_rule() == Rule::amount)
-                .expect("amount"),
+                .need("amount")?,
         )?;
         let f = a.fraction();
         if !(0.0..=1.0).contains(&f) {
@@ -648,7 +766,7 @@ impl Conv<'_> {
     }
 
     fn clause(&self, p: Pair<'_, Rule>) -> R<Clause> {
-        let inner = p.into_inner().next().expect("clause");
+        let inner = p.into_inner().next().need("clause")?;
         let span = self.span(&inner);
         let by = |c: &Conv<'_>, x: &Pair<'_, Rule>| -> R<Option<Amount>> {
             match x.clone().into_inner().find(|y| y.as_rule() == Rule::by) {
@@ -659,7 +777,7 @@ impl Conv<'_> {
         Ok(match inner.as_rule() {
             Rule::disrupt => {
                 let by = by(self, &inner)?;
-                let set = self.sets(inner)?.remove(0);
+                let set = self.sets(inner)?.into_iter().next().need("set")?;
                 Clause::Disrupt { set, by }
             }
             Rule::restrict => {
@@ -676,7 +794,7 @@ impl Conv<'_> {
                 let mut places = places.into_iter();
                 Clause::Restrict {
                     of,
-                    from: places.next().expect("from"),
+                    from: places.next().need("from")?,
                     to: places.next(),
                     by,
                     span,
@@ -694,10 +812,10 @@ impl Conv<'_> {
                 let n = inner
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::scenario_name)
-                    .expect("name");
-                Clause::Scenario(self.string_or_word(n))
+                    .need("name")?;
+                Clause::Scenario(self.string_or_word(n)?)
             }
-            r => unreachable!("clause rule {r:?}"),
+            r => return Err(internal(format!("clause rule {r:?}"))),
         })
     }
 
@@ -716,7 +834,7 @@ impl Conv<'_> {
     }
 
     fn set_primary(&self, p: Pair<'_, Rule>) -> R<Set> {
-        let inner = p.into_inner().next().expect("set primary");
+        let inner = p.into_inner().next().need("set primary")?;
         let span = self.span(&inner);
         Ok(match inner.as_rule() {
             Rule::set => self.set(inner)?,
@@ -733,13 +851,13 @@ impl Conv<'_> {
                             let n = x
                                 .into_inner()
                                 .find(|y| y.as_rule() == Rule::integer)
-                                .expect("integer");
+                                .need("integer")?;
                             depth = Some(self.integer(n)?);
                         }
                         _ => {}
                     }
                 }
-                let of = of.expect("of");
+                let of = of.need("of")?;
                 if up {
                     Set::Upstream { of, depth, span }
                 } else {
@@ -754,7 +872,7 @@ impl Conv<'_> {
                     .transpose()?;
                 Set::Nodes { cond, span }
             }
-            r => unreachable!("set primary {r:?}"),
+            r => return Err(internal(format!("set primary {r:?}"))),
         })
     }
 
@@ -773,20 +891,20 @@ impl Conv<'_> {
     }
 
     fn cond_primary(&self, p: Pair<'_, Rule>) -> R<Cond> {
-        let inner = p.into_inner().next().expect("condition");
+        let inner = p.into_inner().next().need("condition")?;
         Ok(match inner.as_rule() {
             Rule::cond => self.cond(inner)?,
             Rule::has => {
                 let f = inner
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::field)
-                    .expect("field");
-                Cond::Has(self.string_or_word(f))
+                    .need("field")?;
+                Cond::Has(self.string_or_word(f)?)
             }
             Rule::comparison => {
                 let mut it = inner.into_inner();
-                let field = self.string_or_word(it.next().expect("field"));
-                let cmp = it.next().expect("compare");
+                let field = self.string_or_word(it.next().need("field")?)?;
+                let cmp = it.next().need("compare")?;
                 let op = match cmp.as_str().to_lowercase().as_str() {
                     "=" => Op::Eq,
                     "!=" => Op::Ne,
@@ -797,7 +915,7 @@ impl Conv<'_> {
                     "~" => Op::Contains,
                     _ => Op::In,
                 };
-                let value = self.value(it.next().expect("value"))?;
+                let value = self.value(it.next().need("value")?)?;
                 if op == Op::In && !matches!(value, Value::List(..)) {
                     return Err(self
                         .err(value.span(), "`in` takes a list in parentheses")
@@ -805,13 +923,13 @@ impl Conv<'_> {
                 }
                 Cond::Cmp { field, op, value }
             }
-            r => unreachable!("condition {r:?}"),
+            r => return Err(internal(format!("condition {r:?}"))),
         })
     }
 
     fn value(&self, p: Pair<'_, Rule>) -> R<Value> {
         let span = self.span(&p);
-        let inner = p.into_inner().next().expect("value");
+        let inner = p.into_inner().next().need("value")?;
         Ok(match inner.as_rule() {
             Rule::amount => Value::Num(self.amount(inner)?),
             Rule::string => Value::Text(self.string(inner)),
@@ -823,23 +941,28 @@ impl Conv<'_> {
                     .collect::<R<Vec<_>>>()?,
                 span,
             ),
-            r => unreachable!("value {r:?}"),
+            r => return Err(internal(format!("value {r:?}"))),
         })
     }
 }
 
 /// Parses the clauses of a `with` (a scenario's text in a model).
 pub fn parse_clauses(file: &Arc<SourceText>) -> Result<Vec<Clause>, Problem> {
+    parse_clauses_in(file).map_err(|e| e.into_problem(file))
+}
+
+/// `parse_clauses` with the typed error.
+pub fn parse_clauses_in(file: &Arc<SourceText>) -> Result<Vec<Clause>, ParseError> {
     let text = &file.text;
-    check_nesting(file, text, 0)?;
-    let pairs = QueryParser::parse(Rule::clauses_input, text)
-        .map_err(|e| syntax_error(file, text, 0, e))?;
+    check_nesting(text, 0)?;
+    let pairs =
+        QueryParser::parse(Rule::clauses_input, text).map_err(|e| syntax_error(text, 0, e))?;
     let conv = Conv { offset: 0, file };
-    let input = pairs.into_iter().next().expect("clauses_input");
+    let input = pairs.into_iter().next().need("clauses_input")?;
     let clauses = input
         .into_inner()
         .find(|p| p.as_rule() == Rule::clauses)
-        .expect("clauses");
+        .need("clauses")?;
     conv.clauses(clauses)
 }
 
@@ -847,6 +970,9 @@ pub fn parse_clauses(file: &Arc<SourceText>) -> Result<Vec<Clause>, Problem> {
 /// would accept there (keywords, `string`, `ident`, `word`, `integer`, ...). `None` when the
 /// prefix itself is already wrong.
 pub fn expected_after(prefix: &str) -> Option<Vec<Rule>> {
+    if !shallow_enough(prefix) {
+        return None;
+    }
     let probe = format!("{prefix}\u{0}");
     match QueryParser::parse(Rule::statement_input, &probe) {
         Ok(_) => Some(Vec::new()),
@@ -871,7 +997,8 @@ pub fn expected_after(prefix: &str) -> Option<Vec<Rule>> {
 /// A complete statement counts as unfinished too: in the REPL a statement ends with `;` or a
 /// blank line.
 pub fn is_unfinished(text: &str) -> bool {
-    if unclosed_quote(text).is_some() {
+    // Too deep is wrong already (and pest is not run on it).
+    if lex::unclosed_quote(text).is_some() || !shallow_enough(text) {
         return false;
     }
     match QueryParser::parse(Rule::statement_input, text) {

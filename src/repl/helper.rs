@@ -3,6 +3,7 @@
 //! blank line (a wrong statement is submitted at once, so its error shows).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -12,6 +13,7 @@ use rustyline::{Context, Helper};
 
 use super::words::{Words, KINDS};
 use super::META;
+use crate::query::lex::{self, Kind};
 use crate::query::parse::{self, keyword_of, Rule};
 
 pub struct ReplHelper {
@@ -30,30 +32,55 @@ impl ReplHelper {
     }
 }
 
-/// Where the statement holding the cursor starts: after the last `;` outside quotes.
-fn statement_start(text: &str) -> usize {
-    let mut start = 0;
-    let mut in_string = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' => in_string = !in_string,
-            ';' if !in_string => start = i + 1,
-            _ => {}
-        }
-    }
-    start
+/// Where the statement holding the cursor starts: after the last `;` outside quotes and
+/// comments.
+pub fn statement_start(text: &str) -> usize {
+    lex::last_statement_start(text)
 }
 
-/// The position of a quote opened and not closed in `text`.
+/// The position of a quote opened and not closed at the end of `text`.
 fn open_quote(text: &str) -> Option<usize> {
-    let mut open = None;
-    for (i, c) in text.char_indices() {
-        if c == '"' {
-            open = if open.is_some() { None } else { Some(i) };
-        }
-    }
-    open
+    lex::Lexer::new(text)
+        .last()
+        .filter(|t| t.kind == (Kind::Str { closed: false }) && t.span.end == text.len())
+        .map(|t| t.span.start)
 }
+
+/// How the shell colours a token (an ANSI code), `None` for plain text: the one place that
+/// decides, shared by `highlight` and the test that checks it against the parser.
+pub fn colour(
+    kind: Kind,
+    text: &str,
+    after_colon: bool,
+    known: impl Fn(&str) -> bool,
+) -> Option<&'static str> {
+    match kind {
+        Kind::Str { closed: true } => {
+            let inner = text.get(1..text.len() - 1).unwrap_or("");
+            Some(if known(inner) { GREEN } else { UNKNOWN })
+        }
+        Kind::Str { closed: false } => Some(GREEN),
+        Kind::Comment => Some(DIM),
+        Kind::Number => Some(YELLOW),
+        Kind::Word if after_colon => Some(MAGENTA),
+        Kind::Word
+            if parse::keywords()
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(text)) =>
+        {
+            Some(KEYWORD)
+        }
+        _ => None,
+    }
+}
+
+pub const GREEN: &str = "\x1b[32m";
+pub const UNKNOWN: &str = "\x1b[31;4m";
+pub const DIM: &str = "\x1b[2m";
+pub const YELLOW: &str = "\x1b[33m";
+pub const MAGENTA: &str = "\x1b[35m";
+pub const KEYWORD: &str = "\x1b[1;34m";
+const RESET: &str = "\x1b[0m";
 
 /// The last word before `text`'s end, skipping operators (`stage = "` gives `stage`).
 fn field_before(text: &str) -> String {
@@ -87,6 +114,13 @@ impl ReplHelper {
     }
 
     fn complete_statement(&self, stmt: &str, offset: usize) -> (usize, Vec<Pair>) {
+        // Nothing to offer inside a comment.
+        if lex::Lexer::new(stmt)
+            .last()
+            .is_some_and(|t| t.kind == Kind::Comment)
+        {
+            return (offset + stmt.len(), Vec::new());
+        }
         if let Some(q) = open_quote(stmt) {
             let prefix = &stmt[q + 1..];
             let list = self.quoted_list(&stmt[..q]);
@@ -275,7 +309,8 @@ impl Hinter for ReplHelper {
             .matching(prefix)
             .into_iter()
             .find(|n| n.to_lowercase().starts_with(&prefix.to_lowercase()))?;
-        Some(format!("{}\"", &first[prefix.len()..]))
+        // Case folding may change lengths (the Kelvin sign is 3 bytes, `k` one): no hint then.
+        Some(format!("{}\"", first.get(prefix.len()..)?))
     }
 }
 
@@ -284,83 +319,7 @@ impl Highlighter for ReplHelper {
         if !self.color {
             return Cow::Borrowed(line);
         }
-        let mut out = String::with_capacity(line.len() * 2);
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let (at, c) = chars[i];
-            if c == '"' {
-                let mut j = i + 1;
-                while j < chars.len() && chars[j].1 != '"' {
-                    j += 1;
-                }
-                let end = if j < chars.len() {
-                    chars[j].0 + 1
-                } else {
-                    line.len()
-                };
-                let text = &line[at..end];
-                let inner = text.trim_matches('"');
-                let closed = j < chars.len();
-                let code = if closed && !self.words.is_known(inner) {
-                    "\x1b[31;4m"
-                } else {
-                    "\x1b[32m"
-                };
-                out.push_str(code);
-                out.push_str(text);
-                out.push_str("\x1b[0m");
-                i = j + 1;
-            } else if c == '#' || (c == '-' && line[at..].starts_with("--")) {
-                out.push_str("\x1b[2m");
-                out.push_str(&line[at..]);
-                out.push_str("\x1b[0m");
-                break;
-            } else if c.is_ascii_digit() {
-                let mut j = i;
-                while j < chars.len()
-                    && (chars[j].1.is_ascii_digit() || chars[j].1 == '.' || chars[j].1 == '%')
-                {
-                    j += 1;
-                }
-                let end = if j < chars.len() {
-                    chars[j].0
-                } else {
-                    line.len()
-                };
-                out.push_str("\x1b[33m");
-                out.push_str(&line[at..end]);
-                out.push_str("\x1b[0m");
-                i = j;
-            } else if c.is_alphabetic() || c == '_' || c == ':' {
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].1.is_alphanumeric() || chars[j].1 == '_') {
-                    j += 1;
-                }
-                let end = if j < chars.len() {
-                    chars[j].0
-                } else {
-                    line.len()
-                };
-                let w = &line[at..end];
-                if c == ':' {
-                    out.push_str("\x1b[35m");
-                    out.push_str(w);
-                    out.push_str("\x1b[0m");
-                } else if parse::keywords().iter().any(|k| k.eq_ignore_ascii_case(w)) {
-                    out.push_str("\x1b[1;34m");
-                    out.push_str(w);
-                    out.push_str("\x1b[0m");
-                } else {
-                    out.push_str(w);
-                }
-                i = j;
-            } else {
-                out.push(c);
-                i += 1;
-            }
-        }
-        Cow::Owned(out)
+        Cow::Owned(highlight_with(line, |name| self.words.is_known(name)))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
@@ -389,7 +348,7 @@ impl Validator for ReplHelper {
             return Ok(ValidationResult::Valid(None));
         }
         let last = &input[statement_start(input)..];
-        if parse::is_blank(last) || !parse::is_unfinished(last) {
+        if lex::is_blank(last) || !parse::is_unfinished(last) {
             return Ok(ValidationResult::Valid(None));
         }
         Ok(ValidationResult::Incomplete)
@@ -397,6 +356,53 @@ impl Validator for ReplHelper {
 }
 
 impl Helper for ReplHelper {}
+
+/// `line` with ANSI colours: strings green (red and underlined when closed and unknown to
+/// `known`), comments dim, numbers yellow, keywords bold blue, `:command`s magenta.
+pub fn highlight_with(line: &str, known: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    for (span, code) in highlight_spans(line, known) {
+        match code {
+            Some(c) => {
+                out.push_str(c);
+                out.push_str(&line[span]);
+                out.push_str(RESET);
+            }
+            None => out.push_str(&line[span]),
+        }
+    }
+    out
+}
+
+/// The pieces of `line` and the colour of each (`None`: plain), covering it in order.
+pub fn highlight_spans(
+    line: &str,
+    known: impl Fn(&str) -> bool,
+) -> Vec<(Range<usize>, Option<&'static str>)> {
+    let mut out = Vec::new();
+    let mut tokens = lex::Lexer::new(line).peekable();
+    let mut after_number = false;
+    while let Some(t) = tokens.next() {
+        let mut span = t.span.clone();
+        let mut code = colour(t.kind, t.text(line), false, &known);
+        if t.kind == Kind::Punct {
+            match t.text(line) {
+                // `:format`: the colon and its word.
+                ":" => {
+                    if let Some(w) = tokens.next_if(|w| w.kind == Kind::Word) {
+                        span.end = w.span.end;
+                        code = colour(w.kind, w.text(line), true, &known);
+                    }
+                }
+                "%" if after_number => code = Some(YELLOW),
+                _ => {}
+            }
+        }
+        after_number = t.kind == Kind::Number;
+        out.push((span, code));
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {
@@ -407,6 +413,20 @@ mod tests {
         assert_eq!(field_before("nodes where stage = "), "stage");
         assert_eq!(field_before("nodes where material in ("), "material");
         assert_eq!(field_before("exposure of "), "of");
+    }
+
+    #[test]
+    fn colours_follow_the_lexer() {
+        let line = "show \"a\\\";b\" -- c\n:format 30%";
+        let got = highlight_with(line, |_| true);
+        let want = format!(
+            "{KEYWORD}show{RESET} {GREEN}\"a\\\";b\"{RESET} {DIM}-- c{RESET}\n{MAGENTA}:format{RESET} {YELLOW}30{RESET}{YELLOW}%{RESET}"
+        );
+        assert_eq!(got, want);
+        assert_eq!(
+            highlight_with("\"x\"", |_| false),
+            format!("{UNKNOWN}\"x\"{RESET}")
+        );
     }
 
     #[test]
@@ -444,5 +464,16 @@ mod completion_tests {
         assert_eq!(c[0].replacement, "chokepoints ");
         let (_, c) = h.complete_statement("nodes where stage = \"sep", 0);
         assert_eq!(c[0].replacement, "\"separation\"");
+        // Not in comments; a quote in a comment opens nothing, nor does an escaped one close.
+        assert!(h
+            .complete_statement("loss of \"a\" -- chok", 0)
+            .1
+            .is_empty());
+        assert_eq!(
+            h.complete_statement("-- \"x\nchokepoints of \"Baya", 0).0,
+            "-- \"x\nchokepoints of ".len()
+        );
+        assert_eq!(open_quote("show \"a\\\"b"), Some(5));
+        assert_eq!(open_quote("show \"a\\\\\" "), None);
     }
 }

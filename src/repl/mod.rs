@@ -2,7 +2,7 @@
 //! top of a query `Session`; history in the user's state folder; meta-commands.
 
 mod help;
-mod helper;
+pub mod helper;
 pub mod words;
 
 pub use helper::ReplHelper;
