@@ -221,7 +221,7 @@ impl Problem {
 ///
 /// | codes   | layer                                               | type                        |
 /// |---------|-----------------------------------------------------|-----------------------------|
-/// | `E00xx` | reading a query (`query::parse`)                    | the parser's error          |
+/// | `E00xx` | reading a query (`query::parse`)                    | `query::parse::ParseError`  |
 /// | `E01xx` | resolving names and what-ifs (`query::resolve`)     | `query::error::ResolveError`|
 /// | `E02xx` | evaluating a statement (`query::eval`, `sets`)      | `query::error::EvalError`   |
 /// | `E03xx` | drawing a diagram (`output::dot`)                   | `output::dot::DrawError`    |

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use supplygraph::diag::SourceText;
+use supplygraph::diag::{Code, ErrorCode, SourceText};
 use supplygraph::query::parse::{self, ParseError, ParseErrorKind, MAX_NESTING, MAX_OPERATORS};
 
 fn parse(text: &str) -> Result<supplygraph::query::ast::Statement, ParseError> {
@@ -22,7 +22,7 @@ const MULTIBYTE: &str = "\"a\" \"éééééééééééééééééééé\"";
 fn an_error_before_multibyte_text_is_reported_not_a_panic() {
     let e = parse(MULTIBYTE).unwrap_err();
     // `"a"` is a whole statement; the second string, at byte 4, is where it goes wrong.
-    assert_eq!(e.code(), "P001");
+    assert_eq!(e.code(), ErrorCode(1));
     assert_eq!(e.span.start, 4);
     let ParseErrorKind::Syntax { found, .. } = &e.kind else {
         panic!("{e:?}")
@@ -124,7 +124,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     for form in FORMS {
         for n in [most(form) + 1, 5_000, 100_000] {
             let e = parse(&nested(form, n)).unwrap_err();
-            assert_eq!(e.code(), "P005", "{form} x{n}: {e:?}");
+            assert_eq!(e.code(), ErrorCode(5), "{form} x{n}: {e:?}");
             assert_eq!(
                 e.to_string(),
                 format!("nesting deeper than {MAX_NESTING} levels")
@@ -161,7 +161,7 @@ fn long_inputs_once_quadratic_give_their_error() {
     // An unclosed name full of `\"`: the quote at byte 5 never closes.
     let text = format!("show \"{}", "\\\"".repeat(50_000));
     let e = parse(&text).unwrap_err();
-    assert_eq!((e.code(), e.span.clone()), ("P002", 5..6));
+    assert_eq!((e.code(), e.span.clone()), (ErrorCode(2), 5..6));
     // The same, closed: a name of 50 000 quotes.
     let text = format!("show \"{}\"", "\\\"".repeat(50_000));
     let st = parse(&text).unwrap();
@@ -196,7 +196,7 @@ fn error_codes_are_distinct() {
         ParseErrorKind::TooManyOperators { max: 1 },
         ParseErrorKind::Internal(String::new()),
     ];
-    let mut codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+    let mut codes: Vec<ErrorCode> = kinds.iter().map(|k| k.code()).collect();
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), kinds.len());
@@ -205,14 +205,17 @@ fn error_codes_are_distinct() {
 #[test]
 fn each_kind_of_error_has_its_code() {
     let code = |t: &str| parse(t).unwrap_err().code();
-    assert_eq!(code("exposure of \"a\" \"b\""), "P001");
-    assert_eq!(code("show \"a"), "P002");
-    assert_eq!(code("show (\"a\""), "P003");
-    assert_eq!(code("show \"a\")"), "P004");
-    assert_eq!(code("exposre of \"a\" to \"b\""), "P006");
-    assert_eq!(code(" -- nothing"), "P008");
-    assert_eq!(code("show \"a\"; show \"b\""), "P009");
-    assert_eq!(code("with disrupt \"a\" by 200%: loss of \"b\""), "P010");
+    assert_eq!(code("exposure of \"a\" \"b\""), ErrorCode(1));
+    assert_eq!(code("show \"a"), ErrorCode(2));
+    assert_eq!(code("show (\"a\""), ErrorCode(3));
+    assert_eq!(code("show \"a\")"), ErrorCode(4));
+    assert_eq!(code("exposre of \"a\" to \"b\""), ErrorCode(6));
+    assert_eq!(code(" -- nothing"), ErrorCode(8));
+    assert_eq!(code("show \"a\"; show \"b\""), ErrorCode(9));
+    assert_eq!(
+        code("with disrupt \"a\" by 200%: loss of \"b\""),
+        ErrorCode(10)
+    );
 }
 
 #[test]
@@ -222,7 +225,7 @@ fn long_operator_chains_are_an_error_not_a_stack_overflow() {
     parse(&chain(MAX_OPERATORS, ",")).unwrap();
     for op in [",", " union", " INTERSECT", " except"] {
         let e = parse(&chain(MAX_OPERATORS + 1, op)).unwrap_err();
-        assert_eq!(e.code(), "P011", "{op}");
+        assert_eq!(e.code(), ErrorCode(11), "{op}");
         assert_eq!(
             e.to_string(),
             format!("more than {MAX_OPERATORS} operators in one statement")
@@ -232,7 +235,7 @@ fn long_operator_chains_are_an_error_not_a_stack_overflow() {
         "nodes where {}kind = mine",
         "kind = mine or ".repeat(200_000)
     );
-    assert_eq!(parse(&conds).unwrap_err().code(), "P011");
+    assert_eq!(parse(&conds).unwrap_err().code(), ErrorCode(11));
     // On the command line, through evaluation (200 000 operators once overflowed the stack).
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("s.sgq");

@@ -10,7 +10,7 @@ use pest::Parser;
 
 use super::ast::*;
 use super::lex;
-use crate::diag::{Loc, Problem, SourceText};
+use crate::diag::{Code, ErrorCode, Loc, Problem, SourceText};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/query.pest"]
@@ -77,22 +77,22 @@ pub enum ParseErrorKind {
 }
 
 impl ParseErrorKind {
-    /// A stable code per kind, for scripts and documentation.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ParseErrorKind::Syntax { .. } => "P001",
-            ParseErrorKind::UnclosedString => "P002",
-            ParseErrorKind::UnclosedParen => "P003",
-            ParseErrorKind::UnmatchedParen => "P004",
-            ParseErrorKind::TooDeep { .. } => "P005",
-            ParseErrorKind::UnknownCommand { .. } => "P006",
-            ParseErrorKind::EmptyStatement => "P007",
-            ParseErrorKind::EmptyQuery => "P008",
-            ParseErrorKind::SeveralStatements => "P009",
-            ParseErrorKind::BadValue(_) => "P010",
-            ParseErrorKind::TooManyOperators { .. } => "P011",
-            ParseErrorKind::Internal(_) => "P999",
-        }
+    /// The stable code of the kind (`E00xx`, see `diag::Code`).
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode(match self {
+            ParseErrorKind::Syntax { .. } => 1,
+            ParseErrorKind::UnclosedString => 2,
+            ParseErrorKind::UnclosedParen => 3,
+            ParseErrorKind::UnmatchedParen => 4,
+            ParseErrorKind::TooDeep { .. } => 5,
+            ParseErrorKind::UnknownCommand { .. } => 6,
+            ParseErrorKind::EmptyStatement => 7,
+            ParseErrorKind::EmptyQuery => 8,
+            ParseErrorKind::SeveralStatements => 9,
+            ParseErrorKind::BadValue(_) => 10,
+            ParseErrorKind::TooManyOperators { .. } => 11,
+            ParseErrorKind::Internal(_) => 99,
+        })
     }
 }
 
@@ -104,6 +104,12 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
     pub span: Range<usize>,
     pub label: Option<String>,
+}
+
+impl Code for ParseError {
+    fn code(&self) -> ErrorCode {
+        self.kind.code()
+    }
 }
 
 impl ParseError {
@@ -120,13 +126,10 @@ impl ParseError {
         self
     }
 
-    pub fn code(&self) -> &'static str {
-        self.kind.code()
-    }
-
     /// The diagnostic shown to the user, placed in `file`.
     pub fn into_problem(self, file: &Arc<SourceText>) -> Problem {
-        Problem::error(Loc::span(file, self.span), self.kind.to_string()).with_label_opt(self.label)
+        self.diagnostic(Loc::span(file, self.span.clone()))
+            .with_label_opt(self.label)
     }
 }
 
