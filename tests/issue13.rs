@@ -67,3 +67,63 @@ fn the_paths_note_says_largest() {
         t.notes
     );
 }
+
+// Item 7: a long union chain evaluates without overflowing a small stack.
+#[test]
+fn a_long_union_chain_does_not_overflow() {
+    let m = small();
+    let names = vec![r#""mine-a""#; 4000].join(", ");
+    let q = format!("{names}, \"sep\"");
+    let h = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || table(&m, &q).rows.len())
+        .unwrap();
+    assert_eq!(h.join().expect("no stack overflow"), 2);
+}
+
+// Item 1: `except` and `intersect` work on the flow nodes a region stands for.
+#[test]
+fn except_takes_a_node_out_of_a_region() {
+    let m = small();
+    // Sea except gd-plant = {mine-b, import, recycler, future}, all lost (d = 1):
+    // L(sep) = 0.4 (mine-b's ore share), L(magnets) = 0.9 * 0.4 + 0.1 * 1 = 0.46,
+    // L(ev) = max(0.8 * 0.46 + 0.2 * 1, gd: 0) = 0.568.
+    let t = table(&m, r#"exposure of "ev" to "Sea" except "gd-plant""#);
+    assert!(close(num(&t.rows[0][2]), 0.568), "{:?}", t.rows);
+    // The same through a variable.
+    let t = table(
+        &m,
+        r#"let sea = "Sea"; exposure of "ev" to sea except "gd-plant""#,
+    );
+    assert!(close(num(&t.rows[0][2]), 0.568), "{:?}", t.rows);
+    // Land = {mine-a (in North), sep, magnets}.
+    let ids = |t: &Table| t.rows.iter().map(|r| text(&r[0])).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&table(&m, r#""Land" except "mine-a""#)),
+        ["sep", "magnets"]
+    );
+    assert_eq!(
+        ids(&table(&m, r#""Land" except "North""#)),
+        ["sep", "magnets"]
+    );
+    assert_eq!(
+        ids(&table(&m, r#""Sea" intersect nodes where kind = mine"#)),
+        ["mine-b"]
+    );
+    // A region alone, or in a union, lists as itself.
+    assert_eq!(ids(&table(&m, r#""Land""#)), ["land"]);
+    assert_eq!(ids(&table(&m, r#""Land", "Sea""#)), ["land", "sea"]);
+}
+
+#[test]
+fn long_chains_print_with_their_parentheses() {
+    for q in [
+        r#"("a" union "b") intersect "c""#,
+        r#""a" union "b" intersect "c" except "d""#,
+        r#"("a" except "b" union "c") intersect ("d", "e")"#,
+    ] {
+        let st = parse::parse_one(q).unwrap();
+        let again = parse::parse_one(&st.to_string()).unwrap();
+        assert_eq!(st, again, "{q} printed as {st}");
+    }
+}
