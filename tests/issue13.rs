@@ -127,3 +127,31 @@ fn long_chains_print_with_their_parentheses() {
         assert_eq!(st, again, "{q} printed as {st}");
     }
 }
+
+// Item 2: a scenario built from another one twice, level after level, compounds per node
+// instead of doubling its list of effects at each level.
+#[test]
+fn doubling_scenarios_stay_small() {
+    let m = small();
+    let mut script = String::from("scenario s1 = disrupt \"mine-a\" by 50%;\n");
+    for i in 2..=40 {
+        script.push_str(&format!(
+            "scenario s{i} = scenario s{}, scenario s{};\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    // Two levels: mine-a loses 1 - 0.5^4 = 0.9375 of its output when s3 is used.
+    let t = table(&m, &format!("{script} with scenario s3: loss of \"sep\""));
+    assert!(close(num(&t.rows[0][2]), 0.6 * 0.9375), "{:?}", t.rows);
+    // Forty levels: 2^39 copies of a 50% loss compound to a full one; sep loses mine-a's 0.6,
+    // and ev 0.4696 (docs/semantics.md §2).
+    let t = table(&m, &format!("{script} with scenario s40: loss of \"ev\""));
+    assert!(close(num(&t.rows[0][2]), 0.432 / 0.92), "{:?}", t.rows);
+    // Two clauses on one node compound: 1 - 0.5 * 0.8 = 0.6 of mine-a, 0.36 of sep.
+    let t = table(
+        &m,
+        r#"with disrupt "mine-a" by 50%, disrupt "mine-a" by 20%: loss of "sep""#,
+    );
+    assert!(close(num(&t.rows[0][2]), 0.36), "{:?}", t.rows);
+}

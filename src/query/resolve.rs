@@ -325,6 +325,8 @@ impl Session<'_> {
                 }
             }
         }
+        // One entry per node and edge (see `Effects::extend`).
+        fx.compound();
         Ok(fx)
     }
 }
