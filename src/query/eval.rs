@@ -15,7 +15,7 @@ use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
 use crate::analysis::exposure;
 use crate::analysis::paths;
-use crate::analysis::reach::reach;
+use crate::analysis::reach::{reach, Reacher};
 use crate::analysis::stages::STAGE_ORDER;
 use crate::model::graph::Kind;
 use crate::output::{Measure, ResultGraph};
@@ -23,6 +23,8 @@ use crate::output::{Measure, ResultGraph};
 /// Default row limits.
 pub const DEFAULT_PATHS: u32 = 10;
 pub const DEFAULT_EXPLAIN: u32 = 10;
+/// A reach above 1 by more than rounding says a recycling loop is passed more than once.
+const REACH_EPS: f64 = 1e-9;
 /// Path enumeration stops after this many steps.
 pub const PATH_BUDGET: usize = 2_000_000;
 
@@ -325,15 +327,26 @@ impl Session<'_> {
         let mut dis = self.disruption();
         dis.node_loss.extend(sources.iter().map(|&s| (s, 1.0)));
         let shares = self.current_shares();
+        // One propagation serves every target (docs/semantics.md §3); each target's reach is
+        // then computed over the part of its cone that lost something, the only nodes that can
+        // contribute (§4), so that many targets cost their cones, not the net each.
+        self.prop.run(&dis, None);
+        let loss = self.prop.loss();
+        let mut reacher = Reacher::new(&m.net);
         let mut contributions = Vec::new();
+        let mut looped = false;
         for &t in &targets {
-            self.prop.run(&dis, None);
-            let exposure = self.prop.loss_of(t);
-            let (up, mask) = chokepoints::cone_of(&m.net, &shares, t);
-            let w = reach(&m.net, &shares, t, &mask);
+            if self.cancel.is_cancelled() {
+                break;
+            }
+            let exposure = loss[t as usize];
+            if exposure <= 0.0 {
+                continue;
+            }
+            let up = reacher.reach_within(&shares, t, |v| loss[v as usize] > 0.0, &self.cancel);
             let mut rows: Vec<(u32, f64, f64)> = up
                 .into_iter()
-                .map(|v| (v, self.prop.loss_of(v), w[v as usize]))
+                .map(|(v, r)| (v, loss[v as usize], r))
                 .filter(|(_, l, r)| *l > 0.0 && *r > 0.0)
                 .collect();
             rows.sort_by(|a, b| {
@@ -342,6 +355,7 @@ impl Session<'_> {
                     .then(m.entity(a.0).id.cmp(m.entity(b.0).id))
             });
             rows.truncate(limit.unwrap_or(DEFAULT_EXPLAIN) as usize);
+            looped |= rows.iter().any(|r| r.2 > 1.0 + REACH_EPS);
             contributions.extend(rows.into_iter().map(|(node, loss, reach)| Contribution {
                 target: t,
                 exposure,
@@ -351,6 +365,14 @@ impl Session<'_> {
             }));
         }
         let mut table = tabulate::explain(m, self.title(&st.stmt), &contributions);
+        if looped {
+            // docs/semantics.md §4: on a loop the reach is the sum of a converging series.
+            table.notes.push(
+                "a reach above 1: the material passes through the node more than once, around \
+                 a recycling loop downstream of it (the reach sums every pass)"
+                    .into(),
+            );
+        }
         table.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
         Ok(Outcome::Table(table))
     }
