@@ -291,3 +291,30 @@ fn explain_of_many_targets_matches_the_per_target_computation() {
         assert!(close(num(&row[5]), l) && (num(&row[6]) - r).abs() < 1e-9, "{key:?}");
     }
 }
+
+// Item 5: group chokepoints say that the target is left out of its own group.
+#[test]
+fn group_chokepoints_say_the_target_is_left_out() {
+    let m = small();
+    // magnets lies in Land, with mine-a (in North) and sep. Land's impact on magnets without
+    // magnets itself: mine-a and sep lost, so L(magnets) = 0.9 + 0.1 L(recycler), and round
+    // the loop L(recycler) = L(ev) = 0.8 L(magnets): L(magnets) = 0.9 / 0.92.
+    // Sea (mine-b, recycler, ...): sep loses 0.4, the recycler all: 0.9 * 0.4 + 0.1 = 0.46.
+    let t = table(&m, r#"chokepoints of "magnets" by country"#);
+    let rows: Vec<(String, f64)> = t.rows.iter().map(|r| (text(&r[0]), num(&r[2]))).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].0, "Land");
+    assert!(close(rows[0].1, 0.9 / 0.92), "{rows:?}");
+    assert_eq!(rows[1].0, "Sea");
+    assert!(close(rows[1].1, 0.46), "{rows:?}");
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("\"magnets\" itself is left out of its country (Land)")),
+        "{:?}",
+        t.notes
+    );
+    // ev lies in no country: nothing to say.
+    let t = table(&m, r#"chokepoints of "ev" by country"#);
+    assert!(t.notes.is_empty(), "{:?}", t.notes);
+}

@@ -157,7 +157,17 @@ impl Session<'_> {
                 let (up, _) = chokepoints::cone_of(&m.net, &shares, t);
                 let groups = self.groups(&up, g);
                 let rows = chokepoints::group_impacts(&mut self.prop, &base, t, groups);
-                tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows)
+                let mut table = tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows);
+                // docs/semantics.md §3: the target is no chokepoint of itself, in a group too.
+                if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
+                    table.notes.push(format!(
+                        "\"{}\" itself is left out of its {} ({own}): a group's impact is that \
+                         of its other nodes",
+                        m.entity(t).id,
+                        g.as_str()
+                    ));
+                }
+                table
             }
         };
         if let Some(l) = limit {
