@@ -318,3 +318,84 @@ fn group_chokepoints_say_the_target_is_left_out() {
     let t = table(&m, r#"chokepoints of "ev" by country"#);
     assert!(t.notes.is_empty(), "{:?}", t.notes);
 }
+
+/// A plain-table model without a `level` column: continents > countries > cities, and
+/// three mines feeding one separator (0.5 from Baotou, 0.3 from Lyon, 0.2 from `third`).
+fn csv_without_levels(third: &str) -> (tempfile::TempDir, Model) {
+    let dir = tempfile::tempdir().unwrap();
+    let nodes = format!(
+        "id,name,kind,stage,region\n\
+         asia,Asia,region,,\n\
+         cn,China,region,,asia\n\
+         baotou,Baotou,region,,cn\n\
+         europe,Europe,region,,\n\
+         fr,France,region,,europe\n\
+         lyon,Lyon,region,,fr\n\
+         americas,Americas,region,,\n\
+         usa-region,United States,region,,americas\n\
+         la,Los Angeles,region,,usa-region\n\
+         atl,Atlantis,region,,\n\
+         pos,Poseidonia,region,,atl\n\
+         m1,Mine 1,mine,mining,baotou\n\
+         m2,Mine 2,mine,mining,lyon\n\
+         m3,Mine 3,mine,mining,{third}\n\
+         p,Plant,facility,separation,baotou\n\
+         t,Use,end_use,,\n"
+    );
+    let edges = "from,to,material,share,volume\n\
+                 m1,p,ore,0.5,\n\
+                 m2,p,ore,0.3,\n\
+                 m3,p,ore,0.2,\n\
+                 p,t,oxide,,\n";
+    std::fs::write(dir.path().join("nodes.csv"), nodes).unwrap();
+    std::fs::write(dir.path().join("edges.csv"), edges).unwrap();
+    let (m, p) = model::load_path(dir.path()).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    (dir, m)
+}
+
+fn pairs(t: &Table, a: usize, b: usize) -> Vec<(String, f64)> {
+    t.rows.iter().map(|r| (text(&r[a]), num(&r[b]))).collect()
+}
+
+fn same(got: &[(String, f64)], want: &[(&str, f64)]) -> bool {
+    got.len() == want.len()
+        && got
+            .iter()
+            .zip(want)
+            .all(|((g, x), (w, y))| g == w && close(*x, *y))
+}
+
+// Item 3: `by country` without a `level` column recognises countries by ISO 3166 names and
+// codes, or says that it cannot tell.
+#[test]
+fn by_country_without_levels() {
+    // "la" is Laos's alpha-2 code, but Los Angeles lies in a region named United States.
+    let (_d, m) = csv_without_levels("la");
+    // Each country taken whole: China holds m1 and the plant (everything), France m2 (0.3),
+    // the United States m3 (0.2).
+    let t = table(&m, r#"chokepoints of "t" by country"#);
+    let want = [("China", 1.0), ("France", 0.3), ("United States", 0.2)];
+    assert!(same(&pairs(&t, 0, 2), &want), "{:?}", t.rows);
+    assert!(t.notes.is_empty(), "{:?}", t.notes);
+    // Mining splits by reach, 0.5 / 0.3 / 0.2: by country, not by city.
+    let t = table(&m, r#"concentration of "t" by country at stage "mining""#);
+    assert!(same(&pairs(&t, 1, 2), &[("China", 0.5), ("France", 0.3), ("United States", 0.2)]));
+    let t = table(&m, r#"concentration of "t" by country"#);
+    let hhi = t.rows.iter().find(|r| text(&r[0]) == "mining").unwrap()[4].clone();
+    assert!(close(num(&hhi), 50.0 * 50.0 + 30.0 * 30.0 + 20.0 * 20.0));
+
+    // A mine in Poseidonia, Atlantis: no country to be found, and the answer says so.
+    let (_d, m) = csv_without_levels("pos");
+    let t = table(&m, r#"chokepoints of "t" by country"#);
+    assert!(same(&pairs(&t, 0, 2), &[("China", 1.0), ("France", 0.3)]), "{:?}", t.rows);
+    assert!(
+        t.notes.iter().any(|n| n.contains("cannot tell the country of 1 node")),
+        "{:?}",
+        t.notes
+    );
+    let t = table(&m, r#"concentration of "t" by country at stage "mining""#);
+    let want = [("China", 0.5), ("France", 0.3), ("(country unknown)", 0.2)];
+    assert!(same(&pairs(&t, 1, 2), &want), "{:?}", t.rows);
+    assert!(t.notes.iter().any(|n| n.contains("cannot tell the country")));
+}

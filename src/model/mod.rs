@@ -11,6 +11,7 @@
 //! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
 
 pub mod build;
+pub mod countries;
 pub mod builtin;
 pub mod bulk;
 pub mod csv_io;
