@@ -237,7 +237,10 @@ fn explain_says_why_a_reach_passes_one() {
         .collect();
     assert_eq!(rows.len(), 3, "{rows:?}");
     for (id, loss, reach) in &rows {
-        assert!(close(*loss, 1.0) && close(*reach, 2.0), "{id}: {loss} {reach}");
+        assert!(
+            close(*loss, 1.0) && close(*reach, 2.0),
+            "{id}: {loss} {reach}"
+        );
     }
     assert!(
         t.notes
@@ -274,7 +277,10 @@ fn explain_of_many_targets_matches_the_per_target_computation() {
     prop.run(&dis, None);
     let shares = &m.net.in_share;
     let mut want = std::collections::BTreeMap::new();
-    for t in m.flow_nodes().filter(|&v| m.entity(v).kind.as_str() == "end_use") {
+    for t in m
+        .flow_nodes()
+        .filter(|&v| m.entity(v).kind.as_str() == "end_use")
+    {
         let (up, mask) = chokepoints::cone_of(&m.net, shares, t);
         let w = reach::reach(&m.net, shares, t, &mask);
         for v in up {
@@ -288,7 +294,10 @@ fn explain_of_many_targets_matches_the_per_target_computation() {
     for row in &t.rows {
         let key = (text(&row[0]), text(&row[2]));
         let (l, r) = want[&(key.0.as_str(), key.1.as_str())];
-        assert!(close(num(&row[5]), l) && (num(&row[6]) - r).abs() < 1e-9, "{key:?}");
+        assert!(
+            close(num(&row[5]), l) && (num(&row[6]) - r).abs() < 1e-9,
+            "{key:?}"
+        );
     }
 }
 
@@ -380,7 +389,10 @@ fn by_country_without_levels() {
     assert!(t.notes.is_empty(), "{:?}", t.notes);
     // Mining splits by reach, 0.5 / 0.3 / 0.2: by country, not by city.
     let t = table(&m, r#"concentration of "t" by country at stage "mining""#);
-    assert!(same(&pairs(&t, 1, 2), &[("China", 0.5), ("France", 0.3), ("United States", 0.2)]));
+    assert!(same(
+        &pairs(&t, 1, 2),
+        &[("China", 0.5), ("France", 0.3), ("United States", 0.2)]
+    ));
     let t = table(&m, r#"concentration of "t" by country"#);
     let hhi = t.rows.iter().find(|r| text(&r[0]) == "mining").unwrap()[4].clone();
     assert!(close(num(&hhi), 50.0 * 50.0 + 30.0 * 30.0 + 20.0 * 20.0));
@@ -388,14 +400,23 @@ fn by_country_without_levels() {
     // A mine in Poseidonia, Atlantis: no country to be found, and the answer says so.
     let (_d, m) = csv_without_levels("pos");
     let t = table(&m, r#"chokepoints of "t" by country"#);
-    assert!(same(&pairs(&t, 0, 2), &[("China", 1.0), ("France", 0.3)]), "{:?}", t.rows);
     assert!(
-        t.notes.iter().any(|n| n.contains("cannot tell the country of 1 node")),
+        same(&pairs(&t, 0, 2), &[("China", 1.0), ("France", 0.3)]),
+        "{:?}",
+        t.rows
+    );
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("cannot tell the country of 1 node")),
         "{:?}",
         t.notes
     );
     let t = table(&m, r#"concentration of "t" by country at stage "mining""#);
     let want = [("China", 0.5), ("France", 0.3), ("(country unknown)", 0.2)];
     assert!(same(&pairs(&t, 1, 2), &want), "{:?}", t.rows);
-    assert!(t.notes.iter().any(|n| n.contains("cannot tell the country")));
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("cannot tell the country")));
 }

@@ -39,6 +39,7 @@ pub fn recognise(id: &str, name: &str) -> Option<(Match, &'static Country)> {
 }
 
 /// The countries of ISO 3166-1, by alpha-2 code.
+#[rustfmt::skip]
 pub static COUNTRIES: &[Country] = &[
     Country { alpha2: "AD", alpha3: "AND", names: &["Andorra", "Principality of Andorra"] },
     Country { alpha2: "AE", alpha3: "ARE", names: &["United Arab Emirates"] },

@@ -11,9 +11,9 @@
 //! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
 
 pub mod build;
-pub mod countries;
 pub mod builtin;
 pub mod bulk;
+pub mod countries;
 pub mod csv_io;
 pub mod csv_write;
 pub mod doc;

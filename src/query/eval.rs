@@ -158,9 +158,7 @@ impl Session<'_> {
                 let (up, _) = chokepoints::cone_of(&m.net, &shares, t);
                 let groups = self.groups(&up, g);
                 let unknown = (g == Grouping::Country)
-                    .then(|| {
-                        self.unknown_country_note(up.iter().copied(), "upstream (left out)")
-                    })
+                    .then(|| self.unknown_country_note(up.iter().copied(), "upstream (left out)"))
                     .flatten();
                 let rows = chokepoints::group_impacts(&mut self.prop, &base, t, groups);
                 let mut table = tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows);
