@@ -420,3 +420,38 @@ fn by_country_without_levels() {
         .iter()
         .any(|n| n.contains("cannot tell the country")));
 }
+
+// Item 6: the per-target reach equals the whole-cone one, and stops once cancelled.
+#[test]
+fn reach_within_a_cone_and_cancelled() {
+    use supplygraph::analysis::reach::Reacher;
+    use supplygraph::cancel::Cancel;
+    let m = small();
+    let ev = m.find("ev").unwrap();
+    let mut r = Reacher::new(&m.net);
+    let go = Cancel::new();
+    let got: std::collections::BTreeMap<&str, f64> = r
+        .reach_within(&m.net.in_share, ev, |_| true, &go)
+        .into_iter()
+        .map(|(v, w)| (m.entity(v).id, w))
+        .collect();
+    // By hand (docs/semantics.md §4): magnets 0.8, import 0.2, gd-plant 1, sep 0.72,
+    // recycler 0.1 * 0.8, mines 0.6 and 0.4 of sep's 0.72.
+    let want = [
+        ("gd-plant", 1.0),
+        ("import", 0.2),
+        ("magnets", 0.8),
+        ("mine-a", 0.432),
+        ("mine-b", 0.288),
+        ("recycler", 0.08),
+        ("sep", 0.72),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (id, w) in want {
+        assert!(close(got[id], w), "{id}: {}", got[id]);
+    }
+    let stop = Cancel::new();
+    stop.cancel();
+    let got = r.reach_within(&m.net.in_share, ev, |_| true, &stop);
+    assert!(got.iter().all(|&(_, w)| w == 0.0), "{got:?}");
+}
