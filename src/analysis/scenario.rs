@@ -21,10 +21,24 @@ impl Effects {
         self.node_loss.is_empty() && self.edge_restrict.is_empty() && self.planned.is_empty()
     }
 
+    /// Adds the effects of another clause or scenario. Losses of one node and restrictions
+    /// of one edge compound (docs/semantics.md §6) into one entry, and a planned edge runs
+    /// once, so that effects are never larger than the model: a scenario built from another
+    /// one twice, 30 levels deep, stays as small as its first level (it once doubled at each).
     pub fn extend(&mut self, other: &Effects) {
         self.node_loss.extend_from_slice(&other.node_loss);
         self.edge_restrict.extend_from_slice(&other.edge_restrict);
         self.planned.extend_from_slice(&other.planned);
+        self.compound();
+    }
+
+    /// One entry per node and per edge, with the losses (restrictions) given for it
+    /// compounded, `1 - (1 - a)(1 - b)` as loss propagation does; planned edges once each.
+    pub fn compound(&mut self) {
+        compound(&mut self.node_loss);
+        compound(&mut self.edge_restrict);
+        self.planned.sort_unstable();
+        self.planned.dedup();
     }
 
     /// The disruption: losses and restrictions as they are, and, when planned edges run, the
@@ -42,6 +56,20 @@ impl Effects {
             shares,
         }
     }
+}
+
+/// Sorts by key and folds the fractions given for one key: `1 - (1 - a)(1 - b)`.
+fn compound(v: &mut Vec<(u32, f64)>) {
+    v.sort_by_key(|&(k, _)| k);
+    let mut out: Vec<(u32, f64)> = Vec::with_capacity(v.len());
+    for &(k, x) in v.iter() {
+        let x = x.clamp(0.0, 1.0);
+        match out.last_mut() {
+            Some((last, y)) if *last == k => *y = 1.0 - (1.0 - *y) * (1.0 - x),
+            _ => out.push((k, x)),
+        }
+    }
+    *v = out;
 }
 
 /// Shares with the given planned edges running.

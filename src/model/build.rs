@@ -288,6 +288,28 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
             }
             pr
         }
+        GroupProblem::MixedVolumes { members } => {
+            let first = &doc.edge[defs[members[0].0]];
+            let mut pr = Problem::error(
+                first.at.clone(),
+                format!(
+                    "input group of \"{}\"{} mixes edges with and without a volume",
+                    first.to.text,
+                    material_phrase(first)
+                ),
+            )
+            .with_label("give every edge of the group a volume (or a share), or none");
+            for (k, has) in members {
+                let e = &doc.edge[defs[k]];
+                pr = pr.with_note(format!(
+                    "{} from \"{}\" {}",
+                    e.at.position().unwrap_or_default(),
+                    e.from.text,
+                    if has { "has a volume" } else { "has none" }
+                ));
+            }
+            pr
+        }
         GroupProblem::OverOne {
             members,
             planned,

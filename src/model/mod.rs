@@ -13,6 +13,7 @@
 pub mod build;
 pub mod builtin;
 pub mod bulk;
+pub mod countries;
 pub mod csv_io;
 pub mod csv_write;
 pub mod doc;

@@ -12,6 +12,9 @@ pub const SHARE_EPS: f64 = 1e-9;
 pub enum GroupProblem {
     /// Some edges have a share and others not: (edge, whether it has a share).
     Mixed { members: Vec<(usize, bool)> },
+    /// No edge has a share, and some have a volume and others not: (edge, whether it has a
+    /// volume). Splitting by volume or equally would each ignore half of what the model says.
+    MixedVolumes { members: Vec<(usize, bool)> },
     /// The shares add up to more than 1: (edge, share), for the operating or planned edges.
     OverOne {
         members: Vec<(usize, f64)>,
@@ -55,6 +58,16 @@ pub fn effective_shares(
                 .collect();
             problem(GroupProblem::Mixed { members });
             continue;
+        }
+        // Volumes are treated as shares are (docs/semantics.md §1): all or none.
+        if with_share == 0 {
+            let has: Vec<bool> = all.iter().map(|&k| volume(k as usize).is_some()).collect();
+            let with_volume = has.iter().filter(|&&h| h).count();
+            if with_volume > 0 && with_volume < all.len() {
+                let members = all.iter().map(|&k| k as usize).zip(has).collect();
+                problem(GroupProblem::MixedVolumes { members });
+                continue;
+            }
         }
         operating.clear();
         planned.clear();

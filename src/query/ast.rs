@@ -89,14 +89,63 @@ impl Set {
             Set::Upstream { span, .. } | Set::Downstream { span, .. } | Set::Nodes { span, .. } => {
                 *span
             }
-            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => a.span().to(b.span()),
+            Set::Union(..) | Set::Intersect(..) | Set::Except(..) => {
+                let (first, rest) = self.chain();
+                let last = rest.last().map(|(_, b)| b.span()).unwrap_or_default();
+                first.span().to(last)
+            }
         }
+    }
+
+    /// A chain of set operations read left to right, without recursion (a long `"a", "b", …`
+    /// is as deep as it is long): the leftmost operand that is not an operation, and each
+    /// operation with its right operand, in order. A set that is no operation is its own
+    /// first operand, with no operations.
+    pub fn chain(&self) -> (&Set, Vec<(SetOp, &Set)>) {
+        let mut rest = Vec::new();
+        let mut s = self;
+        loop {
+            let (op, a, b) = match s {
+                Set::Union(a, b) => (SetOp::Union, a, b),
+                Set::Intersect(a, b) => (SetOp::Intersect, a, b),
+                Set::Except(a, b) => (SetOp::Except, a, b),
+                _ => break,
+            };
+            rest.push((op, &**b));
+            s = a;
+        }
+        rest.reverse();
+        (s, rest)
     }
     fn precedence(&self) -> u8 {
         match self {
             Set::Union(..) | Set::Except(..) => 1,
             Set::Intersect(..) => 2,
             _ => 3,
+        }
+    }
+}
+
+/// A set operation (see `Set::chain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    Union,
+    Intersect,
+    Except,
+}
+
+impl SetOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetOp::Union => "union",
+            SetOp::Intersect => "intersect",
+            SetOp::Except => "except",
+        }
+    }
+    fn precedence(self) -> u8 {
+        match self {
+            SetOp::Union | SetOp::Except => 1,
+            SetOp::Intersect => 2,
         }
     }
 }
@@ -293,6 +342,29 @@ impl fmt::Display for Amount {
 }
 
 /// Prints `s`, in parentheses when it binds less tightly than `min`.
+/// Writes `first op1 b1 op2 b2 …` as the left-deep tree `((first op1 b1) op2 b2) …`, with
+/// the parentheses a lower-precedence left side needs.
+fn write_chain(f: &mut fmt::Formatter<'_>, first: &Set, rest: &[(SetOp, &Set)]) -> fmt::Result {
+    // The left side of operation i is the chain up to i - 1: it needs parentheses when the
+    // last operation in it binds more loosely than operation i. Those open before `first`.
+    let needs: Vec<bool> = (0..rest.len())
+        .map(|i| i > 0 && rest[i - 1].0.precedence() < rest[i].0.precedence())
+        .collect();
+    for _ in needs.iter().filter(|&&n| n) {
+        f.write_str("(")?;
+    }
+    let p0 = rest.first().map(|r| r.0.precedence()).unwrap_or(0);
+    set_in(f, first, p0)?;
+    for (i, (op, b)) in rest.iter().enumerate() {
+        if needs[i] {
+            f.write_str(")")?;
+        }
+        write!(f, " {} ", op.as_str())?;
+        set_in(f, b, op.precedence() + 1)?;
+    }
+    Ok(())
+}
+
 fn set_in(f: &mut fmt::Formatter<'_>, s: &Set, min: u8) -> fmt::Result {
     if s.precedence() < min {
         write!(f, "({s})")
@@ -321,16 +393,12 @@ impl fmt::Display for Set {
             }
             Set::Nodes { cond: None, .. } => f.write_str("nodes"),
             Set::Nodes { cond: Some(c), .. } => write!(f, "nodes where {c}"),
-            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => {
-                let (op, p) = match self {
-                    Set::Union(..) => ("union", 1),
-                    Set::Except(..) => ("except", 1),
-                    _ => ("intersect", 2),
-                };
+            Set::Union(..) | Set::Intersect(..) | Set::Except(..) => {
                 // Left-associative: the left side may be of equal precedence, the right not.
-                set_in(f, a, p)?;
-                write!(f, " {op} ")?;
-                set_in(f, b, p + 1)
+                // The chain is written left to right without recursing along it; a left side
+                // of lower precedence than the operation after it is parenthesised.
+                let (first, rest) = self.chain();
+                write_chain(f, first, &rest)
             }
         }
     }

@@ -15,14 +15,17 @@ use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
 use crate::analysis::exposure;
 use crate::analysis::paths;
-use crate::analysis::reach::reach;
+use crate::analysis::reach::{reach, Reacher};
 use crate::analysis::stages::STAGE_ORDER;
+use crate::model::countries;
 use crate::model::graph::Kind;
 use crate::output::{Measure, ResultGraph};
 
 /// Default row limits.
 pub const DEFAULT_PATHS: u32 = 10;
 pub const DEFAULT_EXPLAIN: u32 = 10;
+/// A reach above 1 by more than rounding says a recycling loop is passed more than once.
+const REACH_EPS: f64 = 1e-9;
 /// Path enumeration stops after this many steps.
 pub const PATH_BUDGET: usize = 2_000_000;
 
@@ -154,8 +157,22 @@ impl Session<'_> {
                     .unwrap_or_else(|| m.net.in_share.clone());
                 let (up, _) = chokepoints::cone_of(&m.net, &shares, t);
                 let groups = self.groups(&up, g);
+                let unknown = (g == Grouping::Country)
+                    .then(|| self.unknown_country_note(up.iter().copied(), "upstream (left out)"))
+                    .flatten();
                 let rows = chokepoints::group_impacts(&mut self.prop, &base, t, groups);
-                tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows)
+                let mut table = tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows);
+                table.notes.extend(unknown);
+                // docs/semantics.md §3: the target is no chokepoint of itself, in a group too.
+                if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
+                    table.notes.push(format!(
+                        "\"{}\" itself is left out of its {} ({own}): a group's impact is that \
+                         of its other nodes",
+                        m.entity(t).id,
+                        g.as_str()
+                    ));
+                }
+                table
             }
         };
         if let Some(l) = limit {
@@ -171,11 +188,10 @@ impl Session<'_> {
         for &v in nodes {
             let e = m.entity(v);
             let keys: Vec<String> = match g {
-                Grouping::Country => m
-                    .region_at_level(v, "country")
-                    .map(|r| m.entity(r).name.to_string())
-                    .into_iter()
-                    .collect(),
+                Grouping::Country => match self.country_of(v) {
+                    CountryOf::Known(r) => vec![m.entity(r).name.to_string()],
+                    _ => Vec::new(),
+                },
                 Grouping::Region => m
                     .regions_of(v)
                     .map(|r| m.entity(r).name.to_string())
@@ -198,15 +214,66 @@ impl Session<'_> {
         map.into_iter().collect()
     }
 
+    /// The country a node lies in (docs/semantics.md §3): the nearest enclosing region whose
+    /// level is "country"; in a model whose regions around the node give no level (plain
+    /// tables of continents > countries > cities, say), the nearest one whose name or id is an
+    /// ISO 3166 country (a name or alpha-3 code first, else an alpha-2 code: see
+    /// `model::countries`).
+    fn country_of(&self, v: u32) -> CountryOf {
+        let m = self.model;
+        if let Some(r) = m.region_at_level(v, "country") {
+            return CountryOf::Known(r);
+        }
+        let own = (m.entity(v).kind == Kind::Region).then_some(v);
+        let chain: Vec<u32> = own.into_iter().chain(m.regions_of(v)).collect();
+        let Some(&nearest) = chain.first() else {
+            return CountryOf::Unlocated;
+        };
+        // Levels given, none of them a country: an aggregate above (a continent, say).
+        if chain.iter().any(|&r| m.entity(r).level.is_some()) {
+            return CountryOf::Above(nearest);
+        }
+        let mut best: Option<(countries::Match, u32)> = None;
+        for &r in &chain {
+            let e = m.entity(r);
+            if let Some((how, _)) = countries::recognise(e.id, e.name) {
+                if best.is_none_or(|(b, _)| how > b) {
+                    best = Some((how, r));
+                }
+            }
+        }
+        match best {
+            Some((_, r)) => CountryOf::Known(r),
+            None => CountryOf::Unknown,
+        }
+    }
+
+    /// The note for `by country` when some nodes' country cannot be told.
+    fn unknown_country_note(&self, nodes: impl Iterator<Item = u32>, what: &str) -> Option<String> {
+        let n = nodes
+            .filter(|&v| matches!(self.country_of(v), CountryOf::Unknown))
+            .count();
+        (n > 0).then(|| {
+            format!(
+                "cannot tell the country of {n} node{} {what}: none of the regions {} lie in \
+                 has `level = \"country\"` or an ISO 3166 country's name or code; give the \
+                 regions a `level` (a `level` column in nodes.csv)",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "they" },
+            )
+        })
+    }
+
     fn group_of(&self, v: u32, g: Grouping) -> String {
         let m = self.model;
         let e = m.entity(v);
         let name = match g {
             // Without a country (an aggregate over a continent, say), the nearest region.
-            Grouping::Country => m
-                .region_at_level(v, "country")
-                .or(e.region)
-                .map(|r| m.entity(r).name.to_string()),
+            Grouping::Country => match self.country_of(v) {
+                CountryOf::Known(r) | CountryOf::Above(r) => Some(m.entity(r).name.to_string()),
+                CountryOf::Unknown => Some(UNKNOWN_COUNTRY.to_string()),
+                CountryOf::Unlocated => None,
+            },
             Grouping::Region => e.region.map(|r| m.entity(r).name.to_string()),
             Grouping::Stage => e.stage.map(String::from),
             Grouping::Company => e.company.map(String::from),
@@ -232,6 +299,7 @@ impl Session<'_> {
         // Producers only: markets (products) and end uses on a recycling loop hold no stage's
         // capacity.
         let mut items = Vec::new();
+        let mut producers = Vec::new();
         let mut stage_depth: HashMap<String, (f64, f64)> = HashMap::new();
         let depth = longest_distance(&m.net, &shares, t, &mask);
         for v in m.flow_nodes() {
@@ -252,6 +320,9 @@ impl Session<'_> {
             d.0 += depth[v as usize] as f64;
             d.1 += 1.0;
             items.push((st, self.group_of(v, by), w[v as usize]));
+            if w[v as usize] > 0.0 {
+                producers.push(v);
+            }
         }
         // Stages in supply order: known stage names in their usual order, others by how far
         // upstream their nodes lie on average.
@@ -271,11 +342,19 @@ impl Session<'_> {
         });
         let col = by.as_str();
         let title = self.title(&st.stmt);
-        Ok(Outcome::Table(if stage.is_some() {
+        let mut table = if stage.is_some() {
             tabulate::stage_shares(title, col, stages)
         } else {
             tabulate::concentration(title, col, stages)
-        }))
+        };
+        if by == Grouping::Country {
+            let note = self.unknown_country_note(
+                producers.into_iter(),
+                &format!("upstream (counted as {UNKNOWN_COUNTRY})"),
+            );
+            table.notes.extend(note);
+        }
+        Ok(Outcome::Table(table))
     }
 
     pub(super) fn paths(
@@ -325,15 +404,26 @@ impl Session<'_> {
         let mut dis = self.disruption();
         dis.node_loss.extend(sources.iter().map(|&s| (s, 1.0)));
         let shares = self.current_shares();
+        // One propagation serves every target (docs/semantics.md §3); each target's reach is
+        // then computed over the part of its cone that lost something, the only nodes that can
+        // contribute (§4), so that many targets cost their cones, not the net each.
+        self.prop.run(&dis, None);
+        let loss = self.prop.loss();
+        let mut reacher = Reacher::new(&m.net);
         let mut contributions = Vec::new();
+        let mut looped = false;
         for &t in &targets {
-            self.prop.run(&dis, None);
-            let exposure = self.prop.loss_of(t);
-            let (up, mask) = chokepoints::cone_of(&m.net, &shares, t);
-            let w = reach(&m.net, &shares, t, &mask);
+            if self.cancel.is_cancelled() {
+                break;
+            }
+            let exposure = loss[t as usize];
+            if exposure <= 0.0 {
+                continue;
+            }
+            let up = reacher.reach_within(&shares, t, |v| loss[v as usize] > 0.0, &self.cancel);
             let mut rows: Vec<(u32, f64, f64)> = up
                 .into_iter()
-                .map(|v| (v, self.prop.loss_of(v), w[v as usize]))
+                .map(|(v, r)| (v, loss[v as usize], r))
                 .filter(|(_, l, r)| *l > 0.0 && *r > 0.0)
                 .collect();
             rows.sort_by(|a, b| {
@@ -342,6 +432,7 @@ impl Session<'_> {
                     .then(m.entity(a.0).id.cmp(m.entity(b.0).id))
             });
             rows.truncate(limit.unwrap_or(DEFAULT_EXPLAIN) as usize);
+            looped |= rows.iter().any(|r| r.2 > 1.0 + REACH_EPS);
             contributions.extend(rows.into_iter().map(|(node, loss, reach)| Contribution {
                 target: t,
                 exposure,
@@ -351,9 +442,32 @@ impl Session<'_> {
             }));
         }
         let mut table = tabulate::explain(m, self.title(&st.stmt), &contributions);
+        if looped {
+            // docs/semantics.md §4: on a loop the reach is the sum of a converging series.
+            table.notes.push(
+                "a reach above 1: the material passes through the node more than once, around \
+                 a recycling loop downstream of it (the reach sums every pass)"
+                    .into(),
+            );
+        }
         table.graph = Some(Box::new(self.cone_graph(&targets, "loss")));
         Ok(Outcome::Table(table))
     }
+}
+
+/// The group of nodes whose country cannot be told (see `Session::country_of`).
+const UNKNOWN_COUNTRY: &str = "(country unknown)";
+
+/// Where a node lies, by country.
+enum CountryOf {
+    /// In this country.
+    Known(u32),
+    /// In no country, in a region whose level is above one (a continent): the nearest region.
+    Above(u32),
+    /// In regions without levels, none of them a known country.
+    Unknown,
+    /// In no region.
+    Unlocated,
 }
 
 /// The longest distance in edges from each node of the cone down to `target` (recycling loops

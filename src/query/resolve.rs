@@ -137,9 +137,11 @@ impl Session<'_> {
                 Some(c) => self.compile_cond(c).map(drop),
                 None => Ok(()),
             },
-            Set::Union(a, b) | Set::Intersect(a, b) | Set::Except(a, b) => {
-                self.check_set(a)?;
-                self.check_set(b)
+            Set::Union(..) | Set::Intersect(..) | Set::Except(..) => {
+                // Along the chain without recursing (see `Set::chain`).
+                let (first, rest) = s.chain();
+                self.check_set(first)?;
+                rest.iter().try_for_each(|(_, b)| self.check_set(b))
             }
         }
     }
@@ -323,6 +325,8 @@ impl Session<'_> {
                 }
             }
         }
+        // One entry per node and edge (see `Effects::extend`).
+        fx.compound();
         Ok(fx)
     }
 }

@@ -45,45 +45,44 @@ impl Session<'_> {
                 }
                 Ok(out)
             }
-            Set::Union(a, b) => {
-                let (a, b) = (self.eval_set(a)?, self.eval_set(b)?);
-                let mut v = a;
-                v.extend(b);
-                v.sort_unstable();
-                v.dedup();
-                Ok(v)
-            }
-            Set::Intersect(a, b) => {
-                let a = self.eval_set(a)?;
-                let a = self.expand_for_ops(&a);
-                let b = self.eval_set(b)?;
-                let b = self.expand_for_ops(&b);
-                Ok(intersect(&a, &b))
-            }
-            Set::Except(a, b) => {
-                let a = self.eval_set(a)?;
-                let b = self.eval_set(b)?;
-                // Taking a region away takes away what lies in it.
-                let b_regions: Vec<u32> = b
-                    .iter()
-                    .copied()
-                    .filter(|&x| self.model.entity(x).kind == Kind::Region)
-                    .collect();
-                Ok(a.into_iter()
-                    .filter(|x| b.binary_search(x).is_err())
-                    .filter(|&x| !b_regions.iter().any(|&r| self.model.is_within(x, r)))
-                    .collect())
+            Set::Union(..) | Set::Intersect(..) | Set::Except(..) => {
+                // A chain of operations, folded left to right: a long `"a", "b", …` costs no
+                // stack (the parser bounds parentheses, the only other nesting).
+                let (first, rest) = s.chain();
+                let mut acc = self.eval_set(first)?;
+                for (op, b) in rest {
+                    let b = self.eval_set(b)?;
+                    acc = self.apply(op, acc, b);
+                }
+                Ok(acc)
             }
         }
     }
 
-    /// A set where regions stand for the flow nodes they contain, kept with the regions.
-    fn expand_for_ops(&self, s: &[u32]) -> NodeSet {
-        let mut v = s.to_vec();
-        v.extend(self.flow_nodes(s));
-        v.sort_unstable();
-        v.dedup();
-        v
+    /// One set operation. Regions stand for the flow nodes located in them (docs/semantics.md
+    /// §3): `"China" except "Bayan Obo mine"` is China's flow nodes but that mine, and
+    /// `"China" intersect nodes where kind = mine` its mines. A region is kept as itself only
+    /// in a union (so that `"China", "Japan"` lists the two regions, as `"China"` alone does),
+    /// and only in what `list` and `show` print: every measure reads a set through
+    /// `flow_nodes`, where it stands for its flow nodes again.
+    fn apply(&self, op: SetOp, a: NodeSet, b: NodeSet) -> NodeSet {
+        match op {
+            SetOp::Union => {
+                let mut v = a;
+                v.extend(b);
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            SetOp::Intersect => intersect(&self.flow_nodes(&a), &self.flow_nodes(&b)),
+            SetOp::Except => {
+                let b = self.flow_nodes(&b);
+                self.flow_nodes(&a)
+                    .into_iter()
+                    .filter(|x| b.binary_search(x).is_err())
+                    .collect()
+            }
+        }
     }
 
     /// The flow nodes of a set: its flow nodes, and every flow node located in its regions.

@@ -147,9 +147,12 @@ pub fn paths(m: &Model, title: String, found: &Paths, limit: usize, budget: usiz
             "stopped after {budget} steps: more paths may exist; narrow the query (a nearer start, or `limit`)"
         ));
     } else if found.paths.len() >= limit {
-        table.notes.push(format!(
-            "showing the first {limit} paths found; raise `limit` for more"
-        ));
+        // Enumeration is best first (src/analysis/paths.rs, docs/semantics.md §5).
+        table.notes.push(if limit == 1 {
+            "showing the largest path; raise `limit` for more".to_string()
+        } else {
+            format!("showing the {limit} largest paths; raise `limit` for more")
+        });
     }
     table
 }
