@@ -124,7 +124,7 @@ fn several_statements_in_csv_are_one_long_table() {
     );
     assert!(rows
         .iter()
-        .any(|r| &r[1] == "" && &r[2] == "message" && &r[3] == "let x = 1 node"));
+        .any(|r| r[1].is_empty() && &r[2] == "message" && &r[3] == "let x = 1 node"));
     assert!(rows
         .iter()
         .any(|r| &r[0] == "chokepoints of \"ev\" limit 2" && &r[1] == "2" && &r[2] == "id"));

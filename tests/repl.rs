@@ -232,7 +232,11 @@ fn a_huge_result_shows_its_first_rows_with_a_note() {
     p.send_line("nodes;").unwrap();
     let before = p.exp_string("note: showing the first 100 of").unwrap();
     // At most the first 100 rows, and their frame, were drawn.
-    assert!(before.lines().count() < 150, "{} lines", before.lines().count());
+    assert!(
+        before.lines().count() < 150,
+        "{} lines",
+        before.lines().count()
+    );
     p.exp_string(":save FILE").unwrap();
     p.exp_string(PROMPT).unwrap();
     // `:save` still writes every row.
