@@ -17,7 +17,9 @@ use crate::query::Session;
 #[command(
     name = "supplygraph",
     version,
-    about = "Supply chains as dependency graphs: exposure, chokepoints and what-if queries"
+    about = "Supply chains as dependency graphs: exposure, chokepoints and what-if queries",
+    // `supplygraph --model M query ...` would otherwise drop `--model` silently.
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// With no command: the interactive shell on a terminal; on piped input, the statements

@@ -314,3 +314,10 @@ fn generate_refuses_a_size_out_of_range_with_a_message_about_it() {
         assert!(!dir.path().join("g").exists());
     }
 }
+
+#[test]
+fn shell_options_before_a_command_are_refused_not_dropped() {
+    let o = run(&["--model", &small(), "query", "nodes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}
