@@ -28,6 +28,20 @@ use crate::query::script::{run_statement, Interrupt, Printer, RunReport, Step};
 use crate::query::{parse, Outcome, Session};
 use words::Words;
 
+/// `println!` that does not panic when standard output is closed (`supplygraph < s | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that does not panic when standard output is closed.
+macro_rules! out_raw {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
 /// Meta-commands and what they do.
 pub const META: &[(&str, &str)] = &[
     (
@@ -88,7 +102,7 @@ impl Shell {
         if self.piped {
             eprintln!("{text}");
         } else {
-            println!("{text}");
+            out!("{text}");
         }
     }
 }
@@ -369,7 +383,7 @@ fn load(path: Option<&Path>) -> Option<Model> {
 }
 
 fn banner(m: &Model) {
-    println!(
+    out!(
         "supplygraph {}: {} ({} nodes, {} supply edges, {} sources) from {}",
         env!("CARGO_PKG_VERSION"),
         terminal_safe(m.doc.model.name.as_deref().unwrap_or("model")),
@@ -378,7 +392,7 @@ fn banner(m: &Model) {
         m.doc.source.len(),
         terminal_safe(&m.origin)
     );
-    println!("Type :help for help, Tab to complete, Ctrl-D to leave. End statements with `;`.");
+    out!("Type :help for help, Tab to complete, Ctrl-D to leave. End statements with `;`.");
 }
 
 /// Reads and runs statements on one model until the user quits or loads another model.
@@ -427,7 +441,7 @@ fn session_loop(
                 }
             }
             Err(ReadlineError::Interrupted) => {
-                println!("^C");
+                out!("^C");
                 continue;
             }
             Err(ReadlineError::Eof) => return Next::Quit,
@@ -522,11 +536,11 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
     };
     match cmd {
         ":quit" | ":q" | ":exit" => return Some(Next::Quit),
-        ":help" | ":h" | ":?" => println!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
+        ":help" | ":h" | ":?" => out!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
         ":load" if arg.is_empty() => eprintln!("usage: :load PATH"),
         ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
         ":reload" => return Some(Next::Load(None)),
-        ":model" => print!(
+        ":model" => out_raw!(
             "{}",
             terminal_safe_lines(&model::summary::Summary::of(session.model).to_string())
         ),
@@ -587,20 +601,20 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
         },
         ":scenarios" => {
             if session.scenarios.is_empty() {
-                println!("no scenarios; define one with `scenario NAME = ...;`");
+                out!("no scenarios; define one with `scenario NAME = ...;`");
             }
             for s in session.scenarios.values() {
-                println!("{}: {}", terminal_safe(&s.name), terminal_safe(&s.text));
+                out!("{}: {}", terminal_safe(&s.name), terminal_safe(&s.text));
             }
         }
         ":let" => {
             let vars = session.variables();
             if vars.is_empty() {
-                println!("no variables; define one with `let NAME = ...;`");
+                out!("no variables; define one with `let NAME = ...;`");
             }
             for (n, size) in vars {
                 let n = terminal_safe(&n);
-                println!("{n}: {size} node{}", if size == 1 { "" } else { "s" });
+                out!("{n}: {size} node{}", if size == 1 { "" } else { "s" });
             }
         }
         other => {
