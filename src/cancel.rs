@@ -1,7 +1,8 @@
 //! Stopping a statement: a cancellation token handed to a session and down to the long loops
 //! of the analyses, which check it and stop early. The shell's Ctrl-C handler sets the token
-//! of its sessions, so that Ctrl-C stops a query and keeps the session; outside the shell no
-//! handler is installed and Ctrl-C ends the process.
+//! of its sessions, so that Ctrl-C stops a query and keeps the session; outside the shell
+//! (`query`, `run`, piped input) `query::script::Interrupt` stops the statement under way and
+//! the run, which ends with exit code 130.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -17,13 +17,32 @@ use crate::query::Session;
 #[command(
     name = "supplygraph",
     version,
-    about = "Supply chains as dependency graphs: exposure, chokepoints and what-if queries"
+    about = "Supply chains as dependency graphs: exposure, chokepoints and what-if queries",
+    // `supplygraph --model M query ...` would otherwise drop `--model` silently.
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// With no command: the interactive shell on a terminal; on piped input, the statements
     /// read from it, run like a script.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no command, as for `repl`.
+    #[command(flatten)]
+    pub shell: ShellArgs,
+}
+
+/// What the shell takes (`repl`, or no command).
+#[derive(clap::Args, Debug, Default)]
+pub struct ShellArgs {
+    /// Model folder or file; the built-in rare-earth model when omitted.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// How results print at first (`:format` changes it).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// On piped input: go on with the next statement after one fails.
+    #[arg(long)]
+    continue_on_error: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -54,7 +73,8 @@ pub enum Command {
     Query {
         #[command(flatten)]
         run: RunArgs,
-        /// The query text.
+        /// The query text (it may start with `--`, a comment); `-` reads it from standard input.
+        #[arg(allow_hyphen_values = true)]
         query: String,
     },
     /// Draw a diagram of a query's result (or of the whole model) with Graphviz.
@@ -76,8 +96,8 @@ pub enum Command {
     },
     /// Write a synthetic layered supply network as CSV tables (for benchmarks).
     Generate {
-        /// About how many flow nodes.
-        #[arg(long)]
+        /// About how many flow nodes (1 to 50,000,000).
+        #[arg(long, value_parser = nodes_in_range)]
         nodes: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -87,14 +107,14 @@ pub enum Command {
     },
     /// The interactive shell (on piped input: the statements read from it, like a script).
     Repl {
-        #[arg(long)]
-        model: Option<PathBuf>,
+        #[command(flatten)]
+        shell: ShellArgs,
     },
     /// Run a script of statements, one after another.
     Run {
         #[command(flatten)]
         run: RunArgs,
-        /// The script file.
+        /// The script file; `-` reads the script from standard input.
         script: PathBuf,
     },
 }
@@ -112,23 +132,51 @@ pub struct RunArgs {
     continue_on_error: bool,
 }
 
+/// `--nodes`: a number of nodes `generate` accepts.
+fn nodes_in_range(s: &str) -> Result<usize, String> {
+    let max = crate::generate::MAX_NODES;
+    let n: usize = s
+        .trim()
+        .replace(['_', ','], "")
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of nodes"))?;
+    if (1..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "the number of nodes must be between 1 and {max}, not {n}"
+        ))
+    }
+}
+
+/// All of standard input, or the error message.
+fn read_stdin() -> Result<String, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("error: cannot read standard input: {e}"))?;
+    Ok(text)
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Repl { model: None });
+    let command = cli.command.unwrap_or(Command::Repl { shell: cli.shell });
     match command {
-        Command::Repl { model } => {
-            use std::io::{IsTerminal, Read};
+        Command::Repl { shell } => {
+            use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {
-                return crate::repl::run(model);
+                return crate::repl::run(shell.model, shell.format);
             }
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                eprintln!("error: cannot read standard input: {e}");
-                return 1;
-            }
-            let file = Arc::new(SourceText::new("<stdin>", text));
-            run(model, OutputFormat::Table, false, file)
+            let text = match read_stdin() {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return 1;
+                }
+            };
+            crate::repl::run_piped(shell.model, shell.format, shell.continue_on_error, text)
         }
         Command::Check { model, verbose } => check(model, verbose),
         Command::Convert { model, to, output } => convert(model, to, output),
@@ -160,10 +208,35 @@ pub fn main() -> i32 {
             max_per_stage,
         } => diagram(model, query, output, cluster_by, max_per_stage),
         Command::Query { run: a, query } => {
-            let file = Arc::new(SourceText::new("<query>", query));
+            let (name, query) = if query == "-" {
+                match read_stdin() {
+                    Ok(t) => ("<stdin>", t),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return 1;
+                    }
+                }
+            } else {
+                ("<query>", query)
+            };
+            let file = Arc::new(SourceText::new(name, query));
             run(a.model, a.format, a.continue_on_error, file)
         }
         Command::Run { run: a, script } => {
+            if script.as_os_str() == "-" {
+                return match read_stdin() {
+                    Ok(t) => run(
+                        a.model,
+                        a.format,
+                        a.continue_on_error,
+                        Arc::new(SourceText::new("<stdin>", t)),
+                    ),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        1
+                    }
+                };
+            }
             let mut p = Problems::default();
             match model::load::read_text(&script, &mut p) {
                 Some(file) => run(a.model, a.format, a.continue_on_error, file),
@@ -176,22 +249,38 @@ pub fn main() -> i32 {
     }
 }
 
-/// Loads the model and runs every statement of `file`; exit code 1 if any failed.
+/// Prints why a model could not be loaded.
+pub fn report_model_problems(path: Option<&std::path::Path>, problems: &Problems) {
+    eprint!("{problems}");
+    // Only a model that was read has a list of problems `check` could show in full.
+    if path.is_none_or(model::load::is_model_path) {
+        eprintln!("the model has errors: run `supplygraph check` for the full list");
+    }
+}
+
+/// Loads the model and runs every statement of `file`: exit code 1 if any failed or there was
+/// none, 130 when stopped by Ctrl-C.
 fn run(
     path: Option<PathBuf>,
     format: OutputFormat,
     continue_on_error: bool,
     file: Arc<SourceText>,
 ) -> i32 {
+    if parse_is_empty(&file) {
+        // Before loading the model: nothing it could change.
+        eprintln!("{}", crate::query::script::nothing_to_run(&file));
+        return 1;
+    }
+    let interrupt = crate::query::script::Interrupt::install();
     let m = match load_model(path.as_deref()) {
         Ok(m) => m,
         Err(problems) => {
-            eprint!("{problems}");
-            eprintln!("the model has errors: run `supplygraph check` for the full list");
+            report_model_problems(path.as_deref(), &problems);
             return 1;
         }
     };
-    let (mut session, scenario_problems) = Session::new(&m);
+    let (mut session, scenario_problems) = Session::with_cancel(&m, interrupt.token.clone());
+    interrupt.arm();
     for p in scenario_problems {
         eprint!("{p}");
     }
@@ -199,10 +288,11 @@ fn run(
         format,
         continue_on_error,
         width: crate::output::terminal_width(),
+        stop: Some(interrupt.stop.clone()),
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let failed = run_text(
+    let report = run_text(
         &mut session,
         &file,
         &opts,
@@ -213,7 +303,11 @@ fn run(
     // it piece by piece would take tens of milliseconds at a million nodes.
     std::mem::forget(session);
     std::mem::forget(m);
-    i32::from(failed > 0)
+    report.exit_code()
+}
+
+fn parse_is_empty(file: &SourceText) -> bool {
+    crate::query::parse::split(&file.text).is_empty()
 }
 
 fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
@@ -234,7 +328,10 @@ fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
         for p in scenario_problems {
             eprintln!("{p}");
         }
-        print!("{}", model::summary::Summary::of(m));
+        print!(
+            "{}",
+            crate::diag::terminal_safe_lines(&model::summary::Summary::of(m).to_string())
+        );
     }
     if errors > 0 {
         eprintln!(
@@ -259,7 +356,7 @@ fn diagram(
     let m = match load_model(path.as_deref()) {
         Ok(m) => m,
         Err(problems) => {
-            eprint!("{problems}");
+            report_model_problems(path.as_deref(), &problems);
             return 1;
         }
     };
@@ -272,12 +369,19 @@ fn diagram(
     {
         Ok(crate::query::Outcome::Table(t)) => t,
         Ok(crate::query::Outcome::Message(msg)) => {
-            eprintln!("error: `{text}` has no result to draw ({msg})");
+            eprintln!(
+                "error: `{}` has no result to draw ({})",
+                crate::diag::terminal_safe(&text),
+                crate::diag::terminal_safe(&msg)
+            );
             return 1;
         }
         // Drawn above, where the statement says.
         Ok(crate::query::Outcome::Diagram(_)) => {
-            eprintln!("error: `{text}` has no result to draw");
+            eprintln!(
+                "error: `{}` has no result to draw",
+                crate::diag::terminal_safe(&text)
+            );
             return 1;
         }
         Err(p) => {

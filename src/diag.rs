@@ -263,11 +263,11 @@ impl fmt::Display for Problem {
     ///    |          ^^^^^^^^ did you mean "baotou"?
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {}", self.severity, self.message)?;
+        writeln!(f, "{}: {}", self.severity, terminal_safe(&self.message))?;
         match &self.loc {
             Loc::Span { file, range } => {
                 let (line, col) = file.line_col(range.start);
-                writeln!(f, "  --> {}:{}:{}", file.name, line, col)?;
+                writeln!(f, "  --> {}:{}:{}", terminal_safe(&file.name), line, col)?;
                 let text = file.line(line);
                 let end_col = if range.end > range.start {
                     let (el, ec) = file.line_col(range.end);
@@ -292,21 +292,21 @@ impl fmt::Display for Problem {
                 let room = shown.chars().count().saturating_sub(caret_at).max(1);
                 marker.push_str(&"^".repeat(width.min(room)));
                 if let Some(label) = &self.label {
-                    write!(marker, " {label}")?;
+                    write!(marker, " {}", terminal_safe(label))?;
                 }
                 writeln!(f, " {:gutter$} | {}", "", marker)?;
             }
             other => {
                 if let Some(pos) = other.position() {
-                    writeln!(f, "  --> {pos}")?;
+                    writeln!(f, "  --> {}", terminal_safe(&pos))?;
                 }
                 if let Some(label) = &self.label {
-                    writeln!(f, "  = {label}")?;
+                    writeln!(f, "  = {}", terminal_safe(label))?;
                 }
             }
         }
         for note in &self.notes {
-            writeln!(f, "  = {note}")?;
+            writeln!(f, "  = {}", terminal_safe(note))?;
         }
         Ok(())
     }
@@ -395,9 +395,56 @@ pub fn clip(s: &str) -> String {
     }
 }
 
+/// Text for a terminal: control characters (ESC, BEL, newlines, ... from a model's names) shown
+/// as escapes (`\u{1b}`, `\n`) rather than sent raw, where they would move the cursor, recolour
+/// the screen or ring the bell.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `terminal_safe` for text of several lines: newlines (and tabs) are kept, every other
+/// control character is escaped.
+pub fn terminal_safe_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        let file = Arc::new(SourceText::new("f", "x \"a\u{1b}[2Jb\u{7}\""));
+        let p = Problem::error(Loc::span(&file, 2..12), "unknown node \"a\u{1b}[2Jb\u{7}\"")
+            .with_label("did you mean \"\u{1b}]0;x\u{7}\"?")
+            .with_note("see \u{1b}[31m");
+        let out = p.to_string();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("a\\u{1b}[2Jb\\u{7}"), "{out}");
+        assert_eq!(terminal_safe_lines("a\nb\u{7}"), "a\nb\\u{7}");
+    }
 
     #[test]
     fn codes_are_written_with_four_digits() {

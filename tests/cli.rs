@@ -67,11 +67,14 @@ fn json_rows_follow_the_contract() {
         "exposure of \"ev\" to \"Land\"; chokepoints of \"ev\"",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    // Two results, each a JSON array.
+    // Two statements: JSON Lines, a record per statement holding its rows.
     let text = stdout(&o);
-    let mut arrays = serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>();
-    let exposure = arrays.next().unwrap().unwrap();
-    let chokepoints = arrays.next().unwrap().unwrap();
+    let mut records = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap());
+    let exposure = records.next().unwrap()["rows"].clone();
+    let chokepoints = records.next().unwrap()["rows"].clone();
+    assert!(records.next().is_none());
     let row = &exposure[0];
     assert_eq!(row["id"], "ev");
     assert_eq!(row["name"], "Electric vehicles");

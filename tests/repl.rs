@@ -216,3 +216,36 @@ fn piped_input_runs_like_a_script() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("<stdin>:2:13"));
 }
+
+#[test]
+fn a_huge_result_shows_its_first_rows_with_a_note() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("net");
+    let o = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+        .args(["generate", "--nodes", "20000", "-o"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut p = shell(state.path(), Some(&model));
+    p.send_line("nodes;").unwrap();
+    let before = p.exp_string("note: showing the first 100 of").unwrap();
+    // At most the first 100 rows, and their frame, were drawn.
+    assert!(
+        before.lines().count() < 150,
+        "{} lines",
+        before.lines().count()
+    );
+    p.exp_string(":save FILE").unwrap();
+    p.exp_string(PROMPT).unwrap();
+    // `:save` still writes every row.
+    let saved = dir.path().join("all.csv");
+    p.send_line(&format!(":save {}", saved.display())).unwrap();
+    p.exp_string("saved to").unwrap();
+    p.exp_string(PROMPT).unwrap();
+    let rows = std::fs::read_to_string(&saved).unwrap().lines().count() - 1;
+    assert!(rows > 10_000, "{rows}");
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}

@@ -146,6 +146,73 @@ pub fn detect(path: &Path) -> Format {
     }
 }
 
+/// Whether a path holds what a model is read from: a `.toml`, `.json` or `.csv` file (a CSV
+/// file stands for its folder), or a folder with `.toml` files or `nodes.csv` and `edges.csv`.
+pub fn is_model_path(path: &Path) -> bool {
+    if path.is_dir() {
+        path.join("nodes.csv").exists()
+            || path.join("edges.csv").exists()
+            || std::fs::read_dir(path).is_ok_and(|rd| {
+                rd.filter_map(Result::ok)
+                    .any(|e| e.path().extension().is_some_and(|x| x == "toml"))
+            })
+    } else {
+        path.is_file()
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "toml" | "json" | "csv"))
+    }
+}
+
+/// Why `path` cannot be read as a model, when it cannot: it does not exist (with the nearest
+/// existing name beside it, if one is close), or it is a file or folder that holds no model.
+fn not_a_model(path: &Path) -> Option<Problem> {
+    let origin = path.display().to_string();
+    if !path.exists() {
+        let mut p = Problem::error(
+            Loc::Nowhere,
+            format!("no model at {origin}: no such file or folder"),
+        );
+        if let Some(near) = nearest_sibling(path) {
+            p = p.with_label(format!("did you mean {}?", near.display()));
+        }
+        return Some(p);
+    }
+    if is_model_path(path) {
+        return None;
+    }
+    let what = if path.is_dir() {
+        "a folder without .toml files, nor nodes.csv and edges.csv"
+    } else {
+        "not a model file"
+    };
+    Some(
+        Problem::error(Loc::Nowhere, format!("{origin} is {what}")).with_note(
+            "a model is a .toml file, a .json file, a folder of .toml files, \
+             or a folder holding nodes.csv and edges.csv",
+        ),
+    )
+}
+
+/// The existing file or folder beside `path` whose name is closest to its name, if one is
+/// close (`models/rare_earth` -> `models/rare_earths`).
+fn nearest_sibling(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let names: Vec<String> = std::fs::read_dir(&parent)
+        .ok()?
+        .filter_map(Result::ok)
+        .take(10_000)
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    let best = crate::suggest::did_you_mean(name, names.iter().map(String::as_str))?;
+    Some(path.with_file_name(best))
+}
+
 /// Reads one file as text: not too large, UTF-8, without a byte-order mark.
 pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     let name = path.display().to_string();
@@ -257,11 +324,10 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
     let mut bulk = None;
     let mut incomplete = false;
     let origin = path.display().to_string();
-    if !path.exists() {
-        problems.push(Problem::error(
-            Loc::Nowhere,
-            format!("no model at {origin}: no such file or folder"),
-        ));
+    let refused = not_a_model(path);
+    let refused_any = refused.is_some();
+    if let Some(p) = refused {
+        problems.push(p);
     } else if format == Format::Csv {
         let dir = if path.is_dir() {
             path.to_path_buf()
@@ -320,7 +386,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
             }
         }
     }
-    if !path.exists() {
+    if refused_any {
         incomplete = true;
     }
     Loaded {

@@ -52,6 +52,8 @@ const MAX_MESSAGE: usize = 70;
 
 /// A message cut to one line's length (a long statement, a deep path).
 fn short(what: String) -> String {
+    // A statement or a path may hold control characters: shown as escapes.
+    let what = crate::diag::terminal_safe(&what).into_owned();
     match what.char_indices().nth(MAX_MESSAGE) {
         Some((cut, _)) => format!("{}...", &what[..cut]),
         None => what,

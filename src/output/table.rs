@@ -42,7 +42,7 @@ impl Cell {
     /// For CSV: exact, and a text that a spreadsheet would run as a formula (one starting with
     /// `=`, `+`, `-`, `@`, a tab or a carriage return) behind an apostrophe, the OWASP
     /// convention; numbers are never touched.
-    fn csv(&self) -> String {
+    pub fn csv(&self) -> String {
         match self {
             Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
             other => other.exact(),
@@ -188,23 +188,7 @@ impl Table {
     }
 }
 
-/// Text for a terminal: control characters (ESC, BEL, newlines, ... from a model's names) shown
-/// as escapes (`\u{1b}`, `\n`) rather than sent raw, where they would move the cursor, recolour
-/// the screen or ring the bell.
-pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
+pub use crate::diag::terminal_safe;
 
 #[cfg(test)]
 mod tests {

@@ -1,70 +1,300 @@
 //! Running statements one after another: a script file, the statements of `query`, piped input.
 //! A failing statement is reported with its place; the run stops there unless told to go on.
+//!
+//! How results print (`Printer`): one statement prints as before, whatever the format (a text
+//! table, a JSON array of row objects, a CSV table). Several statements print
+//!
+//! - as text tables one after another, a blank line between them;
+//! - in JSON as **JSON Lines**: one JSON value per statement on its own line,
+//!   `{"statement": "...", "rows": [...]}` (with `"notes": [...]` when the result has notes),
+//!   `{"statement": "...", "message": "..."}` for a statement that answers with a message (`let`,
+//!   `scenario`, `diagram`), and `{"statement": "...", "error": {"code": "E0101", "message":
+//!   "...", "line": 3, "column": 16}}` for one that failed (`code`, `line`, `column` may be
+//!   `null`); the error is also reported on standard error, as always;
+//! - in CSV in a **long format** with one header for all: `statement,row,column,value`, a line
+//!   per cell (`row` counts from 1); a message is one line with an empty `row` and the column
+//!   `message`, a note the column `note`, a result without rows one line with empty `row`,
+//!   `column` and `value`. Errors go to standard error only.
 
 use std::io::Write;
+use std::ops::Range;
 use std::sync::Arc;
 
+use serde_json::{json, Value as J};
+
+use super::ast::Statement;
+use super::error::EvalError;
 use super::outcome::Outcome;
 use super::parse;
 use super::session::Session;
-use crate::diag::SourceText;
+use crate::cancel::Cancel;
+use crate::diag::{Code, Problem, SourceText};
 use crate::output::progress::Progress;
-use crate::output::OutputFormat;
+use crate::output::{Cell, OutputFormat, Table};
 
 pub struct RunOptions {
     pub format: OutputFormat,
     pub continue_on_error: bool,
     /// Terminal width for text tables.
     pub width: Option<u16>,
+    /// Set by Ctrl-C: the run stops before the next statement (the statement under way stops
+    /// through the session's own token).
+    pub stop: Option<Cancel>,
 }
 
-/// Runs every statement of `file`. Results go to `out`, problems to `err`. Returns how many
-/// statements failed.
+/// What a run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RunReport {
+    /// How many statements the text holds (0: it is empty or holds only comments).
+    pub statements: usize,
+    pub failed: usize,
+    /// Stopped by Ctrl-C.
+    pub interrupted: bool,
+}
+
+impl RunReport {
+    /// The exit code: 130 when interrupted (128 + SIGINT, the shells' convention), 1 when a
+    /// statement failed or there was none to run, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.interrupted {
+            130
+        } else if self.failed > 0 || self.statements == 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Prints the outcomes of statements in a format; see the module's documentation for the shapes.
+pub struct Printer {
+    pub format: OutputFormat,
+    pub width: Option<u16>,
+    /// Several statements: JSON Lines and long CSV instead of a plain array or table.
+    pub several: bool,
+    csv_header: bool,
+}
+
+impl Printer {
+    pub fn new(format: OutputFormat, width: Option<u16>, several: bool) -> Printer {
+        Printer {
+            format,
+            width,
+            several,
+            csv_header: false,
+        }
+    }
+
+    fn csv_line(&mut self, out: &mut dyn Write, fields: [&str; 4]) {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        if !self.csv_header {
+            let _ = w.write_record(["statement", "row", "column", "value"]);
+            self.csv_header = true;
+        }
+        let _ = w.write_record(fields);
+        let _ = out.write_all(&w.into_inner().unwrap_or_default());
+    }
+
+    /// A result table. `last`: no statement follows (no blank line after a text table).
+    pub fn table(&mut self, statement: &str, t: &Table, last: bool, out: &mut dyn Write) {
+        match (self.format, self.several) {
+            (OutputFormat::Table, _) | (_, false) => {
+                let _ = write!(out, "{}", self.format.render(t, self.width));
+                if self.format == OutputFormat::Table && self.several && !last {
+                    let _ = writeln!(out);
+                }
+            }
+            (OutputFormat::Json, true) => {
+                let mut rec = json!({"statement": statement, "rows": t.to_json_value()});
+                if !t.notes.is_empty() {
+                    rec["notes"] = json!(t.notes);
+                }
+                let _ = writeln!(out, "{rec}");
+            }
+            (OutputFormat::Csv, true) => {
+                if t.rows.is_empty() {
+                    self.csv_line(out, [statement, "", "", ""]);
+                }
+                for (i, row) in t.rows.iter().enumerate() {
+                    let n = (i + 1).to_string();
+                    for (c, v) in t.columns.iter().zip(row) {
+                        self.csv_line(out, [statement, &n, c, &v.csv()]);
+                    }
+                }
+                for note in &t.notes {
+                    self.csv_line(out, [statement, "", "note", &Cell::text(note).csv()]);
+                }
+            }
+        }
+    }
+
+    /// A message (`let x = 3 nodes`, a diagram written): on standard output with text tables
+    /// and in JSON Lines or long CSV; on standard error beside one JSON or CSV result, which
+    /// stays a plain array or table.
+    pub fn message(&mut self, statement: &str, m: &str, out: &mut dyn Write, err: &mut dyn Write) {
+        match (self.format, self.several) {
+            (OutputFormat::Table, _) => {
+                let _ = writeln!(out, "{}", crate::diag::terminal_safe(m));
+            }
+            (_, false) => {
+                let _ = writeln!(err, "{}", crate::diag::terminal_safe(m));
+            }
+            (OutputFormat::Json, true) => {
+                let _ = writeln!(out, "{}", json!({"statement": statement, "message": m}));
+            }
+            (OutputFormat::Csv, true) => {
+                self.csv_line(out, [statement, "", "message", &Cell::text(m).csv()]);
+            }
+        }
+    }
+
+    /// A failed statement: reported on `err`; in JSON Lines, a record on `out` too.
+    /// `statement` is its canonical text, or the text as written when it did not parse.
+    pub fn error(
+        &mut self,
+        statement: &str,
+        p: &Problem,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) {
+        let _ = out.flush();
+        let _ = write!(err, "{p}");
+        if self.format == OutputFormat::Json && self.several {
+            let (line, column) = match p.loc.line_col() {
+                Some((l, c)) => (J::from(l), J::from(c)),
+                None => (J::Null, J::Null),
+            };
+            let code = p.code.map_or(J::Null, |c| J::String(c.to_string()));
+            let rec = json!({"statement": statement, "error": {
+                "code": code, "message": p.message, "line": line, "column": column,
+            }});
+            let _ = writeln!(out, "{rec}");
+        }
+    }
+}
+
+/// What one statement did.
+pub enum Step {
+    /// It ran; the statement, for a caller that keeps `let`s and scenarios.
+    Ran(Box<Statement>),
+    Failed,
+    Interrupted,
+}
+
+/// Parses, runs and prints the statement at `range` of `file`, statement `index` (from 0) of
+/// `total`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_statement(
+    session: &mut Session<'_>,
+    file: &Arc<SourceText>,
+    range: Range<usize>,
+    (index, total): (usize, usize),
+    printer: &mut Printer,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Step {
+    let last = index + 1 >= total;
+    let note = |p: Problem| {
+        if total > 1 {
+            p.with_note(format!("in statement {} of {total}", index + 1))
+        } else {
+            p
+        }
+    };
+    let written = file.text[range.clone()].trim().to_string();
+    let st = match parse::parse_statement(file, range) {
+        Ok(st) => st,
+        Err(p) => {
+            let p = note(p);
+            printer.error(&written, &p, out, err);
+            return Step::Failed;
+        }
+    };
+    let canonical = st.stmt.to_string();
+    let result = {
+        let _progress = Progress::start(format!("running `{canonical}`"));
+        session.run(file, &st)
+    };
+    match result.and_then(|o| o.drawn(session.model, file)) {
+        Ok(Outcome::Table(t)) => printer.table(&canonical, &t, last, out),
+        Ok(Outcome::Message(m)) => printer.message(&canonical, &m, out, err),
+        Ok(Outcome::Diagram(_)) => {} // drawn above
+        Err(p) => {
+            let interrupted = p.code == Some(EvalError::Interrupted.code());
+            let p = note(p);
+            printer.error(&canonical, &p, out, err);
+            return if interrupted {
+                Step::Interrupted
+            } else {
+                Step::Failed
+            };
+        }
+    }
+    Step::Ran(Box::new(st))
+}
+
+/// The message for a text with nothing to run.
+pub fn nothing_to_run(file: &SourceText) -> String {
+    if file.name == "<query>" {
+        "error: the query is empty (or holds only comments): nothing to run".to_string()
+    } else {
+        format!(
+            "error: {} holds no statement (it is empty or holds only comments): nothing to run",
+            file.name
+        )
+    }
+}
+
+/// Runs every statement of `file`. Results go to `out`, problems to `err`.
 pub fn run_text(
     session: &mut Session<'_>,
     file: &Arc<SourceText>,
     opts: &RunOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> usize {
-    let mut failed = 0;
+) -> RunReport {
     let ranges = parse::split(&file.text);
     let total = ranges.len();
+    let mut report = RunReport {
+        statements: total,
+        ..RunReport::default()
+    };
+    if total == 0 {
+        let _ = writeln!(err, "{}", nothing_to_run(file));
+        return report;
+    }
+    let mut printer = Printer::new(opts.format, opts.width, total > 1);
     for (i, r) in ranges.into_iter().enumerate() {
-        let result = parse::parse_statement(file, r).and_then(|st| {
-            let _progress = Progress::start(format!("running `{}`", st.stmt));
-            session.run(file, &st)
-        });
-        let result = result.and_then(|o| o.drawn(session.model, file));
-        match result {
-            Ok(Outcome::Table(t)) => {
-                let _ = write!(out, "{}", opts.format.render(&t, opts.width));
-                if opts.format == OutputFormat::Table && i + 1 < total {
-                    let _ = writeln!(out);
+        let last = i + 1 == total;
+        let step = run_statement(session, file, r, (i, total), &mut printer, out, err);
+        let stopped = opts.stop.as_ref().is_some_and(Cancel::is_cancelled);
+        match step {
+            Step::Ran(_) if !stopped => continue,
+            Step::Ran(_) | Step::Interrupted => {
+                report.interrupted = true;
+                if !last {
+                    let _ = writeln!(
+                        err,
+                        "interrupted (Ctrl-C): {} statement{} not run",
+                        total - i - 1,
+                        plural(total - i - 1)
+                    );
                 }
+                break;
             }
-            Ok(Outcome::Message(m)) => {
-                if opts.format == OutputFormat::Table {
-                    let _ = writeln!(out, "{m}");
-                } else {
-                    let _ = writeln!(err, "{m}");
+            Step::Failed => {
+                report.failed += 1;
+                if stopped {
+                    report.interrupted = true;
+                    break;
                 }
-            }
-            Ok(Outcome::Diagram(_)) => {} // drawn above
-            Err(p) => {
-                failed += 1;
-                let _ = write!(
-                    err,
-                    "{}",
-                    p.with_note(format!("in statement {} of {total}", i + 1))
-                );
                 if !opts.continue_on_error {
-                    if i + 1 < total {
+                    if !last {
                         let _ = writeln!(
                             err,
                             "stopped: {} statement{} not run (use --continue-on-error to go on)",
                             total - i - 1,
-                            if total - i - 1 == 1 { "" } else { "s" }
+                            plural(total - i - 1)
                         );
                     }
                     break;
@@ -72,5 +302,49 @@ pub fn run_text(
             }
         }
     }
-    failed
+    let _ = out.flush();
+    report
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Ctrl-C outside the terminal shell (`query`, `run`, piped input): while statements run
+/// (`armed`), it stops the statement under way and the run, which ends with exit code 130;
+/// before (reading the model), it ends the process at once with that code.
+#[derive(Clone, Default)]
+pub struct Interrupt {
+    /// The sessions' token: stops the statement under way.
+    pub token: Cancel,
+    /// Stops the run before the next statement.
+    pub stop: Cancel,
+    armed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Interrupt {
+    /// Installs the handler (once in a process).
+    pub fn install() -> Interrupt {
+        let i = Interrupt::default();
+        let h = i.clone();
+        let _ = ctrlc::set_handler(move || {
+            if h.armed.load(std::sync::atomic::Ordering::SeqCst) {
+                h.token.cancel();
+                h.stop.cancel();
+            } else {
+                eprintln!("\ninterrupted (Ctrl-C)");
+                std::process::exit(130);
+            }
+        });
+        i
+    }
+
+    /// From now on Ctrl-C stops statements rather than the process.
+    pub fn arm(&self) {
+        self.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }

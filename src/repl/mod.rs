@@ -18,14 +18,29 @@ use rustyline::history::DefaultHistory;
 use rustyline::Editor;
 
 use crate::cancel::Cancel;
-use crate::diag::{Code, SourceText};
+use crate::diag::{terminal_safe, terminal_safe_lines, Code, SourceText};
 use crate::model::{self, Model};
 use crate::output::progress::Progress;
 use crate::output::{OutputFormat, Table};
 use crate::query::ast::Stmt;
 use crate::query::error::EvalError;
+use crate::query::script::{run_statement, Interrupt, Printer, RunReport, Step};
 use crate::query::{parse, Outcome, Session};
 use words::Words;
+
+/// `println!` that does not panic when standard output is closed (`supplygraph < s | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that does not panic when standard output is closed.
+macro_rules! out_raw {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
 
 /// Meta-commands and what they do.
 pub const META: &[(&str, &str)] = &[
@@ -76,6 +91,20 @@ struct Shell {
     history: Option<PathBuf>,
     /// Set by Ctrl-C; every session of the shell checks it.
     cancel: Cancel,
+    /// Reading piped input: confirmations of meta-commands go to standard error, so that
+    /// standard output holds only results.
+    piped: bool,
+}
+
+impl Shell {
+    /// A confirmation: on standard output at a terminal, on standard error when piped.
+    fn say(&self, text: &str) {
+        if self.piped {
+            eprintln!("{text}");
+        } else {
+            out!("{text}");
+        }
+    }
 }
 
 enum Next {
@@ -83,8 +112,8 @@ enum Next {
     Load(Option<PathBuf>),
 }
 
-/// Runs the shell on a terminal. Returns the exit code.
-pub fn run(model_path: Option<PathBuf>) -> i32 {
+/// Runs the shell on a terminal, results printing in `format` at first. Returns the exit code.
+pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
     let Some(mut model) = load(model_path.as_deref()) else {
         return 1;
     };
@@ -106,13 +135,14 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     let cancel = Cancel::new();
     crate::cancel::install(&cancel);
     let mut shell = Shell {
-        format: OutputFormat::Table,
+        format,
         timing: false,
         last: None,
         replay: Vec::new(),
         model_path,
         history: history_path(),
         cancel,
+        piped: false,
     };
     if let Some(h) = &shell.history {
         if let Some(dir) = h.parent() {
@@ -145,29 +175,224 @@ pub fn run(model_path: Option<PathBuf>) -> i32 {
     0
 }
 
+/// One piece of piped input: a statement (a byte range of the text) or a meta-command line.
+enum Piece {
+    Statement(std::ops::Range<usize>),
+    Meta(String),
+}
+
+/// Runs piped input like a script, meta-commands included (`:format json`, `:help`, `:quit`,
+/// ...: a line that starts with `:`). Stops at the first failing statement unless
+/// `continue_on_error`; exit code 1 if a statement failed or there was nothing to run, 130 on
+/// Ctrl-C.
+pub fn run_piped(
+    model_path: Option<PathBuf>,
+    format: OutputFormat,
+    continue_on_error: bool,
+    text: String,
+) -> i32 {
+    // Meta-command lines are blanked (same length, so that places stay right); the text
+    // between them is split into statements (a meta-command line ends a statement too); both
+    // are taken in the order written.
+    let mut blanked = String::with_capacity(text.len());
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut total = 0;
+    let mut segment = 0;
+    let mut at = 0;
+    let mut statements = |from: usize, to: usize, pieces: &mut Vec<Piece>| {
+        for r in parse::split(&text[from..to]) {
+            total += 1;
+            pieces.push(Piece::Statement(from + r.start..from + r.end));
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(':') {
+            statements(segment, at, &mut pieces);
+            pieces.push(Piece::Meta(line.trim().to_string()));
+            blanked.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+            // Multi-byte characters became one space each: pad to keep byte offsets.
+            let pad = line.len() - line.chars().count();
+            blanked.extend(std::iter::repeat_n(' ', pad));
+            segment = at + line.len();
+        } else {
+            blanked.push_str(line);
+        }
+        at += line.len();
+    }
+    statements(segment, at, &mut pieces);
+    let file = Arc::new(SourceText::new("<stdin>", blanked));
+    if pieces.is_empty() {
+        eprintln!("{}", crate::query::script::nothing_to_run(&file));
+        return 1;
+    }
+    let interrupt = Interrupt::install();
+    let Some(mut model) = load(model_path.as_deref()) else {
+        return 1;
+    };
+    let mut shell = Shell {
+        format,
+        timing: false,
+        last: None,
+        replay: Vec::new(),
+        model_path,
+        history: None,
+        cancel: interrupt.token.clone(),
+        piped: true,
+    };
+    let mut printer = Printer::new(format, crate::output::terminal_width(), total > 1);
+    let mut report = RunReport {
+        statements: total,
+        ..RunReport::default()
+    };
+    let mut pieces = pieces.into_iter().peekable();
+    let mut index = 0;
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    'models: loop {
+        let (mut session, problems) = Session::with_cancel(&model, shell.cancel.clone());
+        for p in problems {
+            eprint!("{p}");
+        }
+        for text in std::mem::take(&mut shell.replay) {
+            let f = Arc::new(SourceText::new("<replay>", text.clone()));
+            match parse::parse_one(&text).and_then(|st| session.run(&f, &st)) {
+                Ok(_) => shell.replay.push(text),
+                Err(p) => eprintln!(
+                    "dropped `{}`: it does not apply to this model\n{p}",
+                    terminal_safe(&text)
+                ),
+            }
+        }
+        interrupt.arm();
+        let next = loop {
+            let Some(piece) = pieces.next() else {
+                break Next::Quit;
+            };
+            match piece {
+                Piece::Meta(line) => {
+                    if let Some(next) = meta(&line, &session, &mut shell) {
+                        break next;
+                    }
+                    printer.format = shell.format;
+                }
+                Piece::Statement(range) => {
+                    let started = Instant::now();
+                    let step = {
+                        let mut out = stdout.lock();
+                        let mut err = stderr.lock();
+                        let step = run_statement(
+                            &mut session,
+                            &file,
+                            range,
+                            (index, total),
+                            &mut printer,
+                            &mut out,
+                            &mut err,
+                        );
+                        let _ = out.flush();
+                        step
+                    };
+                    index += 1;
+                    if shell.timing {
+                        eprintln!("({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    let left = total - index;
+                    match step {
+                        Step::Ran(st) => {
+                            if matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. }) {
+                                shell.replay.push(st.to_string());
+                            }
+                            if interrupt.stop.is_cancelled() {
+                                report.interrupted = true;
+                                break Next::Quit;
+                            }
+                        }
+                        Step::Interrupted => {
+                            report.interrupted = true;
+                            if left > 0 {
+                                eprintln!(
+                                    "interrupted (Ctrl-C): {left} statement{} not run",
+                                    plural(left)
+                                );
+                            }
+                            break Next::Quit;
+                        }
+                        Step::Failed => {
+                            report.failed += 1;
+                            if interrupt.stop.is_cancelled() {
+                                report.interrupted = true;
+                                break Next::Quit;
+                            }
+                            if !continue_on_error {
+                                if left > 0 {
+                                    eprintln!(
+                                        "stopped: {left} statement{} not run \
+                                         (use --continue-on-error to go on)",
+                                        plural(left)
+                                    );
+                                }
+                                break Next::Quit;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        match next {
+            Next::Quit => break 'models,
+            Next::Load(path) => {
+                drop(session);
+                let path = path.or_else(|| shell.model_path.clone());
+                match load(path.as_deref()) {
+                    Some(m) => {
+                        model = m;
+                        shell.model_path = path;
+                    }
+                    None => eprintln!("the model in use is unchanged"),
+                }
+            }
+        }
+    }
+    if total == 0 {
+        // Only meta-commands: nothing failed.
+        return i32::from(report.interrupted) * 130;
+    }
+    report.exit_code()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Loads a model; `None`, with its problems printed, when it has errors.
 fn load(path: Option<&Path>) -> Option<Model> {
     match crate::load::load_model(path) {
         Ok(m) => Some(m),
         Err(problems) => {
             eprint!("{problems}");
-            eprintln!("the model has {} errors", problems.errors());
+            if path.is_none_or(model::load::is_model_path) {
+                eprintln!("the model has {} errors", problems.errors());
+            }
             None
         }
     }
 }
 
 fn banner(m: &Model) {
-    println!(
+    out!(
         "supplygraph {}: {} ({} nodes, {} supply edges, {} sources) from {}",
         env!("CARGO_PKG_VERSION"),
-        m.doc.model.name.as_deref().unwrap_or("model"),
+        terminal_safe(m.doc.model.name.as_deref().unwrap_or("model")),
         m.entities.len(),
         m.supplies.len(),
         m.doc.source.len(),
-        m.origin
+        terminal_safe(&m.origin)
     );
-    println!("Type :help for help, Tab to complete, Ctrl-D to leave. End statements with `;`.");
+    out!("Type :help for help, Tab to complete, Ctrl-D to leave. End statements with `;`.");
 }
 
 /// Reads and runs statements on one model until the user quits or loads another model.
@@ -186,7 +411,10 @@ fn session_loop(
         let file = Arc::new(SourceText::new("<replay>", text.clone()));
         match parse::parse_one(&text).and_then(|st| session.run(&file, &st)) {
             Ok(_) => shell.replay.push(text),
-            Err(p) => eprintln!("dropped `{text}`: it does not apply to this model\n{p}"),
+            Err(p) => eprintln!(
+                "dropped `{}`: it does not apply to this model\n{p}",
+                terminal_safe(&text)
+            ),
         }
     }
     rl.set_helper(Some(ReplHelper::new(Words::of(model, &session), color)));
@@ -213,7 +441,7 @@ fn session_loop(
                 }
             }
             Err(ReadlineError::Interrupted) => {
-                println!("^C");
+                out!("^C");
                 continue;
             }
             Err(ReadlineError::Eof) => return Next::Quit,
@@ -241,15 +469,23 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
         let mut out = std::io::stdout().lock();
         match result {
             Ok(Outcome::Table(t)) => {
-                let _ = write!(
-                    out,
-                    "{}",
-                    shell.format.render(&t, crate::output::terminal_width())
-                );
+                let width = crate::output::terminal_width();
+                match shown(&t) {
+                    None => {
+                        let _ = write!(out, "{}", shell.format.render(&t, width));
+                    }
+                    Some((head, note)) => {
+                        let _ = write!(out, "{}", shell.format.render(&head, width));
+                        if shell.format != OutputFormat::Table {
+                            let _ = out.flush();
+                            eprintln!("note: {note}");
+                        }
+                    }
+                }
                 shell.last = Some(t);
             }
             Ok(Outcome::Message(m)) => {
-                let _ = writeln!(out, "{m}");
+                let _ = writeln!(out, "{}", terminal_safe(&m));
             }
             Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
@@ -266,6 +502,32 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
     }
 }
 
+/// A result longer than this prints only its first `HEAD_ROWS` rows in the shell, with a note:
+/// a terminal cannot show a million rows, and drawing them would take gigabytes.
+pub const MAX_SHOWN_ROWS: usize = 10_000;
+/// How many rows a long result shows.
+pub const HEAD_ROWS: usize = 100;
+
+/// For a result too long to print whole: its first rows (with the note in the table) and the
+/// note.
+fn shown(t: &Table) -> Option<(Table, String)> {
+    if t.rows.len() <= MAX_SHOWN_ROWS {
+        return None;
+    }
+    let note = format!(
+        "showing the first {HEAD_ROWS} of {} rows: `:save FILE` writes them all \
+         (.csv, .json, else a text table), or run the statement with \
+         `supplygraph query --format csv ... > FILE`",
+        crate::output::number(t.rows.len() as f64)
+    );
+    let mut head = Table::new(t.title.clone(), &[]);
+    head.columns = t.columns.clone();
+    head.rows = t.rows[..HEAD_ROWS].to_vec();
+    head.notes = t.notes.clone();
+    head.notes.push(note.clone());
+    Some((head, note))
+}
+
 /// Runs a meta-command; `Some` when the session must end (quit, or another model).
 fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
     let (cmd, arg) = match line.split_once(char::is_whitespace) {
@@ -274,30 +536,40 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
     };
     match cmd {
         ":quit" | ":q" | ":exit" => return Some(Next::Quit),
-        ":help" | ":h" | ":?" => println!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
+        ":help" | ":h" | ":?" => out!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
         ":load" if arg.is_empty() => eprintln!("usage: :load PATH"),
         ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
         ":reload" => return Some(Next::Load(None)),
-        ":model" => print!("{}", model::summary::Summary::of(session.model)),
+        ":model" => out_raw!(
+            "{}",
+            terminal_safe_lines(&model::summary::Summary::of(session.model).to_string())
+        ),
         ":format" => {
             match arg {
                 "table" => shell.format = OutputFormat::Table,
                 "json" => shell.format = OutputFormat::Json,
                 "csv" => shell.format = OutputFormat::Csv,
                 "" => {}
-                other => eprintln!("unknown format `{other}`: use table, json or csv"),
+                other => eprintln!(
+                    "unknown format `{}`: use table, json or csv",
+                    terminal_safe(other)
+                ),
             }
             let now = match shell.format {
                 OutputFormat::Table => "table",
                 OutputFormat::Json => "json",
                 OutputFormat::Csv => "csv",
             };
-            println!("results print as {now}");
+            shell.say(&format!("results print as {now}"));
         }
         ":timing" => match arg {
             "on" => shell.timing = true,
             "off" => shell.timing = false,
-            _ => println!("timing is {}", if shell.timing { "on" } else { "off" }),
+            _ => shell.say(if shell.timing {
+                "timing is on"
+            } else {
+                "timing is off"
+            }),
         },
         ":save" => match (&shell.last, arg) {
             (_, "") => eprintln!("usage: :save FILE"),
@@ -309,7 +581,7 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                     _ => t.to_text(Some(200)),
                 };
                 match std::fs::write(file, text) {
-                    Ok(()) => println!("saved to {file}"),
+                    Ok(()) => shell.say(&format!("saved to {}", terminal_safe(file))),
                     Err(e) => eprintln!("cannot write {file}: {e}"),
                 }
             }
@@ -323,25 +595,26 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 Path::new(file),
                 &Default::default(),
             ) {
-                Ok(msg) => println!("{msg}"),
-                Err(e) => eprintln!("error: {e}"),
+                Ok(msg) => shell.say(&terminal_safe(&msg)),
+                Err(e) => eprintln!("error: {}", terminal_safe(&e.to_string())),
             },
         },
         ":scenarios" => {
             if session.scenarios.is_empty() {
-                println!("no scenarios; define one with `scenario NAME = ...;`");
+                out!("no scenarios; define one with `scenario NAME = ...;`");
             }
             for s in session.scenarios.values() {
-                println!("{}: {}", s.name, s.text);
+                out!("{}: {}", terminal_safe(&s.name), terminal_safe(&s.text));
             }
         }
         ":let" => {
             let vars = session.variables();
             if vars.is_empty() {
-                println!("no variables; define one with `let NAME = ...;`");
+                out!("no variables; define one with `let NAME = ...;`");
             }
             for (n, size) in vars {
-                println!("{n}: {size} node{}", if size == 1 { "" } else { "s" });
+                let n = terminal_safe(&n);
+                out!("{n}: {size} node{}", if size == 1 { "" } else { "s" });
             }
         }
         other => {
@@ -349,7 +622,10 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
             let hint = crate::suggest::did_you_mean(other, known)
                 .map(|s| format!(" Did you mean `{s}`?"))
                 .unwrap_or_default();
-            eprintln!("unknown command `{other}`.{hint} Type :help.");
+            eprintln!(
+                "unknown command `{}`.{hint} Type :help.",
+                terminal_safe(other)
+            );
         }
     }
     None
