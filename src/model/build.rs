@@ -248,6 +248,7 @@ pub fn finish(
         material_by_key,
         cycles,
         net,
+        figures: Default::default(),
     };
     for c in &model.cycles {
         let def = model.entity(c.path[0]).def;

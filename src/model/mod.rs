@@ -17,6 +17,7 @@ pub mod csv_io;
 pub mod csv_write;
 pub mod doc;
 pub mod fields;
+pub mod figures;
 pub mod graph;
 pub mod index;
 pub mod load;
@@ -26,6 +27,7 @@ pub mod rows;
 pub mod shares;
 pub mod summary;
 pub mod tree;
+pub mod units;
 pub mod vocab;
 
 pub use graph::{Kind, Model};
