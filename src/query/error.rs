@@ -90,6 +90,21 @@ pub enum EvalError {
     /// E0204
     #[error("interrupted (Ctrl-C): the statement was stopped")]
     Interrupted,
+    /// E0220: a total over figures whose units cannot be added.
+    #[error("cannot add {first_unit} (\"{}\") and {second_unit} (\"{}\"): different quantities", clip(first), clip(second))]
+    IncompatibleUnits {
+        first: String,
+        first_unit: String,
+        second: String,
+        second_unit: String,
+    },
+    /// E0221: a total of an attribute that is not a number.
+    #[error("`{attribute}` of \"{}\" is not a number: {}", clip(node), clip(value))]
+    NotANumber {
+        attribute: String,
+        node: String,
+        value: String,
+    },
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -102,6 +117,8 @@ impl Code for EvalError {
             EvalError::NotOneNode(_) => ErrorCode(202),
             EvalError::NothingToDraw => ErrorCode(203),
             EvalError::Interrupted => ErrorCode(204),
+            EvalError::IncompatibleUnits { .. } => ErrorCode(220),
+            EvalError::NotANumber { .. } => ErrorCode(221),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

@@ -198,7 +198,7 @@ impl Session<'_> {
         map.into_iter().collect()
     }
 
-    fn group_of(&self, v: u32, g: Grouping) -> String {
+    pub(super) fn group_of(&self, v: u32, g: Grouping) -> String {
         let m = self.model;
         let e = m.entity(v);
         let name = match g {

@@ -214,6 +214,12 @@ impl<'m> Session<'m> {
                 self.concentration(st, target, *by, stage.as_ref())
             }
             Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
+            Stmt::Total {
+                attribute,
+                set,
+                by,
+                concentration,
+            } => self.total(st, attribute, set, *by, *concentration),
             Stmt::Show(set) => self.show(st, set),
             Stmt::List(set) => self.list(st, set),
         }
