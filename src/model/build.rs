@@ -361,7 +361,7 @@ impl<'a> Builder<'a> {
 
     /// Whether `unit` is a known unit.
     pub fn is_unit(&self, unit: &str) -> bool {
-        self.units.iter().any(|k| k == unit)
+        self.units.iter().any(|k| k == unit) || super::units::is_known_mass(unit, &self.units)
     }
 
     /// The regions of the document, as the first entities. Says whether their ids are unique.

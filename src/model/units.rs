@@ -83,6 +83,17 @@ pub fn tonnes_unit(base: &str, rate: bool) -> String {
     s
 }
 
+/// Whether `unit` is a mass (any scale, with or without a period) of a base that one of the
+/// `known` units is a mass of: with `t REO` known, `kg REO/yr` and `kt REO` are known too.
+pub fn is_known_mass(unit: &str, known: &[String]) -> bool {
+    let Unit::Mass { base, .. } = Unit::parse(Some(unit)) else {
+        return false;
+    };
+    known
+        .iter()
+        .any(|k| matches!(Unit::parse(Some(k)), Unit::Mass { base: b, .. } if b == base))
+}
+
 /// What can be added to what: values of one kind add (after conversion), others never do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Dimension {
