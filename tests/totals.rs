@@ -71,7 +71,7 @@ fn figures_are_in_tonnes_with_their_base() {
     assert_ne!(plant.base, a.base);
     assert_eq!(f.base_name(plant.base), "");
     let depot = f.node_output(id("depot")).unwrap();
-    assert_eq!((depot.tonnes, depot.base), (50.0, plant.base));
+    assert_eq!((depot.tonnes, depot.base), (70.0, plant.base));
     // Regions have no figures.
     assert_eq!(f.node_output(id("land")), None);
     // Edges: volume 1.8 kt REO/yr, capacity unbounded unless given.
@@ -169,7 +169,7 @@ fn totals_convert_units_and_count_what_is_missing() {
     // Without `by`: one row. t (an amount for the year) and t/yr (no unit) add.
     let t = run(&m, "total output of nodes where kind = facility").unwrap();
     assert_eq!(t.rows.len(), 1);
-    assert!(close(num(&t.rows[0][1]), 150.0));
+    assert!(close(num(&t.rows[0][1]), 170.0));
     assert_eq!(text(&t.rows[0][2]), "t/yr");
     assert_eq!(num(&t.rows[0][3]), 1.0);
     assert_eq!(num(&t.rows[0][4]), 2.0);
@@ -255,4 +255,35 @@ fn mine_production_2024_by_country_matches_usgs() {
     assert!((num(&c.rows[0][3]) - hhi).abs() <= 0.01 * hhi);
     assert_eq!(c.rows[0][4], Cell::Bool(true));
     assert!(text(&c.rows[0][2]).starts_with("China 68.7%, United States 11.5%, Myanmar 7.9%"));
+}
+
+#[test]
+fn check_warns_where_figures_break_the_balance() {
+    let m = figures_model();
+    let w = supplygraph::model::balance::warnings(&m);
+    let text: Vec<String> = w.iter().map(|p| p.to_string()).collect();
+    assert_eq!(w.len(), 2, "{text:#?}");
+    assert!(w.iter().all(|p| !p.is_error()));
+    // mine-b: 600 t REO/yr shipped, 500 produced; at its [[node]] (line 38).
+    assert!(
+        text[0].starts_with(
+            "warning: \"mine-b\" ships 600 t REO/yr along its supply edges, more than its output of 500 t REO/yr (by 20.0%)"
+        ),
+        "{}",
+        text[0]
+    );
+    assert!(text[0].contains("figures.toml:38:1"), "{}", text[0]);
+    // depot: 70 t/yr out of 60 t in.
+    assert!(
+        text[1].contains("\"depot\" takes in 60 t/yr but puts out 70 t/yr"),
+        "{}",
+        text[1]
+    );
+    // The built-in model: every warning is a warning, at a place in the model's files.
+    let (m, _) = model::load_builtin().build();
+    let m = m.unwrap();
+    for p in supplygraph::model::balance::warnings(&m) {
+        assert!(!p.is_error());
+        assert!(p.loc.line_col().is_some(), "{p}");
+    }
 }

@@ -10,6 +10,7 @@
 //! `doc`, with the `fields::entity!` macro; the readers, the CSV writer and the validator's
 //! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
 
+pub mod balance;
 pub mod build;
 pub mod builtin;
 pub mod bulk;
