@@ -261,6 +261,8 @@ pub enum Stmt {
         concentration: bool,
     },
     Show(Set),
+    /// `show model`: the figures of the `[model]` table.
+    ShowModel,
     List(Set),
 }
 
@@ -565,6 +567,7 @@ impl fmt::Display for Stmt {
                 Ok(())
             }
             Stmt::Show(s) => write!(f, "show {s}"),
+            Stmt::ShowModel => f.write_str("show model"),
             Stmt::Loss(s) => write!(f, "loss of {s}"),
             Stmt::List(s) => write!(f, "{s}"),
         }

@@ -326,6 +326,7 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::total => "`total ATTRIBUTE of ...`".into(),
         Rule::total_concentration => "`concentration of total ATTRIBUTE of ... by ...`".into(),
         Rule::kw_total => "`total`".into(),
+        Rule::kw_model => "`model`".into(),
         Rule::show => "`show ...`".into(),
         Rule::loss => "`loss of ...`".into(),
         Rule::kw_loss => "`loss`".into(),
@@ -637,6 +638,9 @@ impl Conv<'_> {
                     by,
                     concentration,
                 }
+            }
+            Rule::show if inner.clone().into_inner().any(|x| x.as_rule() == Rule::kw_model) => {
+                Stmt::ShowModel
             }
             Rule::show => Stmt::Show(self.sets(inner)?.into_iter().next().need("set")?),
             Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),

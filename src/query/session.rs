@@ -221,6 +221,10 @@ impl<'m> Session<'m> {
                 concentration,
             } => self.total(st, attribute, set, *by, *concentration),
             Stmt::Show(set) => self.show(st, set),
+            Stmt::ShowModel => Ok(Outcome::Table(super::tabulate::model_figures(
+                self.model,
+                self.title(&st.stmt),
+            ))),
             Stmt::List(set) => self.list(st, set),
         }
     }
