@@ -145,12 +145,18 @@ fn totals_convert_units_and_count_what_is_missing() {
     assert!(close(num(&t.rows[1][1]), 500.0));
     assert!(close(num(&t.rows[1][3]), 0.2));
     assert!(
-        t.notes.iter().any(|n| n.starts_with("1 node of the set has no `output`")),
+        t.notes
+            .iter()
+            .any(|n| n.starts_with("1 node of the set has no `output`")),
         "{:?}",
         t.notes
     );
     // HHI of 80/20: 6,400 + 400 = 6,800; Land holds more than 65%.
-    assert!(t.notes.iter().any(|n| n.contains("HHI 6800")), "{:?}", t.notes);
+    assert!(
+        t.notes.iter().any(|n| n.contains("HHI 6800")),
+        "{:?}",
+        t.notes
+    );
     let c = run(
         &m,
         "concentration of total output of nodes where kind = mine by country",
@@ -158,7 +164,16 @@ fn totals_convert_units_and_count_what_is_missing() {
     .unwrap();
     assert_eq!(
         c.columns,
-        ["top", "top_share", "top_three", "hhi", "concentrated", "total", "unit", "groups"]
+        [
+            "top",
+            "top_share",
+            "top_three",
+            "hhi",
+            "concentrated",
+            "total",
+            "unit",
+            "groups"
+        ]
     );
     assert_eq!(text(&c.rows[0][0]), "Land");
     assert!(close(num(&c.rows[0][1]), 0.8));
@@ -178,13 +193,19 @@ fn totals_convert_units_and_count_what_is_missing() {
     let t = run(&m, "total production of nodes").unwrap();
     assert!(close(num(&t.rows[0][1]), 2_200.0));
     assert_eq!(text(&t.rows[0][2]), "t REO");
-    assert!(t.notes.iter().any(|n| n.starts_with("3 nodes")), "{:?}", t.notes);
+    assert!(
+        t.notes.iter().any(|n| n.starts_with("3 nodes")),
+        "{:?}",
+        t.notes
+    );
 
     // Capacity defaults to output: 3,000 (own) + 500 (mine-b's output); mine-c has neither.
     let t = run(&m, "total capacity of nodes where kind = mine").unwrap();
     assert!(close(num(&t.rows[0][1]), 3_500.0));
     assert!(
-        t.notes.iter().any(|n| n.contains("1 node without a capacity")),
+        t.notes
+            .iter()
+            .any(|n| n.contains("1 node without a capacity")),
         "{:?}",
         t.notes
     );

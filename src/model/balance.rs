@@ -75,7 +75,11 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
             let mut list = shipped.clone();
             list.sort_by(|a, b| b.1.total_cmp(&a.1));
             for (k, t) in list {
-                p = p.with_note(format!("to \"{}\": {}", m.entity(m.supplies[k].to).id, tonnes(t)));
+                p = p.with_note(format!(
+                    "to \"{}\": {}",
+                    m.entity(m.supplies[k].to).id,
+                    tonnes(t)
+                ));
             }
             out.push(p);
         }

@@ -135,10 +135,7 @@ impl Figures {
         let n = m.entities.len();
         for i in m.flow_nodes() {
             let def = m.node_def(m.entity(i).def);
-            for (field, fig, col) in [
-                ("output", &def.output, 0),
-                ("capacity", &def.capacity, 1),
-            ] {
+            for (field, fig, col) in [("output", &def.output, 0), ("capacity", &def.capacity, 1)] {
                 let Some(fig) = fig else { continue };
                 match f.quantity(&mut index, fig) {
                     Ok(Some(q)) => {
@@ -162,10 +159,7 @@ impl Figures {
         let e = m.supplies.len();
         for k in 0..e {
             let def = m.edge_def(k);
-            for (field, fig, col) in [
-                ("volume", &def.volume, 0),
-                ("capacity", &def.capacity, 1),
-            ] {
+            for (field, fig, col) in [("volume", &def.volume, 0), ("capacity", &def.capacity, 1)] {
                 let Some(fig) = fig else { continue };
                 match f.quantity(&mut index, fig) {
                     Ok(Some(q)) => {

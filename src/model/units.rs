@@ -156,7 +156,15 @@ mod tests {
 
     #[test]
     fn other_units_are_not_masses() {
-        for u in ["t/MW", "kg/vehicle", "MW", "motors/yr", "%", "USD/kg", "fraction"] {
+        for u in [
+            "t/MW",
+            "kg/vehicle",
+            "MW",
+            "motors/yr",
+            "%",
+            "USD/kg",
+            "fraction",
+        ] {
             assert_eq!(Unit::parse(Some(u)), Unit::Other(u), "{u}");
         }
         assert_eq!(Unit::parse(None), Unit::Plain);

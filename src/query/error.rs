@@ -90,21 +90,13 @@ pub enum EvalError {
     /// E0204
     #[error("interrupted (Ctrl-C): the statement was stopped")]
     Interrupted,
-    /// E0220: a total over figures whose units cannot be added.
-    #[error("cannot add {first_unit} (\"{}\") and {second_unit} (\"{}\"): different quantities", clip(first), clip(second))]
-    IncompatibleUnits {
-        first: String,
-        first_unit: String,
-        second: String,
-        second_unit: String,
-    },
-    /// E0221: a total of an attribute that is not a number.
-    #[error("`{attribute}` of \"{}\" is not a number: {}", clip(node), clip(value))]
-    NotANumber {
-        attribute: String,
-        node: String,
-        value: String,
-    },
+    /// E0220: a total over figures whose units cannot be added. Each side reads
+    /// `` `t REO` ("node-id") ``.
+    #[error("cannot add {first} and {second}: different quantities")]
+    IncompatibleUnits { first: String, second: String },
+    /// E0221: a total of an attribute that is not a number (`what`: `` `output` of "x" ``).
+    #[error("{what} is not a number: {}", clip(value))]
+    NotANumber { what: String, value: String },
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),

@@ -639,7 +639,12 @@ impl Conv<'_> {
                     concentration,
                 }
             }
-            Rule::show if inner.clone().into_inner().any(|x| x.as_rule() == Rule::kw_model) => {
+            Rule::show
+                if inner
+                    .clone()
+                    .into_inner()
+                    .any(|x| x.as_rule() == Rule::kw_model) =>
+            {
                 Stmt::ShowModel
             }
             Rule::show => Stmt::Show(self.sets(inner)?.into_iter().next().need("set")?),

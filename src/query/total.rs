@@ -11,6 +11,7 @@ use super::error::{EvalError, ResolveError, Result};
 use super::outcome::Outcome;
 use super::session::Session;
 use crate::analysis::concentration::{self, StageConcentration};
+use crate::diag::clip;
 use crate::model::doc::{NodeDef, Scalar};
 use crate::model::fields::Entity as _;
 use crate::model::units::{tonnes_unit, Dimension, Unit};
@@ -119,8 +120,7 @@ impl Session<'_> {
                 return Err(self.err(
                     attribute.span,
                     EvalError::NotANumber {
-                        attribute: key.to_string(),
-                        node: m.entity(v).id.to_string(),
+                        what: format!("`{key}` of \"{}\"", clip(m.entity(v).id)),
                         value: value.value.to_string(),
                     },
                 ));
@@ -140,10 +140,12 @@ impl Session<'_> {
                         .err(
                             attribute.span,
                             EvalError::IncompatibleUnits {
-                                first: m.entity(*w).id.to_string(),
-                                first_unit: show(u),
-                                second: m.entity(v).id.to_string(),
-                                second_unit: show(unit_text.unwrap_or("")),
+                                first: format!("{} (\"{}\")", show(u), clip(m.entity(*w).id)),
+                                second: format!(
+                                    "{} (\"{}\")",
+                                    show(unit_text.unwrap_or("")),
+                                    clip(m.entity(v).id)
+                                ),
                             },
                         )
                         .with_label("these units cannot be added")
