@@ -308,3 +308,33 @@ fn check_warns_where_figures_break_the_balance() {
         assert!(p.loc.line_col().is_some(), "{p}");
     }
 }
+
+#[test]
+fn plain_tables_give_figures_through_the_bulk_reader() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("nodes.csv"),
+        "id,name,kind,stage,region,output,capacity\nland,Land,region,,,,\nm1,M1,mine,mining,land,2000,3000\nm2,M2,mine,mining,land,500,\np,P,facility,separation,land,100,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("edges.csv"),
+        "from,to,material,share,volume,capacity\nm1,p,ore,,1800,2500\nm2,p,ore,,600,\n",
+    )
+    .unwrap();
+    let (m, p) = model::load_path(dir).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    assert!(m.rows.nodes.is_some(), "read by the bulk reader");
+    let f = m.figures();
+    let id = |s: &str| m.find(s).unwrap();
+    assert_eq!(f.node_output(id("m1")).unwrap().tonnes, 2_000.0);
+    assert_eq!(f.node_capacity(id("m1")).unwrap().tonnes, 3_000.0);
+    assert_eq!(f.node_capacity(id("m2")).unwrap().tonnes, 500.0);
+    assert_eq!(f.edge_volume(0).unwrap().tonnes, 1_800.0);
+    assert_eq!(f.edge_capacity(0).unwrap().tonnes, 2_500.0);
+    assert_eq!(f.edge_capacity(1), None);
+    let t = run(&m, "total capacity of nodes where kind = mine").unwrap();
+    assert_eq!(num(&t.rows[0][1]), 3_500.0);
+    assert_eq!(text(&t.rows[0][2]), "t/yr");
+}
