@@ -20,6 +20,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::doc::Figure;
 use super::graph::Model;
+use super::rows::CsvRows;
 use super::units::Unit;
 
 /// What a mass is a mass of: an index into [`Figures::base_name`]; `Base::PRODUCT` (0) is the
@@ -133,19 +134,40 @@ impl Figures {
         let mut index: HashMap<String, Base> = HashMap::default();
         index.insert(String::new(), Base::PRODUCT);
         let n = m.entities.len();
+        // Tables read by the bulk reader have no unit columns: a figure there is a plain number
+        // in tonnes a year, read straight from its row (the row is read in full only when it
+        // holds quotes).
+        let node_cols = m
+            .rows
+            .nodes
+            .as_ref()
+            .map(|r| (r, [r.header.col("output"), r.header.col("capacity")]));
+        let edge_cols = m
+            .rows
+            .edges
+            .as_ref()
+            .map(|r| (r, [r.header.col("volume"), r.header.col("capacity")]));
         for i in m.flow_nodes() {
-            let def = m.node_def(m.entity(i).def);
-            for (field, fig, col) in [("output", &def.output, 0), ("capacity", &def.capacity, 1)] {
+            let d = m.entity(i).def;
+            let mut fast = [None, None];
+            if let Some((rows, cols)) = node_cols {
+                fast = cols.map(|c| plain_number(rows, d, c));
+            }
+            let def = match fast {
+                [Some(a), Some(b)] => {
+                    f.set_plain(0, n, i as usize, a);
+                    f.set_plain(1, n, i as usize, b);
+                    continue;
+                }
+                _ => m.node_def(d),
+            };
+            for (col, (field, fig)) in [("output", &def.output), ("capacity", &def.capacity)]
+                .into_iter()
+                .enumerate()
+            {
                 let Some(fig) = fig else { continue };
                 match f.quantity(&mut index, fig) {
-                    Ok(Some(q)) => {
-                        let c = if col == 0 {
-                            &mut f.output
-                        } else {
-                            &mut f.capacity
-                        };
-                        c.set(n, i as usize, q);
-                    }
+                    Ok(Some(q)) => f.column(col).set(n, i as usize, q),
                     Ok(None) => {}
                     Err(unit) => f.not_mass.push(NotMass {
                         edge: false,
@@ -158,18 +180,25 @@ impl Figures {
         }
         let e = m.supplies.len();
         for k in 0..e {
-            let def = m.edge_def(k);
-            for (field, fig, col) in [("volume", &def.volume, 0), ("capacity", &def.capacity, 1)] {
+            let mut fast = [None, None];
+            if let Some((rows, cols)) = edge_cols {
+                fast = cols.map(|c| plain_number(rows, k, c));
+            }
+            let def = match fast {
+                [Some(a), Some(b)] => {
+                    f.set_plain(2, e, k, a);
+                    f.set_plain(3, e, k, b);
+                    continue;
+                }
+                _ => m.edge_def(k),
+            };
+            for (col, (field, fig)) in [("volume", &def.volume), ("capacity", &def.capacity)]
+                .into_iter()
+                .enumerate()
+            {
                 let Some(fig) = fig else { continue };
                 match f.quantity(&mut index, fig) {
-                    Ok(Some(q)) => {
-                        let c = if col == 0 {
-                            &mut f.volume
-                        } else {
-                            &mut f.edge_capacity
-                        };
-                        c.set(e, k, q);
-                    }
+                    Ok(Some(q)) => f.column(2 + col).set(e, k, q),
                     Ok(None) => {}
                     Err(unit) => f.not_mass.push(NotMass {
                         edge: true,
@@ -181,6 +210,30 @@ impl Figures {
             }
         }
         f
+    }
+
+    /// Column 0 output, 1 node capacity, 2 volume, 3 edge capacity.
+    fn column(&mut self, c: usize) -> &mut Column {
+        match c {
+            0 => &mut self.output,
+            1 => &mut self.capacity,
+            2 => &mut self.volume,
+            _ => &mut self.edge_capacity,
+        }
+    }
+
+    /// A plain number from a table (`None`: no figure), in tonnes a year of product.
+    fn set_plain(&mut self, c: usize, len: usize, i: usize, x: Option<f64>) {
+        if let Some(tonnes) = x {
+            self.column(c).set(
+                len,
+                i,
+                Quantity {
+                    tonnes,
+                    base: Base::PRODUCT,
+                },
+            );
+        }
     }
 
     /// A figure in tonnes a year (no unit: `t/yr`); `Ok(None)` when it is not a number,
@@ -207,6 +260,18 @@ impl Figures {
             }
         };
         Ok(Some(Quantity { tonnes, base: b }))
+    }
+}
+
+/// Column `col` of row `i` of a bulk table as a figure: `Some(None)` when empty or absent,
+/// `Some(Some(x))` for a number, `None` when the row must be read in full.
+fn plain_number(rows: &CsvRows, i: usize, col: Option<usize>) -> Option<Option<f64>> {
+    let Some(col) = col else {
+        return Some(None);
+    };
+    match rows.plain_field(i, col)? {
+        "" => Some(None),
+        t => t.parse::<f64>().ok().map(Some),
     }
 }
 
