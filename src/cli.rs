@@ -313,7 +313,7 @@ fn parse_is_empty(file: &SourceText) -> bool {
 fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
     let (m, problems) = load_with_progress(path.as_deref());
     let errors = problems.errors();
-    let warnings = problems.warnings();
+    let mut warnings = problems.warnings();
     for p in problems.iter() {
         if p.severity == crate::diag::Severity::Info && !verbose {
             continue;
@@ -326,6 +326,12 @@ fn check(path: Option<PathBuf>, verbose: bool) -> i32 {
         let (_, scenario_problems) = Session::new(m);
         errors += scenario_problems.len();
         for p in scenario_problems {
+            eprintln!("{p}");
+        }
+        // Base-year figures that break the balance (docs/semantics.md §8): warnings.
+        let balance = model::balance::warnings(m);
+        warnings += balance.len();
+        for p in balance {
             eprintln!("{p}");
         }
         print!(

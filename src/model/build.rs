@@ -248,6 +248,7 @@ pub fn finish(
         material_by_key,
         cycles,
         net,
+        figures: Default::default(),
     };
     for c in &model.cycles {
         let def = model.entity(c.path[0]).def;
@@ -382,7 +383,7 @@ impl<'a> Builder<'a> {
 
     /// Whether `unit` is a known unit.
     pub fn is_unit(&self, unit: &str) -> bool {
-        self.units.iter().any(|k| k == unit)
+        self.units.iter().any(|k| k == unit) || super::units::is_known_mass(unit, &self.units)
     }
 
     /// The regions of the document, as the first entities. Says whether their ids are unique.

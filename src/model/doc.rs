@@ -258,6 +258,10 @@ entity! {
         /// operating (default), planned, construction, stopped, ...
         #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<String> = "status";
+        /// Base-year output (for an end use: its demand), tonnes per year unless a unit says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub output: Option<Figure> = "output";
+        /// The most it can produce (defaults to its output).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub capacity: Option<Figure> = "capacity";
         /// The default source of this node's figures.
@@ -278,6 +282,9 @@ entity! {
         pub share: Option<Figure> = "share", must, fraction;
         #[serde(skip_serializing_if = "Option::is_none")]
         pub volume: Option<Figure> = "volume", must;
+        /// The most the route can carry (a licence, a contract, a port); unbounded if not given.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub capacity: Option<Figure> = "capacity";
         /// operating (default), planned (not yet supplying), stopped (no longer supplying).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<Name> = "status";

@@ -313,6 +313,8 @@ pub struct Model {
     pub cycles: Vec<SupplyCycle>,
     /// The compact analysis form of the supply graph.
     pub net: Net,
+    /// Figures in tonnes, read on first use (see [`Model::figures`]).
+    pub(crate) figures: std::sync::OnceLock<super::figures::Figures>,
 }
 
 /// A recycling loop: a shortest cycle through one node of a strongly connected component, and

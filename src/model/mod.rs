@@ -10,6 +10,7 @@
 //! `doc`, with the `fields::entity!` macro; the readers, the CSV writer and the validator's
 //! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
 
+pub mod balance;
 pub mod build;
 pub mod builtin;
 pub mod bulk;
@@ -18,6 +19,7 @@ pub mod csv_io;
 pub mod csv_write;
 pub mod doc;
 pub mod fields;
+pub mod figures;
 pub mod graph;
 pub mod index;
 pub mod load;
@@ -27,6 +29,7 @@ pub mod rows;
 pub mod shares;
 pub mod summary;
 pub mod tree;
+pub mod units;
 pub mod vocab;
 
 pub use graph::{Kind, Model};

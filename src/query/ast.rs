@@ -300,7 +300,18 @@ pub enum Stmt {
         to: Set,
         limit: Option<u32>,
     },
+    /// `total ATTRIBUTE of SET [by GROUPING]`: a numeric attribute summed over the set's flow
+    /// nodes; with `concentration`, `concentration of total ... by GROUPING` (then `by` is
+    /// given): how concentrated the split is.
+    Total {
+        attribute: Named,
+        set: Set,
+        by: Option<Grouping>,
+        concentration: bool,
+    },
     Show(Set),
+    /// `show model`: the figures of the `[model]` table.
+    ShowModel,
     List(Set),
 }
 
@@ -606,7 +617,25 @@ impl fmt::Display for Stmt {
                 write!(f, "paths from {from} to {to}")?;
                 limit(f, l)
             }
+            Stmt::Total {
+                attribute,
+                set,
+                by,
+                concentration,
+            } => {
+                if *concentration {
+                    f.write_str("concentration of ")?;
+                }
+                f.write_str("total ")?;
+                field(f, attribute)?;
+                write!(f, " of {set}")?;
+                if let Some(g) = by {
+                    write!(f, " by {}", g.as_str())?;
+                }
+                Ok(())
+            }
             Stmt::Show(s) => write!(f, "show {s}"),
+            Stmt::ShowModel => f.write_str("show model"),
             Stmt::Loss(s) => write!(f, "loss of {s}"),
             Stmt::List(s) => write!(f, "{s}"),
         }

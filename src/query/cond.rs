@@ -289,15 +289,17 @@ fn text_test(
     })
 }
 
-/// The value of a node's attribute (or capacity) as the model uses it.
+/// The value of a node's attribute (or declared figure) as the model uses it.
 fn attr(m: &Model, v: u32, key: &str) -> Option<Scalar> {
     let e = m.entity(v);
     if !e.kind.is_flow() {
         return None;
     }
     let n = m.node_def(e.def);
-    if key == "capacity" {
-        return n.capacity.as_ref().map(|f| f.used().value.clone());
+    // A declared figure (`output`, `capacity`), else a free attribute.
+    use crate::model::fields::Entity as _;
+    if let Some(f) = crate::model::doc::NodeDef::field(key).filter(|f| f.is_figure()) {
+        return n.figure(f).map(|f| f.used().value.clone());
     }
     n.attrs.get(key).map(|f| f.used().value.clone())
 }

@@ -90,6 +90,13 @@ pub enum EvalError {
     /// E0204
     #[error("interrupted (Ctrl-C): the statement was stopped")]
     Interrupted,
+    /// E0220: a total over figures whose units cannot be added. Each side reads
+    /// `` `t REO` ("node-id") ``.
+    #[error("cannot add {first} and {second}: different quantities")]
+    IncompatibleUnits { first: String, second: String },
+    /// E0221: a total of an attribute that is not a number (`what`: `` `output` of "x" ``).
+    #[error("{what} is not a number: {}", clip(value))]
+    NotANumber { what: String, value: String },
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -102,6 +109,8 @@ impl Code for EvalError {
             EvalError::NotOneNode(_) => ErrorCode(202),
             EvalError::NothingToDraw => ErrorCode(203),
             EvalError::Interrupted => ErrorCode(204),
+            EvalError::IncompatibleUnits { .. } => ErrorCode(220),
+            EvalError::NotANumber { .. } => ErrorCode(221),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

@@ -264,7 +264,7 @@ impl Session<'_> {
         })
     }
 
-    fn group_of(&self, v: u32, g: Grouping) -> String {
+    pub(super) fn group_of(&self, v: u32, g: Grouping) -> String {
         let m = self.model;
         let e = m.entity(v);
         let name = match g {

@@ -22,6 +22,7 @@ pub mod script;
 pub mod session;
 pub mod sets;
 pub mod tabulate;
+pub mod total;
 
 pub use outcome::{Diagram, Outcome};
 pub use session::Session;

@@ -307,7 +307,7 @@ pub fn rule_name(r: &Rule) -> String {
     match r {
         Rule::EOI => "end of statement".into(),
         Rule::WHITESPACE | Rule::COMMENT => "white space".into(),
-        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, paths, show, explain, let, scenario, with, or a node set)".into(),
+        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, total, paths, show, explain, let, scenario, with, or a node set)".into(),
         Rule::with_stmt => "`with ...: statement`".into(),
         Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
         Rule::kw_diagram => "`diagram`".into(),
@@ -326,6 +326,10 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::chokepoints => "`chokepoints of ...`".into(),
         Rule::concentration => "`concentration of ... by ...`".into(),
         Rule::paths => "`paths from ... to ...`".into(),
+        Rule::total => "`total ATTRIBUTE of ...`".into(),
+        Rule::total_concentration => "`concentration of total ATTRIBUTE of ... by ...`".into(),
+        Rule::kw_total => "`total`".into(),
+        Rule::kw_model => "`model`".into(),
         Rule::show => "`show ...`".into(),
         Rule::loss => "`loss of ...`".into(),
         Rule::kw_loss => "`loss`".into(),
@@ -402,6 +406,7 @@ const COMMANDS: &[&str] = &[
     "loss",
     "chokepoints",
     "concentration",
+    "total",
     "paths",
     "show",
     "explain",
@@ -619,6 +624,31 @@ impl Conv<'_> {
                     to: sets.next().need("to")?,
                     limit,
                 }
+            }
+            Rule::total | Rule::total_concentration => {
+                let concentration = inner.as_rule() == Rule::total_concentration;
+                let by = self.grouping(&inner);
+                let field = inner
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::field)
+                    .need("attribute")?;
+                let attribute = self.string_or_word(field)?;
+                let set = self.sets(inner)?.into_iter().next().need("set")?;
+                Stmt::Total {
+                    attribute,
+                    set,
+                    by,
+                    concentration,
+                }
+            }
+            Rule::show
+                if inner
+                    .clone()
+                    .into_inner()
+                    .any(|x| x.as_rule() == Rule::kw_model) =>
+            {
+                Stmt::ShowModel
             }
             Rule::show => Stmt::Show(self.sets(inner)?.into_iter().next().need("set")?),
             Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),
@@ -1051,6 +1081,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
                 kw_explain,
                 kw_chokepoints,
                 kw_concentration,
+                kw_total,
                 kw_paths,
                 kw_show,
                 set_primary,
@@ -1075,7 +1106,8 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             loss => &[kw_loss],
             explain => &[kw_explain],
             chokepoints => &[kw_chokepoints],
-            concentration => &[kw_concentration],
+            concentration | total_concentration => &[kw_concentration],
+            total => &[kw_total],
             paths => &[kw_paths],
             show => &[kw_show],
             disrupt => &[kw_disrupt],

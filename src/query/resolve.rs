@@ -99,6 +99,11 @@ impl Session<'_> {
                 self.check_set(from)?;
                 self.check_set(to)
             }
+            Stmt::ShowModel => Ok(()),
+            Stmt::Total { attribute, set, .. } => {
+                self.check_set(set)?;
+                self.total_attribute(attribute)
+            }
         }
     }
 

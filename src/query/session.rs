@@ -214,7 +214,17 @@ impl<'m> Session<'m> {
                 self.concentration(st, target, *by, stage.as_ref())
             }
             Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
+            Stmt::Total {
+                attribute,
+                set,
+                by,
+                concentration,
+            } => self.total(st, attribute, set, *by, *concentration),
             Stmt::Show(set) => self.show(st, set),
+            Stmt::ShowModel => Ok(Outcome::Table(super::tabulate::model_figures(
+                self.model,
+                self.title(&st.stmt),
+            ))),
             Stmt::List(set) => self.list(st, set),
         }
     }

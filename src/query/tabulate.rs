@@ -256,94 +256,142 @@ pub fn show(m: &Model, title: String, nodes: &[u32]) -> Table {
                 if let Some(s) = &d.status {
                     row(&mut table, e.id, "status", s.clone());
                 }
+                // Declared figures (output, capacity), then free attributes.
                 let mut f: Vec<(&str, &crate::model::doc::Figure)> =
-                    d.capacity.iter().map(|c| ("capacity", c)).collect();
+                    crate::model::fields::Entity::figures(d)
+                        .map(|(field, fig)| (field.key, fig))
+                        .collect();
                 f.extend(d.attrs.0.iter().map(|(k, f)| (k.text.as_str(), f)));
                 (d.source.as_ref().map(|s| s.text.clone()), f)
             };
         for (k, f) in figures {
-            let several = f.values.len() > 1;
-            for val in &f.values {
-                let mut note = val.note.clone().unwrap_or_default();
-                if several {
-                    let mark = if std::ptr::eq(val, f.used()) {
-                        "used"
-                    } else {
-                        "not used: sources disagree"
-                    };
-                    note = if note.is_empty() {
-                        mark.to_string()
-                    } else {
-                        format!("{mark}; {note}")
-                    };
-                }
-                table.push(vec![
-                    Cell::text(e.id),
-                    Cell::text(k),
-                    Cell::Text(val.value.to_string()),
-                    Cell::opt(f.unit.as_ref().map(|u| u.text.clone())),
-                    Cell::opt(
-                        val.source
-                            .as_ref()
-                            .map(|s| s.text.clone())
-                            .or(default_source.clone()),
-                    ),
-                    Cell::opt(val.date.clone()),
-                    if note.is_empty() {
-                        Cell::Null
-                    } else {
-                        Cell::Text(note)
-                    },
-                ]);
-            }
+            figure_rows(&mut table, e.id, k, f, default_source.as_deref());
         }
         // Supply edges in and out.
-        let node = Model::node_index(x);
-        let mut edges: Vec<usize> = m
-            .graph
-            .edges_directed(node, petgraph::Direction::Incoming)
-            .chain(m.graph.edges_directed(node, petgraph::Direction::Outgoing))
-            .map(|e| petgraph::visit::EdgeRef::id(&e).index())
-            .collect();
-        edges.sort_unstable();
-        edges.dedup();
-        for k in edges {
-            let s = &m.supplies[k];
-            let (field, other) = if s.to == x {
-                ("input from", s.from)
+        edge_rows(m, &mut table, x);
+    }
+    table
+}
+
+/// One row per value of a figure: value, unit, source (the item's default source when the
+/// value names none), date and note; where sources disagree, which value is used.
+fn figure_rows(
+    table: &mut Table,
+    id: &str,
+    k: &str,
+    f: &crate::model::doc::Figure,
+    default_source: Option<&str>,
+) {
+    let several = f.values.len() > 1;
+    for val in &f.values {
+        let mut note = val.note.clone().unwrap_or_default();
+        if several {
+            let mark = if std::ptr::eq(val, f.used()) {
+                "used"
             } else {
-                ("output to", s.to)
+                "not used: sources disagree"
             };
-            let mat = s
-                .material()
-                .map(|k| m.materials[k as usize].name.clone())
-                .unwrap_or_default();
-            let status = match s.status {
-                EdgeStatus::Operating => String::new(),
-                EdgeStatus::Planned => " (planned)".into(),
-                EdgeStatus::Stopped => " (stopped)".into(),
+            note = if note.is_empty() {
+                mark.to_string()
+            } else {
+                format!("{mark}; {note}")
             };
-            let d = m.edge_def(k);
-            let src = d
-                .share
-                .as_ref()
-                .and_then(|f| f.used().source.as_ref())
-                .or(d.source.as_ref())
-                .map(|n| n.text.clone());
-            table.push(vec![
-                Cell::text(e.id),
-                Cell::text(field),
-                Cell::Text(format!(
-                    "{}: {mat}, share {}{status}",
-                    m.entity(other).id,
-                    crate::output::rounded(s.share)
-                )),
-                Cell::Null,
-                Cell::opt(src),
-                Cell::Null,
-                Cell::Null,
-            ]);
         }
+        table.push(vec![
+            Cell::text(id),
+            Cell::text(k),
+            Cell::Text(val.value.to_string()),
+            Cell::opt(f.unit.as_ref().map(|u| u.text.clone())),
+            Cell::opt(
+                val.source
+                    .as_ref()
+                    .map(|s| s.text.clone())
+                    .or(default_source.map(String::from)),
+            ),
+            Cell::opt(val.date.clone()),
+            if note.is_empty() {
+                Cell::Null
+            } else {
+                Cell::Text(note)
+            },
+        ]);
+    }
+}
+
+/// The supply edges into and out of `x`, each with its figures (volume, capacity; the share
+/// is in the edge's row).
+fn edge_rows(m: &Model, table: &mut Table, x: u32) {
+    let id = m.entity(x).id;
+    let node = Model::node_index(x);
+    let mut edges: Vec<usize> = m
+        .graph
+        .edges_directed(node, petgraph::Direction::Incoming)
+        .chain(m.graph.edges_directed(node, petgraph::Direction::Outgoing))
+        .map(|e| petgraph::visit::EdgeRef::id(&e).index())
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    for k in edges {
+        let s = &m.supplies[k];
+        let (field, other) = if s.to == x {
+            ("input from", s.from)
+        } else {
+            ("output to", s.to)
+        };
+        let mat = s
+            .material()
+            .map(|k| m.materials[k as usize].name.clone())
+            .unwrap_or_default();
+        let status = match s.status {
+            EdgeStatus::Operating => String::new(),
+            EdgeStatus::Planned => " (planned)".into(),
+            EdgeStatus::Stopped => " (stopped)".into(),
+        };
+        let d = m.edge_def(k);
+        let src = d
+            .share
+            .as_ref()
+            .and_then(|f| f.used().source.as_ref())
+            .or(d.source.as_ref())
+            .map(|n| n.text.clone());
+        let other = m.entity(other).id;
+        table.push(vec![
+            Cell::text(id),
+            Cell::text(field),
+            Cell::Text(format!(
+                "{other}: {mat}, share {}{status}",
+                crate::output::rounded(s.share)
+            )),
+            Cell::Null,
+            Cell::opt(src),
+            Cell::Null,
+            Cell::Null,
+        ]);
+        let default_source = d.source.as_ref().map(|n| n.text.as_str());
+        for (f, fig) in crate::model::fields::Entity::figures(&*d) {
+            if f.key == "share" {
+                continue;
+            }
+            let label = format!("{field} {other}: {}", f.key);
+            figure_rows(table, id, &label, fig, default_source);
+        }
+    }
+}
+
+/// The figures of the `[model]` table (`show model`): one row per value.
+pub fn model_figures(m: &Model, title: String) -> Table {
+    let mut table = Table::new(
+        title,
+        &["id", "field", "value", "unit", "source", "date", "note"],
+    );
+    let id = "model";
+    for (k, f) in &m.doc.model.attrs.0 {
+        figure_rows(&mut table, id, &k.text, f, None);
+    }
+    if table.rows.is_empty() {
+        table
+            .notes
+            .push("the model's [model] table gives no figures".into());
     }
     table
 }
