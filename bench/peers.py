@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peers side by side, on the same generated CSV files and in the same run, for two questions:
 
-1. load + the exposure of every end use to a country (design.md sections 2 and 3);
+1. load + the exposure of every end use to a country (docs/semantics.md §2 and §3);
 2. load + the critical chokepoints of one end use (the nodes whose loss alone stops it).
 
 supplygraph answers both through its CLI. The peers are what an analyst would otherwise
@@ -48,7 +48,7 @@ TARGETS = 40
 
 
 class Tables:
-    """The tables as arrays, with effective shares (design.md section 1)."""
+    """The tables as arrays, with effective shares (docs/semantics.md §1)."""
 
     def __init__(self, d):
         nodes = pd.read_csv(d / "nodes.csv", dtype=str, keep_default_na=False)

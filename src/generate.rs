@@ -1,4 +1,4 @@
-//! A synthetic layered supply network in the plain-table form (design.md section 4), for
+//! A synthetic layered supply network in the plain-table form (docs/semantics.md §7), for
 //! benchmarks: regions nested in countries and continents; layers of mines, separation, metal,
 //! magnet, component and end-use nodes; 1 to 4 suppliers per material from the layer above;
 //! a few cross-layer edges and about 0.1% recycling back-edges; share, volume and equal-split

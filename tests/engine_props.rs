@@ -1,5 +1,5 @@
 //! Exposure, chokepoints and what-ifs checked against a brute-force computation written here
-//! from design.md alone: shares normalised per input group, and a plain Jacobi iteration of
+//! from docs/semantics.md alone: shares normalised per input group, and a plain Jacobi iteration of
 //! the loss equation from zero, on random models with cycles, several materials, explicit,
 //! volume-only and equal-split groups, and nested regions.
 
@@ -127,7 +127,7 @@ fn toml_of(s: &Spec) -> String {
     t
 }
 
-/// Effective shares, from design.md section 1 (the test's own reading of it).
+/// Effective shares, from docs/semantics.md §1 (the test's own reading of it).
 fn shares(s: &Spec) -> Vec<f64> {
     let mut groups: HashMap<(usize, Option<&str>), Vec<usize>> = HashMap::new();
     for (k, e) in s.edges.iter().enumerate() {

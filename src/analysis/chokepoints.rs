@@ -1,4 +1,4 @@
-//! Chokepoints (design.md section 3): the impact of each upstream node on a target, i.e. the
+//! Chokepoints (docs/semantics.md §3): the impact of each upstream node on a target, i.e. the
 //! target's exposure to that node alone; and the impact of groups of nodes (a country, a
 //! stage, a company) taken whole.
 //!

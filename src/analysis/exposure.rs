@@ -1,4 +1,4 @@
-//! Exposure (design.md section 3): the loss of each target when a set of nodes stops
+//! Exposure (docs/semantics.md §3): the loss of each target when a set of nodes stops
 //! supplying, under whatever what-if is already in force.
 
 use super::propagate::{Disruption, Propagator};

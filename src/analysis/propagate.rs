@@ -1,4 +1,4 @@
-//! Loss propagation (design.md section 2), the one primitive every measure is built on.
+//! Loss propagation (docs/semantics.md §2), the one primitive every measure is built on.
 //!
 //! `L(n) = 1 - (1 - d(n)) * (1 - max_m sum_{e in G(n,m)} s(e) * (1 - (1 - r(e)) * (1 - L(u))))`
 //!

@@ -1,4 +1,4 @@
-//! Where base-year figures break the balance (design.md section 6): warnings for `check`, each
+//! Where base-year figures break the balance (docs/semantics.md §8): warnings for `check`, each
 //! at the node's definition. Figures are compared only within one base (`t REO` with `t REO`),
 //! in tonnes a year, with 1% of slack for rounding in the sources:
 //!

@@ -1,4 +1,4 @@
-//! Writing a model as plain tables (design.md section 4): `nodes.csv` (regions, then flow
+//! Writing a model as plain tables (docs/semantics.md §7): `nodes.csv` (regions, then flow
 //! nodes), `edges.csv`, and `sources.csv`, `materials.csv`, `controls.csv` and `scenarios.csv`
 //! when the model has such items. Every table's columns come from its entity's field table
 //! (`fields`); a figure `X` takes the companion columns `X_unit`, `X_source`, `X_date` and

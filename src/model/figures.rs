@@ -1,4 +1,4 @@
-//! The model's figures in tonnes (design.md section 6), first-class: each flow node's `output`
+//! The model's figures in tonnes (docs/semantics.md §8), first-class: each flow node's `output`
 //! and `capacity`, each supply edge's `volume` and `capacity`, converted to tonnes a year with
 //! their base (`t REO` and `t` of product are different quantities), in flat arrays indexed by
 //! entity and supply number. Built once, on first use ([`Model::figures`]), so loading stays as

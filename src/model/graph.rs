@@ -256,7 +256,7 @@ pub struct Supply {
     pub from: u32,
     pub to: u32,
     material: u32,
-    /// Effective share of the target's need for the material (design.md section 1); for a
+    /// Effective share of the target's need for the material (docs/semantics.md §1); for a
     /// planned edge, the share it would take once running; 0 for a stopped edge. While the
     /// model is built: the edge's explicit share, NaN where it has none.
     pub share: f64,

@@ -1,4 +1,4 @@
-//! Effective shares per input group (design.md section 1), with the group checks. Shared by
+//! Effective shares per input group (docs/semantics.md §1), with the group checks. Shared by
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};

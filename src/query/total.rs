@@ -1,4 +1,4 @@
-//! `total ATTRIBUTE of SET [by country|region|stage|company]` (design.md section 6): a
+//! `total ATTRIBUTE of SET [by country|region|stage|company]` (docs/semantics.md §8): a
 //! numeric attribute (the value used) summed over the set's flow nodes, in groups, converting
 //! units (`kt` to `t`) and refusing units that cannot be added (`t REO` and `t`); and
 //! `concentration of total ATTRIBUTE of SET by ...`: the top group and its share, the top
@@ -100,7 +100,7 @@ impl Session<'_> {
                 Some(f) => def.figure(f),
                 None => def.attrs.get(key),
             };
-            // A node's capacity defaults to its output (design.md section 6).
+            // A node's capacity defaults to its output (docs/semantics.md §8).
             if fig.is_none() && key == "capacity" {
                 fig = def.output.as_ref();
                 defaulted += usize::from(fig.is_some());
