@@ -32,8 +32,11 @@ impl Cancel {
     }
 }
 
-/// Installs the Ctrl-C handler, which cancels `token` (once; later calls do nothing).
+/// Installs the Ctrl-C handler, which cancels `token` (once in a process: a second handler is
+/// refused, and said so).
 pub fn install(token: &Cancel) {
     let token = token.clone();
-    let _ = ctrlc::set_handler(move || token.cancel());
+    if let Err(e) = ctrlc::set_handler(move || token.cancel()) {
+        eprintln!("warning: Ctrl-C cannot stop statements here: {e}");
+    }
 }

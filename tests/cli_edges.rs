@@ -321,3 +321,41 @@ fn shell_options_before_a_command_are_refused_not_dropped() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
+
+#[test]
+fn results_that_cannot_be_written_stop_the_run_quietly_for_a_closed_pipe_and_loudly_else() {
+    // A reader that stops early (`| head -1`): the run ends at once, without an error.
+    let query = vec!["nodes"; 3000].join("; ");
+    let mut child = bin()
+        .args(["query", "--model", &small(), "--format", "csv", &query])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut first = [0u8; 9];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert_eq!(&first, b"statement");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    // A full disk: the run fails and says why.
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = bin()
+            .args(["query", "--model", &small(), "nodes; nodes"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("cannot write the results"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}

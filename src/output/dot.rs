@@ -505,7 +505,7 @@ pub fn write(g: Graph, out: &Path) -> Result<String, DrawError> {
             format,
         });
     };
-    let _ = dot;
+    drop(dot); // found, so `exec` below can run it by name
     use graphviz_rust::cmd::{CommandArg, Format};
     let f = match format.as_str() {
         "svg" => Format::Svg,

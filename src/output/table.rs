@@ -179,12 +179,21 @@ impl Table {
 
     /// CSV with a header row; numbers exact.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(&self.columns);
-        for row in &self.rows {
-            let _ = w.write_record(row.iter().map(Cell::csv));
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let written: csv::Result<()> = std::iter::once(w.write_record(&self.columns))
+            .chain(
+                self.rows
+                    .iter()
+                    .map(|row| w.write_record(row.iter().map(Cell::csv))),
+            )
+            .collect();
+        // The writer writes to memory, which cannot fail; the text is UTF-8 because every
+        // field is.
+        match (written, w.into_inner()) {
+            (Ok(()), Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+            (Err(e), _) => format!("error: {e}\n"),
+            (_, Err(e)) => format!("error: {}\n", e.error()),
         }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
 

@@ -16,7 +16,7 @@
 //!   `message`, a note the column `note`, a result without rows one line with empty `row`,
 //!   `column` and `value`. Errors go to standard error only.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -85,23 +85,29 @@ impl Printer {
         }
     }
 
-    fn csv_line(&mut self, out: &mut dyn Write, fields: [&str; 4]) {
+    fn csv_line(&mut self, out: &mut dyn Write, fields: [&str; 4]) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(Vec::new());
         if !self.csv_header {
-            let _ = w.write_record(["statement", "row", "column", "value"]);
+            w.write_record(["statement", "row", "column", "value"])?;
             self.csv_header = true;
         }
-        let _ = w.write_record(fields);
-        let _ = out.write_all(&w.into_inner().unwrap_or_default());
+        w.write_record(fields)?;
+        out.write_all(&w.into_inner().map_err(|e| e.into_error())?)
     }
 
     /// A result table. `last`: no statement follows (no blank line after a text table).
-    pub fn table(&mut self, statement: &str, t: &Table, last: bool, out: &mut dyn Write) {
+    pub fn table(
+        &mut self,
+        statement: &str,
+        t: &Table,
+        last: bool,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match (self.format, self.several) {
             (OutputFormat::Table, _) | (_, false) => {
-                let _ = write!(out, "{}", self.format.render(t, self.width));
+                write!(out, "{}", self.format.render(t, self.width))?;
                 if self.format == OutputFormat::Table && self.several && !last {
-                    let _ = writeln!(out);
+                    writeln!(out)?;
                 }
             }
             (OutputFormat::Json, true) => {
@@ -109,41 +115,47 @@ impl Printer {
                 if !t.notes.is_empty() {
                     rec["notes"] = json!(t.notes);
                 }
-                let _ = writeln!(out, "{rec}");
+                writeln!(out, "{rec}")?;
             }
             (OutputFormat::Csv, true) => {
                 if t.rows.is_empty() {
-                    self.csv_line(out, [statement, "", "", ""]);
+                    self.csv_line(out, [statement, "", "", ""])?;
                 }
                 for (i, row) in t.rows.iter().enumerate() {
                     let n = (i + 1).to_string();
                     for (c, v) in t.columns.iter().zip(row) {
-                        self.csv_line(out, [statement, &n, c, &v.csv()]);
+                        self.csv_line(out, [statement, &n, c, &v.csv()])?;
                     }
                 }
                 for note in &t.notes {
-                    self.csv_line(out, [statement, "", "note", &Cell::text(note).csv()]);
+                    self.csv_line(out, [statement, "", "note", &Cell::text(note).csv()])?;
                 }
             }
         }
+        Ok(())
     }
 
     /// A message (`let x = 3 nodes`, a diagram written): on standard output with text tables
     /// and in JSON Lines or long CSV; on standard error beside one JSON or CSV result, which
     /// stays a plain array or table.
-    pub fn message(&mut self, statement: &str, m: &str, out: &mut dyn Write, err: &mut dyn Write) {
+    pub fn message(
+        &mut self,
+        statement: &str,
+        m: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
         match (self.format, self.several) {
-            (OutputFormat::Table, _) => {
-                let _ = writeln!(out, "{}", crate::diag::terminal_safe(m));
-            }
+            (OutputFormat::Table, _) => writeln!(out, "{}", crate::diag::terminal_safe(m)),
             (_, false) => {
-                let _ = writeln!(err, "{}", crate::diag::terminal_safe(m));
+                report(err, format_args!("{}\n", crate::diag::terminal_safe(m)));
+                Ok(())
             }
             (OutputFormat::Json, true) => {
-                let _ = writeln!(out, "{}", json!({"statement": statement, "message": m}));
+                writeln!(out, "{}", json!({"statement": statement, "message": m}))
             }
             (OutputFormat::Csv, true) => {
-                self.csv_line(out, [statement, "", "message", &Cell::text(m).csv()]);
+                self.csv_line(out, [statement, "", "message", &Cell::text(m).csv()])
             }
         }
     }
@@ -156,9 +168,9 @@ impl Printer {
         p: &Problem,
         out: &mut dyn Write,
         err: &mut dyn Write,
-    ) {
-        let _ = out.flush();
-        let _ = write!(err, "{p}");
+    ) -> io::Result<()> {
+        out.flush()?;
+        report(err, format_args!("{p}"));
         if self.format == OutputFormat::Json && self.several {
             let (line, column) = match p.loc.line_col() {
                 Some((l, c)) => (J::from(l), J::from(c)),
@@ -168,8 +180,17 @@ impl Printer {
             let rec = json!({"statement": statement, "error": {
                 "code": code, "message": p.message, "line": line, "column": column,
             }});
-            let _ = writeln!(out, "{rec}");
+            writeln!(out, "{rec}")?;
         }
+        Ok(())
+    }
+}
+
+/// Writes a report (a problem, a notice) to standard error. Nothing is left to tell when that
+/// write itself fails, so its failure is ignored, here and only here.
+fn report(err: &mut dyn Write, what: std::fmt::Arguments<'_>) {
+    if err.write_fmt(what).is_err() {
+        // Standard error is gone: there is nowhere to report anything.
     }
 }
 
@@ -179,6 +200,8 @@ pub enum Step {
     Ran(Box<Statement>),
     Failed,
     Interrupted,
+    /// Its result could not be written (standard output closed, disk full, ...).
+    Unwritable(io::Error),
 }
 
 /// Parses, runs and prints the statement at `range` of `file`, statement `index` (from 0) of
@@ -206,8 +229,10 @@ pub fn run_statement(
         Ok(st) => st,
         Err(p) => {
             let p = note(p);
-            printer.error(&written, &p, out, err);
-            return Step::Failed;
+            return match printer.error(&written, &p, out, err) {
+                Ok(()) => Step::Failed,
+                Err(e) => Step::Unwritable(e),
+            };
         }
     };
     let canonical = st.stmt.to_string();
@@ -215,22 +240,24 @@ pub fn run_statement(
         let _progress = Progress::start(format!("running `{canonical}`"));
         session.run(file, &st)
     };
-    match result.and_then(|o| o.drawn(session.model, file)) {
+    let written = match result.and_then(|o| o.drawn(session.model, file)) {
         Ok(Outcome::Table(t)) => printer.table(&canonical, &t, last, out),
         Ok(Outcome::Message(m)) => printer.message(&canonical, &m, out, err),
-        Ok(Outcome::Diagram(_)) => {} // drawn above
+        Ok(Outcome::Diagram(_)) => Ok(()), // drawn above
         Err(p) => {
             let interrupted = p.code == Some(EvalError::Interrupted.code());
             let p = note(p);
-            printer.error(&canonical, &p, out, err);
-            return if interrupted {
-                Step::Interrupted
-            } else {
-                Step::Failed
+            return match printer.error(&canonical, &p, out, err) {
+                Err(e) => Step::Unwritable(e),
+                Ok(()) if interrupted => Step::Interrupted,
+                Ok(()) => Step::Failed,
             };
         }
+    };
+    match written {
+        Ok(()) => Step::Ran(Box::new(st)),
+        Err(e) => Step::Unwritable(e),
     }
-    Step::Ran(Box::new(st))
 }
 
 /// The message for a text with nothing to run.
@@ -260,7 +287,7 @@ pub fn run_text(
         ..RunReport::default()
     };
     if total == 0 {
-        let _ = writeln!(err, "{}", nothing_to_run(file));
+        self::report(err, format_args!("{}\n", nothing_to_run(file)));
         return report;
     }
     let mut printer = Printer::new(opts.format, opts.width, total > 1);
@@ -273,14 +300,20 @@ pub fn run_text(
             Step::Ran(_) | Step::Interrupted => {
                 report.interrupted = true;
                 if !last {
-                    let _ = writeln!(
+                    self::report(
                         err,
-                        "interrupted (Ctrl-C): {} statement{} not run",
-                        total - i - 1,
-                        plural(total - i - 1)
+                        format_args!(
+                            "interrupted (Ctrl-C): {} statement{} not run\n",
+                            total - i - 1,
+                            plural(total - i - 1)
+                        ),
                     );
                 }
                 break;
+            }
+            Step::Unwritable(e) => {
+                unwritable(&e, &mut report, err);
+                return report;
             }
             Step::Failed => {
                 report.failed += 1;
@@ -290,11 +323,14 @@ pub fn run_text(
                 }
                 if !opts.continue_on_error {
                     if !last {
-                        let _ = writeln!(
+                        self::report(
                             err,
-                            "stopped: {} statement{} not run (use --continue-on-error to go on)",
-                            total - i - 1,
-                            plural(total - i - 1)
+                            format_args!(
+                                "stopped: {} statement{} not run (use --continue-on-error to go \
+                                 on)\n",
+                                total - i - 1,
+                                plural(total - i - 1)
+                            ),
                         );
                     }
                     break;
@@ -302,8 +338,20 @@ pub fn run_text(
             }
         }
     }
-    let _ = out.flush();
+    if let Err(e) = out.flush() {
+        unwritable(&e, &mut report, err);
+    }
     report
+}
+
+/// The results could not be written: the run stops. A reader that closed the pipe (`| head`)
+/// has all it wants, so that ends the run quietly, as `head` expects; any other failure (a full
+/// disk) is reported and fails the run.
+pub fn unwritable(e: &io::Error, report: &mut RunReport, err: &mut dyn Write) {
+    if e.kind() != io::ErrorKind::BrokenPipe {
+        self::report(err, format_args!("error: cannot write the results: {e}\n"));
+        report.failed += 1;
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -331,7 +379,7 @@ impl Interrupt {
     pub fn install() -> Interrupt {
         let i = Interrupt::default();
         let h = i.clone();
-        let _ = ctrlc::set_handler(move || {
+        let installed = ctrlc::set_handler(move || {
             if h.armed.load(std::sync::atomic::Ordering::SeqCst) {
                 h.token.cancel();
                 h.stop.cancel();
@@ -340,6 +388,9 @@ impl Interrupt {
                 std::process::exit(130);
             }
         });
+        if let Err(e) = installed {
+            eprintln!("warning: Ctrl-C cannot stop statements here: {e}");
+        }
         i
     }
 

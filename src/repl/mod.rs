@@ -28,18 +28,34 @@ use crate::query::script::{run_statement, Interrupt, Printer, RunReport, Step};
 use crate::query::{parse, Outcome, Session};
 use words::Words;
 
-/// `println!` that does not panic when standard output is closed (`supplygraph < s | head`).
+/// `println!` that does not panic when standard output is closed (`supplygraph < s | head`):
+/// the shell ends instead (`gone`).
 macro_rules! out {
     ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            gone(&e);
+        }
     }};
 }
 
 /// `print!` that does not panic when standard output is closed.
 macro_rules! out_raw {
     ($($t:tt)*) => {{
-        let _ = write!(std::io::stdout(), $($t)*);
+        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+            gone(&e);
+        }
     }};
+}
+
+/// Standard output can no longer be written: nothing the shell does can be seen, so it ends.
+/// A reader that closed the pipe (`| head`) has what it wanted: exit code 0; any other failure
+/// is said on standard error, exit code 1.
+fn gone(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write to standard output: {e}");
+    std::process::exit(1);
 }
 
 /// Meta-commands and what they do.
@@ -146,9 +162,15 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
     };
     if let Some(h) = &shell.history {
         if let Some(dir) = h.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("note: no history kept: cannot make {}: {e}", dir.display());
+            }
         }
-        let _ = rl.load_history(h);
+        if h.exists() {
+            if let Err(e) = rl.load_history(h) {
+                eprintln!("note: cannot read the history {}: {e}", h.display());
+            }
+        }
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     banner(&model);
@@ -169,10 +191,17 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
             }
         }
     }
-    if let Some(h) = &shell.history {
-        let _ = rl.save_history(h);
-    }
+    save_history(&mut rl, &shell);
     0
+}
+
+/// Saves the shell's history, saying so when it cannot.
+fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, shell: &Shell) {
+    if let Some(h) = &shell.history {
+        if let Err(e) = rl.save_history(h) {
+            eprintln!("note: cannot save the history to {}: {e}", h.display());
+        }
+    }
 }
 
 /// One piece of piped input: a statement (a byte range of the text) or a meta-command line.
@@ -289,8 +318,10 @@ pub fn run_piped(
                             &mut out,
                             &mut err,
                         );
-                        let _ = out.flush();
-                        step
+                        match out.flush() {
+                            Ok(()) => step,
+                            Err(e) => Step::Unwritable(e),
+                        }
                     };
                     index += 1;
                     if shell.timing {
@@ -333,6 +364,10 @@ pub fn run_piped(
                                 }
                                 break Next::Quit;
                             }
+                        }
+                        Step::Unwritable(e) => {
+                            crate::query::script::unwritable(&e, &mut report, &mut stderr.lock());
+                            break Next::Quit;
                         }
                     }
                 }
@@ -424,10 +459,10 @@ fn session_loop(
                 if line.trim().is_empty() {
                     continue;
                 }
-                let _ = rl.add_history_entry(line.as_str());
-                if let Some(h) = &shell.history {
-                    let _ = rl.save_history(h);
+                if let Err(e) = rl.add_history_entry(line.as_str()) {
+                    eprintln!("note: not kept in the history: {e}");
                 }
+                save_history(rl, shell);
                 let trimmed = line.trim();
                 if trimmed.starts_with(':') {
                     if let Some(next) = meta(trimmed, &session, shell) {
@@ -471,25 +506,25 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
             Ok(Outcome::Table(t)) => {
                 let width = crate::output::terminal_width();
                 match shown(&t) {
-                    None => {
-                        let _ = write!(out, "{}", shell.format.render(&t, width));
-                    }
+                    None => out_raw!("{}", shell.format.render(&t, width)),
                     Some((head, note)) => {
-                        let _ = write!(out, "{}", shell.format.render(&head, width));
+                        out_raw!("{}", shell.format.render(&head, width));
                         if shell.format != OutputFormat::Table {
-                            let _ = out.flush();
+                            if let Err(e) = out.flush() {
+                                gone(&e);
+                            }
                             eprintln!("note: {note}");
                         }
                     }
                 }
                 shell.last = Some(t);
             }
-            Ok(Outcome::Message(m)) => {
-                let _ = writeln!(out, "{}", terminal_safe(&m));
-            }
+            Ok(Outcome::Message(m)) => out!("{}", terminal_safe(&m)),
             Ok(Outcome::Diagram(_)) => {} // drawn above
             Err(p) => {
-                let _ = out.flush();
+                if let Err(e) = out.flush() {
+                    gone(&e);
+                }
                 if p.code == Some(EvalError::Interrupted.code()) {
                     eprintln!(); // after the terminal's ^C
                 }
@@ -497,7 +532,7 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
             }
         }
         if shell.timing {
-            let _ = writeln!(out, "({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
+            out!("({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
         }
     }
 }
