@@ -1,7 +1,8 @@
 //! The bulk reader of plain tables (`model::bulk`) against the general reader, on random
 //! `nodes.csv` and `edges.csv`, clean or broken in the ways tables break: unknown or duplicate
 //! ids, bad kinds, statuses and numbers, shares out of range or not adding up, duplicate
-//! suppliers, unknown sources, ragged rows, quoted fields, blank lines and CRLF line ends.
+//! suppliers, unknown sources, ragged rows, quoted fields, blank lines (before the header too),
+//! byte order marks and CRLF line ends.
 //!
 //! Whatever the bulk reader accepts, the general reader must accept with the same problems
 //! (notes) and build the same model, with the same definitions at the same places; whatever it
@@ -32,8 +33,14 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
     let quoted = r.one_in(4);
     let crlf = r.one_in(5);
     let eol = if crlf { "\r\n" } else { "\n" };
+    // Odd starts: a byte order mark, blank lines before the header.
+    let lead = match r.below(6) {
+        0 => "\u{feff}".to_string(),
+        1 => eol.repeat(2),
+        _ => String::new(),
+    };
 
-    let mut nodes = String::from("id,name,kind,stage,region");
+    let mut nodes = lead.clone() + "id,name,kind,stage,region";
     if with_capacity {
         nodes.push_str(",capacity");
     }
@@ -110,7 +117,7 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
 
     let with_status = r.one_in(3);
     let with_note = r.one_in(3);
-    let mut edges = String::from("from,to,material,share,volume");
+    let mut edges = lead + "from,to,material,share,volume";
     if with_status {
         edges.push_str(",status");
     }
