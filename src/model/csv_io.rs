@@ -71,6 +71,17 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// The rows of `text` from byte `start` (a row's start) on, each line looked at for quotes
+    /// as it comes (reading one row costs that row, not the rest of the text).
+    pub(crate) fn from(text: &'a str, start: usize) -> Splitter<'a> {
+        Splitter {
+            text,
+            pos: start,
+            end: text.len(),
+            quotes: true,
+        }
+    }
+
     /// Where the next row would start.
     pub(crate) fn pos(&self) -> usize {
         self.pos
@@ -200,15 +211,14 @@ impl Header {
 
     /// The header of a table: its first row that is not blank (`None` when it has none).
     pub fn first_row(file: &Arc<SourceText>) -> Option<Header> {
-        let mut rows = Splitter::new(&file.text, 0..file.text.len());
+        let mut rows = Splitter::from(&file.text, 0);
         let row = row_of(file, &mut rows)?;
         Some(Header::new(file.clone(), row.fields, rows.pos()))
     }
 
     /// The row that starts at byte `start` of the file.
     pub fn row_at(&self, start: usize) -> Option<Row> {
-        let text = &self.file.text;
-        row_of(&self.file, &mut Splitter::new(text, start..text.len()))
+        row_of(&self.file, &mut Splitter::from(&self.file.text, start))
     }
 }
 
