@@ -1,7 +1,8 @@
 //! The bulk reader of plain tables (`model::bulk`) against the general reader, on random
 //! `nodes.csv` and `edges.csv`, clean or broken in the ways tables break: unknown or duplicate
 //! ids, bad kinds, statuses and numbers, shares out of range or not adding up, duplicate
-//! suppliers, unknown sources, ragged rows, quoted fields, blank lines and CRLF line ends.
+//! suppliers, unknown sources, ragged rows, quoted fields, blank lines (before the header too),
+//! byte order marks and CRLF line ends.
 //!
 //! Whatever the bulk reader accepts, the general reader must accept with the same problems
 //! (notes) and build the same model, with the same definitions at the same places; whatever it
@@ -11,6 +12,7 @@
 //! tables converted to TOML, JSON or CSV load to the same model with the same definitions.
 
 use proptest::prelude::*;
+use supplygraph::diag::Severity;
 use supplygraph::model::{self, Format, Model};
 
 mod common;
@@ -22,8 +24,72 @@ fn faulty(r: &mut Rng, mistakes: usize) -> bool {
     mistakes > 0 && r.one_in(60 / mistakes)
 }
 
-/// Random `nodes.csv` and `edges.csv` texts.
-fn tables(seed: u64, mistakes: usize) -> (String, String) {
+/// A problem a table must give: its file, line, column and message.
+#[derive(Debug, Clone, PartialEq)]
+struct Expected {
+    file: &'static str,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// A table being written, row by row, with the problems its mistakes must give.
+struct TableText {
+    file: &'static str,
+    text: String,
+    eol: &'static str,
+    expected: Vec<Expected>,
+}
+
+impl TableText {
+    /// Appends a row of `cells`; `faults` are (cell, message) pairs: the problems of the row if
+    /// it is read (1 + its field count when it is `ragged`, where only that is reported).
+    fn row(&mut self, cells: &[String], faults: Vec<(usize, String)>, ragged: Option<usize>) {
+        let line = self.text.matches('\n').count() + 1;
+        let mut column = 1;
+        let mut columns = Vec::new();
+        for c in cells {
+            columns.push(column);
+            column += c.chars().count() + 1;
+        }
+        match ragged {
+            Some(header) => self.expected.push(Expected {
+                file: self.file,
+                line,
+                column: 1,
+                message: format!(
+                    "this row has {} fields but the header has {header}",
+                    cells.len()
+                ),
+            }),
+            None => self
+                .expected
+                .extend(faults.into_iter().map(|(cell, message)| Expected {
+                    file: self.file,
+                    line,
+                    column: columns[cell],
+                    message,
+                })),
+        }
+        self.text.push_str(&cells.join(","));
+        self.text.push_str(self.eol);
+    }
+}
+
+/// The problem of a faulty quantity `x` of figure `what` (`None` when it depends on the rest).
+fn quantity_problem(what: &str, x: &str, fraction: bool) -> Option<String> {
+    match x.trim().parse::<f64>() {
+        Err(_) => Some(format!("{what} must be a number, found \"{}\"", x.trim())),
+        Ok(v) if !v.is_finite() => Some("a figure must be a finite number".into()),
+        Ok(v) if v < 0.0 => Some(format!("{what} must not be negative, found {v}")),
+        Ok(v) if fraction && v > 1.0 => Some(format!("a share is a fraction in [0, 1], found {v}")),
+        Ok(_) => None,
+    }
+}
+
+/// Random `nodes.csv` and `edges.csv` texts, with problems they must give (each at its place;
+/// others may follow from them).
+fn tables(seed: u64, mistakes: usize) -> (String, String, Vec<Expected>) {
     let mut r = Rng(seed | 1);
     let nregions = r.below(4);
     let nnodes = 1 + r.below(12);
@@ -32,46 +98,76 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
     let quoted = r.one_in(4);
     let crlf = r.one_in(5);
     let eol = if crlf { "\r\n" } else { "\n" };
+    // Odd starts: a byte order mark, blank lines before the header.
+    let lead = match r.below(6) {
+        0 => "\u{feff}".to_string(),
+        1 => eol.repeat(2),
+        _ => String::new(),
+    };
 
-    let mut nodes = String::from("id,name,kind,stage,region");
+    let mut header = vec!["id", "name", "kind", "stage", "region"];
     if with_capacity {
-        nodes.push_str(",capacity");
+        header.push("capacity");
     }
     if with_source {
-        nodes.push_str(",source");
+        header.push("source");
     }
-    nodes.push_str(eol);
-    let tail = |r: &mut Rng, s: &mut String| {
+    let width = header.len();
+    let mut nodes = TableText {
+        file: "nodes.csv",
+        text: lead.clone() + &header.join(",") + eol,
+        eol,
+        expected: Vec::new(),
+    };
+    // The capacity and source cells of a row, with their problems when `flow` (a flow node,
+    // whose capacity is a quantity) or any row (a region's capacity is a mere attribute).
+    let tail = |r: &mut Rng, cells: &mut Vec<String>, faults: &mut Vec<(usize, String)>, flow| {
         if with_capacity {
             let c = if faulty(r, mistakes) {
-                r.pick(&["-1", "lots", "inf"])
+                let c = r.pick(&["-1", "lots", "inf"]);
+                match quantity_problem("capacity", c, false) {
+                    Some(m) if flow || c == "inf" => faults.push((cells.len(), m)),
+                    _ => {}
+                }
+                c
             } else {
                 r.pick(&["", "10", "2.5e3", " 7 "])
             };
-            s.push(',');
-            s.push_str(c);
+            cells.push(c.to_string());
         }
         if with_source {
-            s.push(',');
             if faulty(r, mistakes) {
-                s.push_str("nosuchsource");
+                let m = "source \"nosuchsource\" is cited but not defined".to_string();
+                faults.push((cells.len(), m));
+                cells.push("nosuchsource".into());
+            } else {
+                cells.push(String::new());
             }
         }
     };
     for i in 0..nregions {
+        let mut faults = Vec::new();
         let parent = if i > 0 && r.one_in(2) {
             format!("r{}", r.below(i))
         } else if faulty(&mut r, mistakes) {
+            faults.push((4, "unknown region \"nowhere\"".to_string()));
             "nowhere".into()
         } else {
             String::new()
         };
-        nodes.push_str(&format!("r{i},Region {i},region,,{parent}"));
-        tail(&mut r, &mut nodes);
-        nodes.push_str(eol);
+        let mut cells: Vec<String> = vec![
+            format!("r{i}"),
+            format!("Region {i}"),
+            "region".into(),
+            String::new(),
+            parent,
+        ];
+        tail(&mut r, &mut cells, &mut faults, false);
+        nodes.row(&cells, faults, None);
     }
     let kinds = ["mine", "facility", "stage", "product", "end_use"];
     for i in 0..nnodes {
+        let mut faults = Vec::new();
         let id = if faulty(&mut r, mistakes) {
             r.pick(&["n0", "N0", "r0", ""]).to_string()
         } else {
@@ -89,41 +185,75 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
         } else {
             r.pick(&kinds)
         };
+        // A row without id or kind is not read further; one of kind `region` is a region.
+        let read = !id.is_empty() && !kind.is_empty();
+        let flow = read && kind != "region";
+        if id.is_empty() {
+            faults.push((0, "this row has an empty `id`".into()));
+        }
+        if kind.is_empty() {
+            faults.push((0, "this row has an empty `kind`".into()));
+        }
+        if read && kind == "warehouse" {
+            faults.push((2, "unknown node kind \"warehouse\"".into()));
+        }
         let stage = r.pick(&["", "mining", "magnet"]);
         let region = if nregions > 0 && r.one_in(2) {
             format!("r{}", r.below(nregions))
         } else if faulty(&mut r, mistakes) {
-            r.pick(&["atlantis", "n0"]).to_string()
+            let region = r.pick(&["atlantis", "n0"]);
+            if read && region == "atlantis" {
+                faults.push((4, "unknown region \"atlantis\"".into()));
+            }
+            region.to_string()
         } else {
             String::new()
         };
-        nodes.push_str(&format!("{id},{name},{kind},{stage},{region}"));
-        tail(&mut r, &mut nodes);
-        if faulty(&mut r, mistakes) {
-            nodes.push_str(",extra");
+        let mut cells = vec![id, name, kind.to_string(), stage.to_string(), region];
+        tail(&mut r, &mut cells, &mut faults, flow);
+        if !read {
+            // Only what is missing is reported.
+            faults.retain(|(_, m)| m.starts_with("this row has an empty"));
         }
-        nodes.push_str(eol);
+        let ragged = faulty(&mut r, mistakes);
+        if ragged {
+            cells.push("extra".into());
+        }
+        nodes.row(&cells, faults, ragged.then_some(width));
         if r.one_in(8) {
-            nodes.push_str(eol);
+            nodes.text.push_str(eol);
         }
     }
 
     let with_status = r.one_in(3);
     let with_note = r.one_in(3);
-    let mut edges = String::from("from,to,material,share,volume");
+    let mut header = vec!["from", "to", "material", "share", "volume"];
     if with_status {
-        edges.push_str(",status");
+        header.push("status");
     }
     if with_note {
-        edges.push_str(",note");
+        header.push("note");
     }
-    edges.push_str(eol);
+    let width = header.len();
+    let mut edges = TableText {
+        file: "edges.csv",
+        text: lead + &header.join(",") + eol,
+        eol,
+        expected: Vec::new(),
+    };
     // How groups are split: equally, by volume, by share, or a mix (often not adding up).
     let style = r.below(4);
     let node = |r: &mut Rng| format!("n{}", r.below(nnodes));
     for _ in 0..r.below(3 * nnodes + 1) {
+        let mut faults = Vec::new();
         let from = if faulty(&mut r, mistakes) {
-            r.pick(&["ghost", "r0", ""]).to_string()
+            let from = r.pick(&["ghost", "r0", ""]);
+            match from {
+                "" => faults.push((0, "this row has an empty `from`".into())),
+                "ghost" => faults.push((0, "unknown node \"ghost\"".into())),
+                _ => {}
+            }
+            from.to_string()
         } else {
             node(&mut r)
         };
@@ -143,24 +273,30 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
             ),
         };
         let share = if faulty(&mut r, mistakes) {
-            r.pick(&["1.5", "-0.2", "half", "0.9"])
+            let s = r.pick(&["1.5", "-0.2", "half", "0.9"]);
+            faults.extend(quantity_problem("share", s, true).map(|m| (3, m)));
+            s
         } else {
             r.pick(shares)
         };
         let volume = if faulty(&mut r, mistakes) {
-            r.pick(&["-3", "many", "NaN"])
+            let v = r.pick(&["-3", "many", "NaN"]);
+            faults.extend(quantity_problem("volume", v, false).map(|m| (4, m)));
+            v
         } else {
             r.pick(volumes)
         };
-        edges.push_str(&format!("{from},{to},{material},{share},{volume}"));
+        let mut cells: Vec<String> = [from.as_str(), &to, material, share, volume]
+            .map(String::from)
+            .to_vec();
         if with_status {
             let s = if faulty(&mut r, mistakes) {
+                faults.push((cells.len(), "unknown edge status \"closed\"".into()));
                 "closed"
             } else {
                 r.pick(&["", "", "operating", "planned", "stopped"])
             };
-            edges.push(',');
-            edges.push_str(s);
+            cells.push(s.into());
         }
         if with_note {
             let n = if quoted && r.one_in(3) {
@@ -168,36 +304,59 @@ fn tables(seed: u64, mistakes: usize) -> (String, String) {
             } else {
                 r.pick(&["", "checked", "42"])
             };
-            edges.push(',');
-            edges.push_str(n);
+            cells.push(n.into());
         }
-        if faulty(&mut r, mistakes) && r.one_in(2) {
-            edges.push_str(",ragged");
+        if from.is_empty() {
+            // Only what is missing is reported.
+            faults.retain(|(_, m)| m.starts_with("this row has an empty"));
         }
-        edges.push_str(eol);
+        let ragged = faulty(&mut r, mistakes) && r.one_in(2);
+        if ragged {
+            cells.push("ragged".into());
+        }
+        edges.row(&cells, faults, ragged.then_some(width));
         // The same supplier twice in a group: a warning, which the bulk reader leaves to the
         // general reader.
         if style == 0 && r.one_in(6) {
-            edges.push_str(&format!("{from},{to},{material},,"));
-            edges.push_str(&",".repeat(with_status as usize + with_note as usize));
-            edges.push_str(eol);
+            let mut cells = vec![from, to, material.to_string()];
+            cells.resize(width, String::new());
+            edges.row(&cells, Vec::new(), None);
         }
     }
-    (nodes, edges)
+    let mut expected = nodes.expected;
+    expected.extend(edges.expected);
+    (nodes.text, edges.text, expected)
+}
+
+/// Whether every expected problem is among `problems`, at its place.
+fn has_expected(
+    problems: &supplygraph::diag::Problems,
+    expected: &[Expected],
+) -> Result<(), TestCaseError> {
+    for e in expected {
+        let place = format!("{}:{}:{}", e.file, e.line, e.column);
+        let found = problems.0.iter().any(|p| {
+            p.message == e.message
+                && p.loc
+                    .position()
+                    .is_some_and(|at| at.ends_with(&format!("/{place}")))
+        });
+        prop_assert!(found, "no \"{}\" at {}\n{}", e.message, place, problems);
+    }
+    Ok(())
 }
 
 /// The model and the problems, as each reader gives them.
-fn read_both(nodes: &str, edges: &str) -> [(Option<Model>, String); 2] {
+fn read_both(nodes: &str, edges: &str) -> [(Option<Model>, supplygraph::diag::Problems); 2] {
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(dir.path().join("nodes.csv"), nodes).expect("nodes.csv written");
     std::fs::write(dir.path().join("edges.csv"), edges).expect("edges.csv written");
     let loaded = model::load_path(dir.path());
     assert!(loaded.bulk.is_some(), "the tables are for the bulk reader");
-    let (bulk, p1) = loaded.build();
+    let bulk = loaded.build();
     let general = model::load_path(dir.path()).into_full();
     assert!(general.bulk.is_none());
-    let (full, p2) = general.build();
-    [(bulk, p1.to_string()), (full, p2.to_string())]
+    [bulk, general.build()]
 }
 
 /// How the tables were read: not built, built by the general reader, or by the bulk reader.
@@ -208,8 +367,17 @@ enum Outcome {
     Bulk,
 }
 
-fn same_result(nodes: &str, edges: &str) -> Result<Outcome, TestCaseError> {
+fn same_result(nodes: &str, edges: &str, expected: &[Expected]) -> Result<Outcome, TestCaseError> {
     let [(bulk, p1), (full, p2)] = read_both(nodes, edges);
+    has_expected(&p1, expected)?;
+    prop_assert!(expected.is_empty() || p1.has_errors());
+    // Tables without errors or warnings are read in bulk: the fast path declines nothing clean.
+    let clean = p2.iter().all(|p| p.severity == Severity::Info);
+    prop_assert!(
+        !clean || bulk.as_ref().is_some_and(|m| m.rows.nodes.is_some()),
+        "clean tables not read in bulk\n{nodes}\n{edges}"
+    );
+    let (p1, p2) = (p1.to_string(), p2.to_string());
     prop_assert_eq!(&p1, &p2, "problems differ\n{}\n{}", nodes, edges);
     match (bulk, full) {
         (Some(a), Some(b)) => {
@@ -281,20 +449,21 @@ proptest! {
 
     #[test]
     fn clean_tables_convert_to_every_format_and_back(seed in any::<u64>(), to in 0usize..3) {
-        let (nodes, edges) = tables(seed, 0);
+        let (nodes, edges, _) = tables(seed, 0);
         converted(&nodes, &edges, [Format::Toml, Format::Json, Format::Csv][to])?;
     }
 
     #[test]
     fn clean_tables_build_the_same_model(seed in any::<u64>()) {
-        let (nodes, edges) = tables(seed, 0);
-        same_result(&nodes, &edges)?;
+        let (nodes, edges, expected) = tables(seed, 0);
+        prop_assert!(expected.is_empty());
+        same_result(&nodes, &edges, &expected)?;
     }
 
     #[test]
     fn broken_tables_give_the_same_problems(seed in any::<u64>(), mistakes in 1usize..6) {
-        let (nodes, edges) = tables(seed, mistakes);
-        same_result(&nodes, &edges)?;
+        let (nodes, edges, expected) = tables(seed, mistakes);
+        same_result(&nodes, &edges, &expected)?;
     }
 }
 
@@ -305,8 +474,8 @@ fn the_random_tables_cover_every_outcome() {
     let count = |mistakes: usize, outcome: Outcome| {
         (0..200u64)
             .filter(|&s| {
-                let (n, e) = tables(s * 7919 + 3, mistakes);
-                same_result(&n, &e).is_ok_and(|o| o == outcome)
+                let (n, e, expected) = tables(s * 7919 + 3, mistakes);
+                same_result(&n, &e, &expected).is_ok_and(|o| o == outcome)
             })
             .count()
     };
@@ -325,4 +494,17 @@ fn the_random_tables_cover_every_outcome() {
         broken_refused > 100,
         "{broken_refused} of 200 broken tables refused"
     );
+    // Broken tables say which problems they must give, of every sort the generator makes.
+    let mut sorts = std::collections::BTreeSet::new();
+    for s in 0..200u64 {
+        let (_, _, expected) = tables(s * 7919 + 3, 5);
+        sorts.extend(expected.iter().map(|e| {
+            e.message
+                .split(|c: char| "\",".contains(c) || c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+                .to_string()
+        }));
+    }
+    assert_eq!(sorts.len(), 17, "{sorts:#?}");
 }

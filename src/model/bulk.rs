@@ -11,12 +11,15 @@
 //! out of range, a group that does not add up), it gives up and the general reader reads the
 //! tables again, so that every problem is reported with its place and wording. Tables with
 //! companion columns (`capacity_unit`, ...) go to the general reader too.
-//! `tests/bulk_props.rs` checks on random tables that both readers build the same model.
+//! Both readers split rows with the one [`Splitter`](super::csv_io) and read headers with the
+//! same [`Header`], so they see the same rows at the same places. `tests/bulk_props.rs` checks
+//! on random tables that both readers build the same model, that broken tables give the
+//! problems the test expects at their places, and that clean tables are never declined.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};
-use super::csv_io::{plain_fields, Header, NodeRow};
+use super::csv_io::{Cell, Header, NodeRow, Splitter};
 use super::doc::{EdgeDef, ModelDoc, NodeDef};
 use super::fields::{must_columns, Entity, Flag};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
@@ -193,7 +196,7 @@ impl FlowNodes {
         let mut source_seen: FxHashSet<String> = FxHashSet::default();
         for_each_row(h, |start, f| {
             check(f.len() == h.names.len())?;
-            let get = |i: usize| f.get(i).map_or("", |s| s.trim());
+            let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (the_id, the_kind) = (get(id), get(kind));
             check(!the_id.is_empty() && !the_kind.is_empty())?;
@@ -291,7 +294,7 @@ impl EdgeTable {
                         .into_iter()
                         .map(|r| {
                             scope.spawn(move || {
-                                ctx.resolve(parts, b, |row| for_each_plain_row(h, r, row))
+                                ctx.resolve(parts, b, |row| for_each_row_in(h, r, row))
                             })
                         })
                         .collect();
@@ -392,7 +395,7 @@ impl EdgeColumns {
         &self,
         parts: &Parts,
         b: &Builder,
-        rows: impl FnOnce(&mut dyn FnMut(usize, &[&str]) -> Bulk<()>) -> Bulk<()>,
+        rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<EdgeChunk> {
         let mut out = EdgeChunk::default();
         let flow = |id: &str| {
@@ -408,7 +411,7 @@ impl EdgeColumns {
         let mut new_by_key: HashMap<String, u32> = HashMap::default();
         rows(&mut |start, f| {
             check(f.len() == self.width)?;
-            let get = |i: usize| f.get(i).map_or("", |s| s.trim());
+            let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
@@ -501,9 +504,9 @@ impl Quantities {
     }
 
     /// Whether the row's quantities are numbers the validator takes (or empty).
-    fn check(&self, fields: &[&str]) -> Bulk<()> {
+    fn check(&self, fields: &[Cell<'_>]) -> Bulk<()> {
         for &(i, max) in &self.0 {
-            let x = fields.get(i).map_or("", |s| s.trim());
+            let x = fields.get(i).map_or("", |s| s.0.trim());
             if !x.is_empty() {
                 check(
                     x.parse::<f64>()
@@ -516,15 +519,14 @@ impl Quantities {
 }
 
 /// The rows of a table without quotes, split at line ends into one run per thread; `None` when
-/// the table has quotes or carriage returns (the `csv` parser reads it) or is smaller than
-/// `min_bytes`.
+/// the table has quotes (a line end may then be inside a field) or is smaller than `min_bytes`.
 fn split_rows(h: &Header, threads: usize, min_bytes: usize) -> Option<Vec<std::ops::Range<usize>>> {
     let bytes = h.file.text.as_bytes();
-    let body = memchr::memchr(b'\n', bytes)? + 1;
+    let body = h.body.min(bytes.len());
     if threads < 2
         || bytes.len() - body < min_bytes
         || bytes.len() > u32::MAX as usize
-        || memchr::memchr2(b'"', b'\r', &bytes[body..]).is_some()
+        || memchr::memchr(b'"', &bytes[body..]).is_some()
     {
         return None;
     }
@@ -541,59 +543,27 @@ fn split_rows(h: &Header, threads: usize, min_bytes: usize) -> Option<Vec<std::o
     Some(ranges)
 }
 
-/// Calls `row(start, fields)` for each line in `lines` (whole lines of a table without quotes
-/// or carriage returns), skipping blank lines.
-fn for_each_plain_row(
+/// Calls `row(start, fields)` for each row in `lines` (whole rows of the table), split as every
+/// reader splits them ([`Splitter`]).
+fn for_each_row_in(
     h: &Header,
     lines: std::ops::Range<usize>,
-    mut row: impl FnMut(usize, &[&str]) -> Bulk<()>,
+    mut row: impl FnMut(usize, &[Cell<'_>]) -> Bulk<()>,
 ) -> Bulk<()> {
-    let text = h.file.text.as_str();
-    let bytes = text.as_bytes();
-    let mut fields: Vec<&str> = Vec::with_capacity(h.names.len());
-    let mut pos = lines.start;
-    while pos < lines.end {
-        let end = memchr::memchr(b'\n', &bytes[pos..lines.end]).map_or(lines.end, |i| pos + i);
-        let line = &text[pos..end];
-        if !line.is_empty() {
-            fields.clear();
-            fields.extend(plain_fields(line).map(|r| &line[r]));
-            row(pos, &fields)?;
-        }
-        pos = end + 1;
+    let mut split = Splitter::new(&h.file.text, lines);
+    let mut cells: Vec<Cell<'_>> = Vec::with_capacity(h.names.len());
+    while let Some(at) = split.next_row(&mut cells) {
+        row(at.start, &cells)?;
     }
     Ok(())
 }
 
-/// Calls `row(start, fields)` for each row after the header, skipping blank lines. Lines without
-/// quotes are split directly; a file with quotes is read by the `csv` parser.
-fn for_each_row(h: &Header, mut row: impl FnMut(usize, &[&str]) -> Bulk<()>) -> Bulk<()> {
+/// Calls `row(start, fields)` for each row after the header.
+fn for_each_row(h: &Header, row: impl FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()> {
     let text = h.file.text.as_str();
-    let bytes = text.as_bytes();
-    let body = match memchr::memchr(b'\n', bytes) {
-        Some(i) => i + 1,
-        None => return Ok(()),
-    };
-    check(body <= u32::MAX as usize && text.len() <= u32::MAX as usize)?;
-    if memchr::memchr2(b'"', b'\r', &bytes[body..]).is_none() {
-        return for_each_plain_row(h, body..text.len(), row);
-    }
+    check(text.len() <= u32::MAX as usize)?;
     check(super::csv_io::unclosed_quote(text).is_none())?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&bytes[body..]);
-    for record in rdr.records() {
-        let record = record.map_err(|_| GiveUp)?;
-        if record.len() == 1 && record[0].is_empty() {
-            continue;
-        }
-        let at = body + record.position().map_or(0, |p| p.byte() as usize);
-        let start = super::csv_io::record_start(bytes, at);
-        let fields: Vec<&str> = record.iter().collect();
-        row(start, &fields)?;
-    }
-    Ok(())
+    for_each_row_in(h, h.body.min(text.len())..text.len(), row)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! `capacity_unit`, `capacity_source`). A figure with several values keeps only its used value
 //! here; `convert` says so.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,6 +27,8 @@ struct Table {
 pub struct Header {
     pub file: Arc<SourceText>,
     pub names: Vec<Name>,
+    /// Where the rows after the header begin.
+    pub body: usize,
     /// Column index by (trimmed) header name.
     index: std::collections::HashMap<String, usize>,
     /// For each column, its `_unit`, `_source`, `_date` and `_note` companions.
@@ -39,8 +42,140 @@ pub struct Row {
     fields: Vec<Name>,
 }
 
+/// A field as split: its value (quotes removed, doubled quotes undone) and its bytes in the file
+/// (quotes included).
+pub(crate) type Cell<'a> = (Cow<'a, str>, std::ops::Range<usize>);
+
+/// The one way CSV rows are split, for every reader and every use: a row ends at a line end
+/// (`\n` or `\r\n`) outside quotes; fields are separated by commas outside quotes; a quote
+/// opens or closes a quoted part anywhere in a field and `""` inside one is a quote; blank
+/// lines (and rows of a single empty field) are skipped. A quote that never closes runs to the
+/// end of the text (readers report it first, with [`unclosed_quote`]).
+pub(crate) struct Splitter<'a> {
+    text: &'a str,
+    pos: usize,
+    end: usize,
+    /// Whether the text has quotes at all (without, each line is split where it stands).
+    quotes: bool,
+}
+
+impl<'a> Splitter<'a> {
+    /// The rows of `text[range]` (`range` starts at a row and ends at a line end or the end).
+    pub(crate) fn new(text: &'a str, range: std::ops::Range<usize>) -> Splitter<'a> {
+        let quotes = memchr::memchr(b'"', &text.as_bytes()[range.clone()]).is_some();
+        Splitter {
+            text,
+            pos: range.start,
+            end: range.end,
+            quotes,
+        }
+    }
+
+    /// The rows of `text` from byte `start` (a row's start) on, each line looked at for quotes
+    /// as it comes (reading one row costs that row, not the rest of the text).
+    pub(crate) fn from(text: &'a str, start: usize) -> Splitter<'a> {
+        Splitter {
+            text,
+            pos: start,
+            end: text.len(),
+            quotes: true,
+        }
+    }
+
+    /// Where the next row would start.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// The next row's cells into `cells`, and its bytes (line end excluded); `None` at the end.
+    pub(crate) fn next_row(&mut self, cells: &mut Vec<Cell<'a>>) -> Option<std::ops::Range<usize>> {
+        let bytes = self.text.as_bytes();
+        loop {
+            while self.pos < self.end && matches!(bytes[self.pos], b'\r' | b'\n') {
+                self.pos += 1;
+            }
+            if self.pos >= self.end {
+                return None;
+            }
+            cells.clear();
+            let start = self.pos;
+            let nl = memchr::memchr(b'\n', &bytes[start..self.end]).map_or(self.end, |i| start + i);
+            let row_end = if self.quotes && memchr::memchr(b'"', &bytes[start..nl]).is_some() {
+                self.quoted_row(cells)
+            } else {
+                let line_end = if nl > start && bytes[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                let line = &self.text[start..line_end];
+                cells.extend(plain_fields(line).map(|r| {
+                    (
+                        Cow::Borrowed(&line[r.clone()]),
+                        start + r.start..start + r.end,
+                    )
+                }));
+                self.pos = nl + 1;
+                line_end
+            };
+            if cells.len() == 1 && cells[0].0.is_empty() {
+                continue; // a blank row
+            }
+            return Some(start..row_end);
+        }
+    }
+
+    /// Splits a row with quotes, from `self.pos`; gives where its content ends.
+    fn quoted_row(&mut self, cells: &mut Vec<Cell<'a>>) -> usize {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let mut i = self.pos;
+        let mut field = i;
+        let mut run = i;
+        let mut value = String::new();
+        let mut quoted = false;
+        let mut in_quotes = false;
+        loop {
+            let at_end = i >= self.end || (!in_quotes && bytes[i] == b'\n');
+            if at_end || (!in_quotes && bytes[i] == b',') {
+                let mut e = i;
+                if at_end && e > run && bytes[e - 1] == b'\r' {
+                    e -= 1;
+                }
+                let cell = if quoted {
+                    value.push_str(&text[run..e]);
+                    Cow::Owned(std::mem::take(&mut value))
+                } else {
+                    Cow::Borrowed(&text[field..e])
+                };
+                cells.push((cell, field..e));
+                if at_end {
+                    self.pos = (i + 1).min(self.end);
+                    return e;
+                }
+                i += 1;
+                (field, run, quoted) = (i, i, false);
+                continue;
+            }
+            if bytes[i] == b'"' {
+                value.push_str(&text[run..i]);
+                quoted = true;
+                if in_quotes && i + 1 < self.end && bytes[i + 1] == b'"' {
+                    value.push('"');
+                    i += 2;
+                } else {
+                    in_quotes = !in_quotes;
+                    i += 1;
+                }
+                run = i;
+                continue;
+            }
+            i += 1;
+        }
+    }
+}
+
 impl Header {
-    pub fn new(file: Arc<SourceText>, names: Vec<Name>) -> Header {
+    pub fn new(file: Arc<SourceText>, names: Vec<Name>, body: usize) -> Header {
         let index: std::collections::HashMap<String, usize> = names
             .iter()
             .enumerate()
@@ -55,6 +190,7 @@ impl Header {
         Header {
             file,
             names,
+            body,
             index,
             companions,
         }
@@ -73,55 +209,31 @@ impl Header {
             .any(|base| self.col(base).is_some())
     }
 
-    /// The header of a table: its first row (`None` when it has none).
+    /// The header of a table: its first row that is not blank (`None` when it has none).
     pub fn first_row(file: &Arc<SourceText>) -> Option<Header> {
-        let row = row_at(file, 0)?;
-        Some(Header::new(file.clone(), row.fields))
+        let mut rows = Splitter::from(&file.text, 0);
+        let row = row_of(file, &mut rows)?;
+        Some(Header::new(file.clone(), row.fields, rows.pos()))
     }
 
     /// The row that starts at byte `start` of the file.
     pub fn row_at(&self, start: usize) -> Option<Row> {
-        row_at(&self.file, start)
+        row_of(&self.file, &mut Splitter::from(&self.file.text, start))
     }
 }
 
-/// The row that starts at byte `start` of `file`.
-fn row_at(file: &Arc<SourceText>, start: usize) -> Option<Row> {
-    let text = file.text.get(start..)?;
-    // A line without quotes is split where it stands (the `csv` parser costs more to set up
-    // than such a row takes to read).
-    let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    if !line.is_empty() && memchr::memchr(b'"', line.as_bytes()).is_none() {
-        let fields = plain_fields(line)
-            .map(|r| {
-                Name::new(
-                    &line[r.clone()],
-                    Loc::span(file, start + r.start..start + r.end),
-                )
-            })
-            .collect();
-        return Some(Row {
-            at: Loc::span(file, start..start + line.len()),
-            fields,
-        });
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match rdr.read_record(&mut record) {
-        Ok(true) => {
-            let fields = field_names(file, start, &record);
-            let end = fields.last().map(|f| span_end(&f.at)).unwrap_or(start);
-            Some(Row {
-                at: Loc::span(file, start..end),
-                fields,
-            })
-        }
-        _ => None,
-    }
+/// The next row of `rows`, a row of `file`, with its places.
+fn row_of(file: &Arc<SourceText>, rows: &mut Splitter<'_>) -> Option<Row> {
+    let mut cells = Vec::new();
+    let at = rows.next_row(&mut cells)?;
+    let fields = cells
+        .into_iter()
+        .map(|(value, r)| Name::new(value, Loc::span(file, r)))
+        .collect();
+    Some(Row {
+        at: Loc::span(file, at),
+        fields,
+    })
 }
 
 /// The byte ranges of the fields of a line without quotes.
@@ -148,59 +260,20 @@ impl Table {
             );
             return None;
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(file.text.as_bytes());
-        let mut header = Vec::new();
-        let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        let mut first = true;
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let at = record.position().map_or(0, |x| x.byte() as usize);
-                    let start = record_start(file.text.as_bytes(), at);
-                    let fields = field_names(&file, start, &record);
-                    if first {
-                        header = fields;
-                        first = false;
-                    } else {
-                        if fields.len() == 1 && fields[0].text.is_empty() {
-                            continue; // a blank line
-                        }
-                        let end = fields.last().map(|f| span_end(&f.at)).unwrap_or(start);
-                        rows.push(Row {
-                            at: Loc::span(&file, start..end),
-                            fields,
-                        });
-                    }
-                }
-                Err(e) => {
-                    let at = match e.position() {
-                        Some(pos) => {
-                            let b = pos.byte() as usize;
-                            Loc::span(&file, b..b)
-                        }
-                        None => Loc::File(file.clone()),
-                    };
-                    p.push(Problem::error(at, format!("malformed CSV: {e}")));
-                    return None;
-                }
-            }
-        }
-        if first {
+        let Some(header) = Header::first_row(&file) else {
             p.push(Problem::error(
                 Loc::File(file.clone()),
                 "empty CSV file: expected a header row",
             ));
             return None;
+        };
+        let text = &file.text;
+        let mut split = Splitter::new(text, header.body..text.len());
+        let mut rows = Vec::new();
+        while let Some(row) = row_of(&file, &mut split) {
+            rows.push(row);
         }
-        Some(Table {
-            header: Header::new(file, header),
-            rows,
-        })
+        Some(Table { header, rows })
     }
 }
 
@@ -242,48 +315,6 @@ pub(crate) fn unclosed_quote(text: &str) -> Option<usize> {
         }
     }
     open
-}
-
-fn span_end(at: &Loc) -> usize {
-    match at {
-        Loc::Span { range, .. } => range.end,
-        _ => 0,
-    }
-}
-
-/// Where a record read by the `csv` parser starts, from the position the parser gives: after
-/// a `\r\n`, that is the `\n`, which belongs to the line before.
-pub(crate) fn record_start(text: &[u8], position: usize) -> usize {
-    let mut at = position;
-    while at < text.len() && matches!(text[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    at
-}
-
-/// Each field of a record with its byte range in the file, found by walking the raw line.
-fn field_names(file: &Arc<SourceText>, start: usize, record: &csv::StringRecord) -> Vec<Name> {
-    let raw = file.text.as_bytes();
-    let mut out = Vec::with_capacity(record.len());
-    let mut pos = start;
-    for value in record.iter() {
-        let field_start = pos;
-        let mut in_quotes = false;
-        while pos < raw.len() {
-            match raw[pos] {
-                b'"' => in_quotes = !in_quotes,
-                b',' if !in_quotes => break,
-                b'\n' | b'\r' if !in_quotes => break,
-                _ => {}
-            }
-            pos += 1;
-        }
-        out.push(Name::new(value, Loc::span(file, field_start..pos)));
-        if pos < raw.len() && raw[pos] == b',' {
-            pos += 1;
-        }
-    }
-    out
 }
 
 /// A row's fields by column name, with the figure conventions.
@@ -553,4 +584,82 @@ pub fn node_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<NodeRow> {
 pub fn edge_of_row(h: &Header, row: &Row, p: &mut Problems) -> Option<EdgeDef> {
     let mut r = RowView::new(h, row, p)?;
     fields::read(&mut r, row.at.clone(), p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of `text` as (its bytes, each cell's value and bytes).
+    fn split(text: &str) -> Vec<(&str, Vec<(String, &str)>)> {
+        let mut rows = Splitter::new(text, 0..text.len());
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        while let Some(at) = rows.next_row(&mut cells) {
+            let cells = cells
+                .iter()
+                .map(|(v, r)| (v.to_string(), &text[r.clone()]))
+                .collect();
+            out.push((&text[at], cells));
+        }
+        out
+    }
+
+    fn values(text: &str) -> Vec<Vec<String>> {
+        split(text)
+            .into_iter()
+            .map(|(_, c)| c.into_iter().map(|(v, _)| v).collect())
+            .collect()
+    }
+
+    #[test]
+    fn rows_split_at_line_ends_outside_quotes() {
+        let text = "a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\n,\n";
+        let rows = split(text);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].0, "a,b");
+        assert_eq!(
+            rows[1].1,
+            vec![
+                ("x, \"y\"".to_string(), "\"x, \"\"y\"\"\""),
+                ("two\nlines".to_string(), "\"two\nlines\"")
+            ]
+        );
+        assert_eq!(rows[1].0, "\"x, \"\"y\"\"\",\"two\nlines\"");
+        assert_eq!(rows[2].1, vec![(String::new(), ""), (String::new(), "")]);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_everywhere_even_before_the_header() {
+        assert_eq!(
+            values("\n\r\nid,kind\n\nn1,mine\r\n\r\n\"\"\nn2,stage"),
+            vec![
+                vec!["id".to_string(), "kind".into()],
+                vec!["n1".into(), "mine".into()],
+                vec!["n2".into(), "stage".into()],
+            ]
+        );
+        let file = Arc::new(SourceText::new("nodes.csv", "\r\n\nid,kind\r\nn1,mine\n"));
+        let h = Header::first_row(&file).expect("a header");
+        assert_eq!(h.col("kind"), Some(1));
+        assert_eq!(&file.text[h.body..], "n1,mine\n");
+        let row = h.row_at(h.body).expect("a row");
+        assert_eq!(row.at.position().as_deref(), Some("nodes.csv:4:1"));
+    }
+
+    #[test]
+    fn short_and_long_rows_and_quotes_mid_field_are_kept_as_written() {
+        assert_eq!(
+            values("a,b,c\n1\n1,2,3,4\nab\"c,d\"e\n"),
+            vec![
+                vec!["a".to_string(), "b".into(), "c".into()],
+                vec!["1".into()],
+                vec!["1".into(), "2".into(), "3".into(), "4".into()],
+                vec!["abc,de".into()],
+            ]
+        );
+        // An unclosed quote runs to the end (and is reported before any row is read).
+        assert_eq!(values("a\n\"b\nc"), vec![vec!["a"], vec!["b\nc"]]);
+        assert_eq!(unclosed_quote("a\n\"b\nc"), Some(2));
+    }
 }

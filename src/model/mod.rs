@@ -3,6 +3,7 @@
 //! ```text
 //! TOML / JSON text ──tree──▶ value tree ──read──▶ ModelDoc ──build──▶ Model (petgraph + Net)
 //! CSV tables ────────────────────csv_io─────────▶ ModelDoc   (large plain tables: bulk)
+//!            (every CSV row, in both readers, split by csv_io::Splitter)
 //! ModelDoc ──csv_write──▶ CSV tables;  ModelDoc ──serde──▶ TOML / JSON
 //! ```
 //!
