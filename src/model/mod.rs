@@ -4,6 +4,7 @@
 //! TOML / JSON text ──tree──▶ value tree ──read──▶ ModelDoc ──build──▶ Model (petgraph + Net)
 //! CSV tables ────────────────────csv_io─────────▶ ModelDoc   (large plain tables: bulk)
 //! ModelDoc ──csv_write──▶ CSV tables;  ModelDoc ──serde──▶ TOML / JSON
+//! Model ──graphml / neo4j──▶ GraphML file / neo4j-admin import CSV files (exports only)
 //! ```
 //!
 //! Every entity's fields (keys, CSV columns, required ones, figures) are declared once, in
@@ -18,8 +19,10 @@ pub mod csv_write;
 pub mod doc;
 pub mod fields;
 pub mod graph;
+pub mod graphml;
 pub mod index;
 pub mod load;
+pub mod neo4j;
 pub mod net;
 pub mod read;
 pub mod rows;
