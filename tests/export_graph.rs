@@ -229,7 +229,13 @@ fn neo4j_import_files_follow_the_admin_import_header_format() {
     assert_eq!(regions, all_regions);
 
     let (h, _) = read_csv(&out.join("nodes.csv"));
-    for typed in ["capacity:double"] {
+    for typed in [
+        "capacity:double",
+        "output:double",
+        "kind",
+        "stage",
+        "region",
+    ] {
         assert!(h.iter().any(|c| c == typed), "nodes.csv lacks {typed}");
     }
 
