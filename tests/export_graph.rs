@@ -77,6 +77,8 @@ fn graphml_holds_every_node_edge_and_typed_attribute() {
     ] {
         assert_eq!(ty("node", name), Some(want), "node attribute {name}");
     }
+    // The id is the node's own attribute, not data again.
+    assert_eq!(ty("node", "id"), None);
     for (name, want) in [
         ("material", "string"),
         ("share", "double"),

@@ -6,6 +6,7 @@
 //! their `let` variables), runs every statement with the GIL released, and returns plain data.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
@@ -83,12 +84,16 @@ struct Model {
     warnings: Vec<String>,
 }
 
+/// How many models `load` has built in this process (a query never loads one).
+static LOADS: AtomicUsize = AtomicUsize::new(0);
+
 /// Loads a model from a path (TOML file or folder, JSON file, CSV folder), or the built-in
 /// rare-earth model when `path` is None. Raises `supplygraph.ModelError` listing every problem.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn load(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Model> {
     let (m, problems) = py.allow_threads(|| model::load(path.as_deref()).build());
+    LOADS.fetch_add(1, Ordering::Relaxed);
     match m {
         Some(m) => {
             let warnings = problems
@@ -246,9 +251,16 @@ impl Model {
     }
 }
 
+/// How many models `load` has built in this process.
+#[pyfunction]
+fn load_count() -> usize {
+    LOADS.load(Ordering::Relaxed)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(load_count, m)?)?;
     m.add_class::<Model>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -125,11 +125,19 @@ def test_model_errors_carry_file_line_and_column(tmp_path):
 
 
 def test_a_loaded_model_is_reused_not_reloaded(flagship):
+    from supplygraph import _native
+
     handle = flagship._native.handle
+    loads = _native.load_count()
     first = flagship.query(EXPOSURE)
     for _ in range(20):
         assert flagship.query(EXPOSURE).equals(first)
+        flagship.query('chokepoints of "Wind turbines"; let x = "China"')
+    # Twenty-one queries built no model: the one loaded is held and reused.
+    assert _native.load_count() == loads
     assert flagship._native.handle == handle
+    supplygraph.load()
+    assert _native.load_count() == loads + 1
     assert flagship.node_count == 59 or flagship.node_count > 0
     assert "built-in" in flagship.origin
 

@@ -255,6 +255,9 @@ pub fn to_graphml(m: &Model) -> String {
     let node_props: Vec<Props> = node_props
         .into_iter()
         .map(|mut p| {
+            // The id is the node's own `id`: not again as data, where Gephi's and Cytoscape's
+            // own id columns would clash with it.
+            p.retain(|(n, _)| n != "id");
             // `label` first: the name Gephi and Cytoscape show.
             let name = p.iter().find(|(n, _)| n == "name").map(|(_, v)| v.clone());
             if let Some(name) = name {
