@@ -19,6 +19,11 @@ pub enum Format {
     Json,
     /// Plain tables: a folder with nodes.csv and edges.csv.
     Csv,
+    /// GraphML for graph tools (Gephi, yEd, Cytoscape, NetworkX): one file, written only.
+    Graphml,
+    /// The CSV files of `neo4j-admin database import full` and a constraints script: a folder,
+    /// written only.
+    Neo4j,
 }
 
 /// Files over this size are refused rather than read.
@@ -449,6 +454,17 @@ pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, 
         }
         Format::Csv => {
             csv_write::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
+        }
+        // Graph exports write the built model: effective shares, regions resolved.
+        Format::Graphml | Format::Neo4j => {
+            let (m, problems) = build(doc.clone(), "the model to convert");
+            let m = m.ok_or_else(|| format!("the model has errors:\n{problems}"))?;
+            let written = if format == Format::Graphml {
+                super::graphml::write(&m, out)
+            } else {
+                super::neo4j::write_folder(&m, out)
+            };
+            written.map_err(|e| format!("{}: {e}", out.display()))
         }
     }
 }

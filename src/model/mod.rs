@@ -5,6 +5,7 @@
 //! CSV tables ────────────────────csv_io─────────▶ ModelDoc   (large plain tables: bulk)
 //!            (every CSV row, in both readers, split by csv_io::Splitter)
 //! ModelDoc ──csv_write──▶ CSV tables;  ModelDoc ──serde──▶ TOML / JSON
+//! Model ──graphml / neo4j──▶ GraphML file / neo4j-admin import CSV files (exports only)
 //! ```
 //!
 //! Every entity's fields (keys, CSV columns, required ones, figures) are declared once, in
@@ -22,8 +23,10 @@ pub mod doc;
 pub mod fields;
 pub mod figures;
 pub mod graph;
+pub mod graphml;
 pub mod index;
 pub mod load;
+pub mod neo4j;
 pub mod net;
 pub mod read;
 pub mod rows;
