@@ -30,8 +30,9 @@
 //!     panic!("a table")
 //! };
 //! // Catalysts buy lanthanum and cerium oxides, 56% of them from Baotou's plants: shares
-//! // derived from the separators' feeds, 195,000 of 348,820 t REO.
-//! assert_eq!(t.rows[0][2], Cell::Num(195_000.0 / 348_820.0));
+//! // derived from the separators' La-Ce volumes (their output less their magnet rare-earth
+//! // oxides), 144,340 of 144,340 + 99,420 + 7,420 + 5,200 = 256,380 t REO.
+//! assert_eq!(t.rows[0][2], Cell::Num(144_340.0 / 256_380.0));
 //! ```
 //!
 //! `diag` holds the diagnostics every stage reports with (each error kind with a stable code);
