@@ -145,7 +145,11 @@ impl std::fmt::Display for Need {
 pub enum ShortfallError {
     /// Node `node` (a net index) lacks `figure`.
     #[error("node {node} has no {figure} ({why})")]
-    Missing { node: u32, figure: Figure, why: Need },
+    Missing {
+        node: u32,
+        figure: Figure,
+        why: Need,
+    },
     #[error("the linear program could not be solved: {0}")]
     Solver(String),
 }
@@ -247,8 +251,9 @@ pub fn explain(
     target: u32,
 ) -> Result<Explained, ShortfallError> {
     let lp = Program::build(net, figs, dis, target)?;
-    let (supply, values) = lp.solve_primal()?;
+    let (supply, mut values) = lp.solve_primal()?;
     let binding = lp.binding(supply)?;
+    lp.repair(&mut values);
     let mut production = Vec::with_capacity(lp.nodes.len());
     let mut flows = Vec::new();
     for (j, &v) in values.iter().enumerate() {
@@ -332,9 +337,10 @@ struct Program {
     /// Upper bound of each variable (infinite where none), and what it stands for.
     ub: Vec<f64>,
     ub_limit: Vec<Option<Limit>>,
-    /// Rows `sum coef * var <= 0`, and the recipe each stands for (`None`: a node's outflow).
+    /// Rows `sum coef * var <= 0`, and the recipe each stands for, with its coefficient and
+    /// whether its node has several input groups (`None`: a node's outflow).
     rows: Vec<Vec<(u32, f64)>>,
-    row_recipe: Vec<Option<(Limit, f64)>>,
+    row_recipe: Vec<Option<(Limit, f64, bool)>>,
     /// Variable index of `x(t)`.
     t: usize,
 }
@@ -470,7 +476,7 @@ impl Program {
                             group: g - net.groups(n).start,
                             material,
                         };
-                        row_recipe.push(several.then_some((limit, a)));
+                        row_recipe.push(Some((limit, a, several)));
                     }
                 }
             }
@@ -500,6 +506,8 @@ impl Program {
         let mut supply = supply.clamp(0.0, demand);
         if demand - supply <= EPS * demand.max(1.0) {
             supply = demand;
+        } else if supply <= EPS * demand.max(1.0) {
+            supply = 0.0;
         }
         let shortfall = demand - supply;
         Shortfall {
@@ -507,20 +515,30 @@ impl Program {
             demand,
             supply,
             shortfall,
-            shortfall_share: if demand > 0.0 { shortfall / demand } else { 0.0 },
+            shortfall_share: if demand > 0.0 {
+                shortfall / demand
+            } else {
+                0.0
+            },
             cone: self.nodes.len(),
         }
     }
 
     /// The optimum and an optimal point.
     fn solve_primal(&self) -> Result<(f64, Vec<f64>), ShortfallError> {
+        // In units of the demand, so that the solver's tolerances are relative to it.
+        let scale = if self.demand > 0.0 { self.demand } else { 1.0 };
         let mut vars = ProblemVariables::new();
         let v: Vec<Variable> = self
             .ub
             .iter()
             .map(|&u| {
                 let def = variable().min(0.0);
-                vars.add(if u.is_finite() { def.max(u) } else { def })
+                vars.add(if u.is_finite() {
+                    def.max(u / scale)
+                } else {
+                    def
+                })
             })
             .collect();
         let mut model = vars.maximise(v[self.t]).using(microlp);
@@ -534,8 +552,43 @@ impl Program {
         let sol = model
             .solve()
             .map_err(|e| ShortfallError::Solver(e.to_string()))?;
-        let values: Vec<f64> = v.iter().map(|&x| sol.value(x).max(0.0)).collect();
-        Ok((values[self.t], values))
+        let values: Vec<f64> = v.iter().map(|&x| sol.value(x).max(0.0) * scale).collect();
+        let supply = values[self.t];
+        Ok((supply, values))
+    }
+
+    /// Makes a plan from the solver feasible to rounding: the simplex may leave a row broken
+    /// by a little (seen: 1e-3 t on a loop of 100 t figures). Each row is restored by scaling
+    /// down its positive side (a node's production to what its inputs allow, a node's
+    /// shipments to what it makes), sweeping until nothing moves; only ever lowering values, so
+    /// bounds stay kept.
+    fn repair(&self, values: &mut [f64]) {
+        for _ in 0..1000 {
+            let mut moved = false;
+            for row in &self.rows {
+                let (mut pos, mut neg) = (0.0, 0.0);
+                for &(j, c) in row {
+                    let v = c * values[j as usize];
+                    if c > 0.0 {
+                        pos += v;
+                    } else {
+                        neg -= v;
+                    }
+                }
+                if pos > neg && pos > 0.0 {
+                    let k = neg / pos;
+                    for &(j, c) in row {
+                        if c > 0.0 {
+                            values[j as usize] *= k;
+                        }
+                    }
+                    moved |= pos - neg > 1e-12 * self.demand.max(1.0);
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
     }
 
     /// The dual program, `min sum ub(j) mu(j)` over `pi >= 0` (rows) and `mu >= 0` (finite
@@ -582,6 +635,9 @@ impl Program {
             .solve()
             .map_err(|e| ShortfallError::Solver(format!("dual: {e}")))?;
         let mut out = Vec::new();
+        // Recipes of nodes with one input group, reported only when nothing else binds (a
+        // loop without a source of its own, say).
+        let mut single = Vec::new();
         let mut value = 0.0;
         for (j, m) in mu.iter().enumerate() {
             let Some(m) = m else { continue };
@@ -600,12 +656,17 @@ impl Program {
         for (r, p) in pi.iter().enumerate() {
             let y = sol.value(*p);
             if y > EPS {
-                if let Some((limit, a)) = self.row_recipe[r] {
-                    out.push(Binding {
+                if let Some((limit, a, several)) = self.row_recipe[r] {
+                    let b = Binding {
                         limit,
                         bound: a,
                         gain_per_tonne: y,
-                    });
+                    };
+                    if several {
+                        out.push(b);
+                    } else {
+                        single.push(b);
+                    }
                 }
             }
         }
@@ -615,6 +676,9 @@ impl Program {
             return Err(ShortfallError::Solver(format!(
                 "the dual optimum {value} differs from the supply {supply}"
             )));
+        }
+        if out.is_empty() {
+            out = single;
         }
         out.sort_by(|a, b| b.gain_per_tonne.total_cmp(&a.gain_per_tonne));
         Ok(out)
