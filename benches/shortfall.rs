@@ -123,12 +123,32 @@ fn one(n: usize) {
         ),
         t.elapsed().as_secs_f64(),
     );
-    println!(
-        "\ndemand {:.1} t, supply {:.1} t, shortfall {:.1} t ({:.1}%)",
-        s.demand,
-        s.supply,
-        s.shortfall,
-        100.0 * s.shortfall_share
+    let report = |s: &supplygraph::analysis::shortfall::Shortfall| {
+        println!(
+            "demand {:.1} t, supply {:.1} t, shortfall {:.1} t ({:.1}%)",
+            s.demand,
+            s.supply,
+            s.shortfall,
+            100.0 * s.shortfall_share
+        )
+    };
+    println!();
+    report(&s);
+    // A harder what-if: every mine upstream loses 99.9%; spare capacity cannot cover it.
+    let hard = Disruption {
+        node_loss: mines.iter().map(|&v| (v, 0.999)).collect(),
+        ..Disruption::default()
+    };
+    let t = Instant::now();
+    let h = explain(net, &figs, &hard, target).expect("solves");
+    let secs = t.elapsed().as_secs_f64();
+    report(&h.shortfall);
+    row(
+        &format!(
+            "explain shortfall, every upstream mine loses 99.9% ({} binding)",
+            h.binding.len()
+        ),
+        secs,
     );
 }
 
