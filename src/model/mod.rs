@@ -19,6 +19,7 @@ pub mod countries;
 pub mod csv_io;
 pub mod csv_write;
 pub mod doc;
+pub mod error;
 pub mod fields;
 pub mod figures;
 pub mod graph;
