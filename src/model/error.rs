@@ -131,7 +131,7 @@ pub enum ModelError {
     /// E0441
     #[error("unknown edge status \"{0}\"")]
     UnknownStatus(String),
-    /// E0442: `material` is `""` or ` (material "x")`.
+    /// E0442: `material` is `""` or ` for "x"`.
     #[error("input group of \"{to}\"{material} mixes edges with and without a share")]
     MixedShares { to: String, material: String },
     /// E0443

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::build::build;
 use super::doc::ModelDoc;
+use super::error::{ModelError, WriteError};
 use super::graph::Model;
 use super::{bulk, csv_io, csv_write, read, tree};
 use crate::diag::{Loc, Problem, Problems, SourceText};
@@ -61,13 +62,7 @@ impl Loaded {
         }
         let mut problems = self.problems;
         if !problems.has_errors() && self.doc.node.is_empty() {
-            problems.push(Problem::error(
-                Loc::Nowhere,
-                format!(
-                    "{}: the model defines no flow nodes (no [[node]] tables or node rows)",
-                    self.origin
-                ),
-            ));
+            problems.push(ModelError::NoFlowNodes(self.origin.to_string()).at(Loc::Nowhere));
         }
         if self.incomplete {
             return (None, problems);
@@ -97,7 +92,13 @@ impl Loaded {
             let name = f.display().to_string();
             let found = files.iter().find(|t| t.name == name).cloned();
             if found.is_none() {
-                p.push(Problem::error(Loc::Nowhere, format!("{name}: cannot read")));
+                p.push(
+                    ModelError::CannotRead {
+                        name: name.clone(),
+                        reason: None,
+                    }
+                    .at(Loc::Nowhere),
+                );
             }
             found
         };
@@ -170,10 +171,7 @@ pub fn is_model_path(path: &Path) -> bool {
 fn not_a_model(path: &Path) -> Option<Problem> {
     let origin = path.display().to_string();
     if !path.exists() {
-        let mut p = Problem::error(
-            Loc::Nowhere,
-            format!("no model at {origin}: no such file or folder"),
-        );
+        let mut p = ModelError::NoModel(origin.clone()).at(Loc::Nowhere);
         if let Some(near) = nearest_sibling(path) {
             p = p.with_label(format!("did you mean {}?", near.display()));
         }
@@ -188,7 +186,12 @@ fn not_a_model(path: &Path) -> Option<Problem> {
         "not a model file"
     };
     Some(
-        Problem::error(Loc::Nowhere, format!("{origin} is {what}")).with_note(
+        ModelError::NotAModel {
+            origin,
+            what: what.to_string(),
+        }
+        .at(Loc::Nowhere)
+        .with_note(
             "a model is a .toml file, a .json file, a folder of .toml files, \
              or a folder holding nodes.csv and edges.csv",
         ),
@@ -218,17 +221,23 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     let name = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: file too large ({} bytes)", m.len()),
-            ));
+            p.push(
+                ModelError::TooLarge {
+                    name,
+                    bytes: m.len(),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
         Err(e) => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: cannot read: {e}"),
-            ));
+            p.push(
+                ModelError::CannotRead {
+                    name: name.clone(),
+                    reason: Some(e.to_string()),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
         _ => {}
@@ -236,10 +245,13 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: cannot read: {e}"),
-            ));
+            p.push(
+                ModelError::CannotRead {
+                    name: name.clone(),
+                    reason: Some(e.to_string()),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
     };
@@ -256,10 +268,7 @@ pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceT
             if s.contains('\0') {
                 let at = s.find('\0').unwrap_or(0);
                 let f = Arc::new(SourceText::new(name.clone(), s[..at].to_string()));
-                p.push(Problem::error(
-                    Loc::span(&f, at..at),
-                    format!("{name} is not a text file (it holds a NUL byte)"),
-                ));
+                p.push(ModelError::NotText(name).at(Loc::span(&f, at..at)));
                 return None;
             }
             Some(SourceText::new(name, s))
@@ -269,10 +278,13 @@ pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceT
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let f = Arc::new(SourceText::new(name.clone(), prefix));
-            p.push(Problem::error(
-                Loc::span(&f, valid..valid),
-                format!("{name} is not UTF-8 text (invalid byte at offset {valid})"),
-            ));
+            p.push(
+                ModelError::NotUtf8 {
+                    name,
+                    offset: valid,
+                }
+                .at(Loc::span(&f, valid..valid)),
+            );
             None
         }
     }
@@ -282,10 +294,7 @@ fn cap(mut p: Problems, file: &Arc<SourceText>) -> Problems {
     if p.0.len() > MAX_SYNTAX_PROBLEMS {
         let more = p.0.len() - MAX_SYNTAX_PROBLEMS;
         p.0.truncate(MAX_SYNTAX_PROBLEMS);
-        p.push(Problem::error(
-            Loc::File(file.clone()),
-            format!("... and {more} more syntax problems in this file"),
-        ));
+        p.push(ModelError::MoreSyntaxProblems(more).at(Loc::File(file.clone())));
     }
     p
 }
@@ -293,10 +302,7 @@ fn cap(mut p: Problems, file: &Arc<SourceText>) -> Problems {
 /// Reads one TOML or JSON text into a document.
 pub fn read_doc_text(file: &Arc<SourceText>, format: Format, p: &mut Problems) -> ModelDoc {
     if file.text.trim().is_empty() {
-        p.push(Problem::warning(
-            Loc::File(file.clone()),
-            format!("{} is empty", file.name),
-        ));
+        p.push(ModelError::EmptyFile(file.name.clone()).at(Loc::File(file.clone())));
         return ModelDoc::default();
     }
     let mut syntax = Problems::default();
@@ -351,21 +357,19 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
                     .filter(|p| p.extension().is_some_and(|e| e == "toml"))
                     .collect(),
                 Err(e) => {
-                    problems.push(Problem::error(
-                        Loc::Nowhere,
-                        format!("{origin}: cannot read folder: {e}"),
-                    ));
+                    problems.push(
+                        ModelError::CannotReadFolder {
+                            origin: origin.to_string(),
+                            reason: e.to_string(),
+                        }
+                        .at(Loc::Nowhere),
+                    );
                     Vec::new()
                 }
             };
             v.sort();
             if v.is_empty() {
-                problems.push(Problem::error(
-                    Loc::Nowhere,
-                    format!(
-                        "{origin}: no .toml files, nor nodes.csv and edges.csv, in this folder"
-                    ),
-                ));
+                problems.push(ModelError::EmptyFolder(origin.to_string()).at(Loc::Nowhere));
             }
             v
         } else {
@@ -433,22 +437,25 @@ pub fn load(path: Option<&Path>) -> Loaded {
 }
 
 /// Writes a document in a format: a TOML file, a JSON file, or a CSV folder. Returns notes on
-/// anything the format could not hold.
-pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, String> {
+/// anything the format could not hold; a `WriteError` (`E0419`, as `ModelError::Write`) when it
+/// cannot be written.
+pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, WriteError> {
+    let io = |e: std::io::Error| WriteError::Io {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    };
     match format {
         Format::Toml => {
-            let text = toml::to_string(doc).map_err(|e| format!("cannot write TOML: {e}"))?;
-            std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+            let text = toml::to_string(doc).map_err(|e| WriteError::Toml(e.to_string()))?;
+            std::fs::write(out, text).map_err(io)?;
             Ok(Vec::new())
         }
         Format::Json => {
             let text =
-                serde_json::to_string_pretty(doc).map_err(|e| format!("cannot write JSON: {e}"))?;
-            std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+                serde_json::to_string_pretty(doc).map_err(|e| WriteError::Json(e.to_string()))?;
+            std::fs::write(out, text + "\n").map_err(io)?;
             Ok(Vec::new())
         }
-        Format::Csv => {
-            csv_write::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
-        }
+        Format::Csv => csv_write::write_folder(doc, out).map_err(io),
     }
 }
