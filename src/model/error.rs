@@ -337,3 +337,194 @@ impl Code for ModelError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each kind, in the order of the definition.
+    fn every_kind() -> Vec<ModelError> {
+        use ModelError::*;
+        let s = String::new;
+        vec![
+            MalformedToml(s()),
+            MalformedJson(s()),
+            UnclosedQuote,
+            EmptyCsv,
+            MissingColumn {
+                file: s(),
+                column: s(),
+            },
+            RowLength {
+                found: 1,
+                header: 2,
+            },
+            EmptyCell(s()),
+            MissingTable(s()),
+            NoModel(s()),
+            NotAModel {
+                origin: s(),
+                what: s(),
+            },
+            TooLarge {
+                name: s(),
+                bytes: 1,
+            },
+            CannotRead {
+                name: s(),
+                reason: None,
+            },
+            CannotReadFolder {
+                origin: s(),
+                reason: s(),
+            },
+            EmptyFolder(s()),
+            NotText(s()),
+            NotUtf8 {
+                name: s(),
+                offset: 0,
+            },
+            MoreSyntaxProblems(1),
+            NoFlowNodes(s()),
+            Write(WriteError::Toml(s())),
+            DocumentNotTable,
+            UnknownSection(s()),
+            NotArrayOfTables {
+                what: s(),
+                found: "",
+            },
+            EntryNotTable {
+                what: s(),
+                found: "",
+            },
+            NotTextValue {
+                key: s(),
+                found: "",
+            },
+            MissingKey {
+                what: s(),
+                key: s(),
+            },
+            EmptyKey(s()),
+            NotTextArray(s()),
+            NotTextItem {
+                key: s(),
+                found: "",
+            },
+            UnknownKey {
+                key: s(),
+                what: s(),
+            },
+            ValuesNotTables(s()),
+            NoneUsed { key: s(), count: 2 },
+            SeveralUsed(s()),
+            NoValue(s()),
+            FigureWithoutValue,
+            BadFigureValue(""),
+            UsedNotBool,
+            UnknownMaterial(s()),
+            UnknownStatus(s()),
+            MixedShares {
+                to: s(),
+                material: s(),
+            },
+            MixedVolumes {
+                to: s(),
+                material: s(),
+            },
+            SharesOverOne {
+                to: s(),
+                material: s(),
+                sum: s(),
+                planned: false,
+            },
+            RegionAsNode,
+            UnknownKind(s()),
+            EmptyExportControl,
+            DuplicateId { what: s(), id: s() },
+            UndefinedSource(s()),
+            UnknownUnit(s()),
+            UnknownElement(s()),
+            NotFinite,
+            Negative {
+                what: s(),
+                value: -1.0,
+            },
+            ShareOutOfRange(2.0),
+            NotANumber {
+                what: s(),
+                found: s(),
+            },
+            NotARegion {
+                key: s(),
+                name: s(),
+            },
+            UnknownRegion(s()),
+            EdgeAtRegion {
+                from: true,
+                name: s(),
+            },
+            UnknownNode(s()),
+            WithinCycle {
+                cycle: s(),
+                first: s(),
+            },
+            SecondEdge { from: s(), to: s() },
+            EmptyFile(s()),
+            ShipsMoreThanOutput {
+                id: s(),
+                shipped: s(),
+                output: s(),
+                unit: s(),
+                over: 1.0,
+            },
+            InflowTooSmall {
+                id: s(),
+                inflow: s(),
+                output: s(),
+                unit: s(),
+            },
+            NotAMass {
+                field: s(),
+                what: s(),
+                unit: s(),
+            },
+            SupplyCycle(s()),
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_its_own_code_as_documented() {
+        let kinds = every_kind();
+        let codes: Vec<String> = kinds.iter().map(|k| k.code().to_string()).collect();
+        let mut distinct = codes.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), codes.len(), "{codes:?}");
+        assert!(codes.iter().all(|c| c.starts_with("E04")), "{codes:?}");
+        // The code written beside each variant is the one it has (and no variant is missing
+        // from `every_kind`).
+        let documented: Vec<&str> = include_str!("error.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("/// E04"))
+            .map(|rest| &rest[..2])
+            .collect();
+        let written: Vec<&str> = codes.iter().map(|c| &c[3..]).collect();
+        assert_eq!(documented, written);
+    }
+
+    #[test]
+    fn severity_goes_by_the_range() {
+        for k in every_kind() {
+            let want = match k.code().0 {
+                401..=469 => Severity::Error,
+                470..=489 => Severity::Warning,
+                490..=499 => Severity::Info,
+                c => panic!("E{c:04} is outside E04xx"),
+            };
+            let p = k.at(Loc::Nowhere);
+            assert_eq!((p.severity, p.code), (want, Some(k.code())), "{k:?}");
+            assert_eq!(p.message, k.to_string());
+        }
+    }
+}
