@@ -225,6 +225,10 @@ impl Problem {
 /// | `E01xx` | resolving names and what-ifs (`query::resolve`)     | `query::error::ResolveError`|
 /// | `E02xx` | evaluating a statement (`query::eval`, `sets`)      | `query::error::EvalError`   |
 /// | `E03xx` | drawing a diagram (`output::dot`)                   | `output::dot::DrawError`    |
+/// | `E04xx` | reading, checking and writing a model (`model`)     | `model::error::ModelError`  |
+///
+/// The model's range is split by severity: errors `E0401`–`E0469`, warnings `E0470`–`E0489`,
+/// information `E0490`–`E0499` (`ModelError::diagnostic` gives each its severity).
 ///
 /// Each code is listed beside its kind in the type's definition.
 pub trait Code: std::error::Error {

@@ -12,6 +12,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::error::ModelError;
 use super::graph::{EdgeStatus, Model};
 use crate::diag::Problem;
 
@@ -61,16 +62,14 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
             .collect();
         let sum: f64 = shipped.iter().map(|x| x.1).sum();
         if sum > o.tonnes * (1.0 + SLACK) {
-            let mut p = Problem::warning(
-                at(),
-                format!(
-                    "\"{}\" ships {} {unit} along its supply edges, more than its output of {} {unit} (by {:.1}%)",
-                    e.id,
-                    tonnes(sum),
-                    tonnes(o.tonnes),
-                    (sum / o.tonnes - 1.0) * 100.0
-                ),
-            )
+            let mut p = ModelError::ShipsMoreThanOutput {
+                id: e.id.to_string(),
+                shipped: tonnes(sum).to_string(),
+                output: tonnes(o.tonnes).to_string(),
+                unit: unit.to_string(),
+                over: (sum / o.tonnes - 1.0) * 100.0,
+            }
+            .at(at())
             .with_label("output below the sum of its out-edge volumes");
             let mut list = shipped.clone();
             list.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -104,15 +103,7 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
             .sum();
         if implied > 0.0 && implied < o.tonnes * (1.0 - SLACK) {
             out.push(
-                Problem::warning(
-                    at(),
-                    format!(
-                        "\"{}\" takes in {} {unit} but puts out {} {unit}: an inflow too small for its output",
-                        e.id,
-                        tonnes(implied),
-                        tonnes(o.tonnes)
-                    ),
-                )
+                ModelError::InflowTooSmall { id: e.id.to_string(), inflow: tonnes(implied).to_string(), output: tonnes(o.tonnes).to_string(), unit: unit.to_string() }.at(at())
                 .with_label("output above what its inputs carry")
                 .with_note(
                     "inflow: the volumes of its input edges in the same base, over their shares of their groups",
@@ -135,13 +126,14 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
             let e = m.entity(nm.item);
             (m.node_loc(e.def), format!("\"{}\"", e.id))
         };
-        out.push(Problem::warning(
-            at,
-            format!(
-                "the {} of {what} is in `{}`, not a mass: it has no value in tonnes",
-                nm.field, nm.unit
-            ),
-        ));
+        out.push(
+            ModelError::NotAMass {
+                field: nm.field.to_string(),
+                what,
+                unit: nm.unit.to_string(),
+            }
+            .at(at),
+        );
     }
     out
 }

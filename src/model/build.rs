@@ -14,6 +14,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::doc::*;
+use super::error::ModelError;
 use super::fields::{Entity, Flag};
 use super::graph::*;
 use super::index::{lower, Field, TextIndex};
@@ -114,7 +115,8 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
                 None if declared_materials => {
                     let known: Vec<&str> = doc.material.iter().map(|m| m.id.as_str()).collect();
                     b.p.push(
-                        Problem::error(m.at.clone(), format!("unknown material \"{}\"", m.text))
+                        ModelError::UnknownMaterial(m.text.to_string())
+                            .at(m.at.clone())
                             .with_label_opt(suggest::hint(&m.text, known)),
                     );
                     None
@@ -129,7 +131,8 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
                 Some(st) => st,
                 None => {
                     b.p.push(
-                        Problem::error(s.at.clone(), format!("unknown edge status \"{}\"", s.text))
+                        ModelError::UnknownStatus(s.text.to_string())
+                            .at(s.at.clone())
                             .with_label(format!(
                                 "expected one of: {}",
                                 vocab::EDGE_STATUSES.join(", ")
@@ -145,13 +148,11 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
         if let (Some(f), Some(t)) = (from, to) {
             if status != EdgeStatus::Stopped {
                 if let Some(first) = seen_edges.insert((f, t, material), &e.at) {
-                    let mut w = Problem::warning(
-                        e.at.clone(),
-                        format!(
-                            "a second supply edge from \"{}\" to \"{}\" for the same material",
-                            e.from.text, e.to.text
-                        ),
-                    );
+                    let mut w = ModelError::SecondEdge {
+                        from: e.from.text.to_string(),
+                        to: e.to.text.to_string(),
+                    }
+                    .at(e.at.clone());
                     if let Some(pos) = first.position() {
                         w = w.with_note(format!("the first is at {pos}"));
                     }
@@ -252,13 +253,10 @@ pub fn finish(
     };
     for c in &model.cycles {
         let def = model.entity(c.path[0]).def;
-        p.push(Problem::info(
-            model.node_loc(def),
-            format!(
-                "supply cycle (recycling loop): {}",
-                c.describe(&model.entities)
-            ),
-        ));
+        p.push(
+            ModelError::SupplyCycle(c.describe(&model.entities).to_string())
+                .at(model.node_loc(def)),
+        );
     }
     model.cycles.shrink_to_fit();
     model
@@ -269,14 +267,11 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
     match problem {
         GroupProblem::Mixed { members } => {
             let first = &doc.edge[defs[members[0].0]];
-            let mut pr = Problem::error(
-                first.at.clone(),
-                format!(
-                    "input group of \"{}\"{} mixes edges with and without a share",
-                    first.to.text,
-                    material_phrase(first)
-                ),
-            )
+            let mut pr = ModelError::MixedShares {
+                to: first.to.text.to_string(),
+                material: material_phrase(first),
+            }
+            .at(first.at.clone())
             .with_label("give every edge of the group a share, or none");
             for (k, has) in members {
                 let e = &doc.edge[defs[k]];
@@ -291,14 +286,11 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
         }
         GroupProblem::MixedVolumes { members } => {
             let first = &doc.edge[defs[members[0].0]];
-            let mut pr = Problem::error(
-                first.at.clone(),
-                format!(
-                    "input group of \"{}\"{} mixes edges with and without a volume",
-                    first.to.text,
-                    material_phrase(first)
-                ),
-            )
+            let mut pr = ModelError::MixedVolumes {
+                to: first.to.text.to_string(),
+                material: material_phrase(first),
+            }
+            .at(first.at.clone())
             .with_label("give every edge of the group a volume (or a share), or none");
             for (k, has) in members {
                 let e = &doc.edge[defs[k]];
@@ -322,16 +314,13 @@ fn group_problem(doc: &ModelDoc, defs: &[usize], problem: GroupProblem) -> Probl
                 .as_ref()
                 .map(|s| s.at.clone())
                 .unwrap_or(first.at.clone());
-            let mut pr = Problem::error(
-                at,
-                format!(
-                    "shares of the input group of \"{}\"{} add up to {}{}, more than 1",
-                    first.to.text,
-                    material_phrase(first),
-                    crate::number::number(sum),
-                    if planned { " (planned edges)" } else { "" }
-                ),
-            );
+            let mut pr = ModelError::SharesOverOne {
+                to: first.to.text.to_string(),
+                material: material_phrase(first),
+                sum: crate::number::number(sum).to_string(),
+                planned,
+            }
+            .at(at);
             for (k, share) in members {
                 let e = &doc.edge[defs[k]];
                 pr = pr.with_note(format!(
@@ -410,11 +399,9 @@ impl<'a> Builder<'a> {
         match Kind::parse(&kind.text) {
             Some(Kind::Region) => {
                 self.p.push(
-                    Problem::error(
-                        kind.at.clone(),
-                        "a region is declared as `[[region]]`, not as a node",
-                    )
-                    .with_label("move it to a [[region]] table"),
+                    ModelError::RegionAsNode
+                        .at(kind.at.clone())
+                        .with_label("move it to a [[region]] table"),
                 );
                 Kind::Stage
             }
@@ -425,11 +412,9 @@ impl<'a> Builder<'a> {
                         format!("expected one of: {}", vocab::FLOW_KINDS.join(", "))
                     });
                 self.p.push(
-                    Problem::error(
-                        kind.at.clone(),
-                        format!("unknown node kind \"{}\"", kind.text),
-                    )
-                    .with_label(hint),
+                    ModelError::UnknownKind(kind.text.to_string())
+                        .at(kind.at.clone())
+                        .with_label(hint),
                 );
                 Kind::Stage
             }
@@ -481,10 +466,7 @@ impl<'a> Builder<'a> {
                 self.resolve_region(by, parts, "by");
             }
             if c.elements.is_empty() {
-                self.p.push(Problem::error(
-                    c.at.clone(),
-                    "an export control names no elements",
-                ));
+                self.p.push(ModelError::EmptyExportControl.at(c.at.clone()));
             }
             for e in &c.elements {
                 self.element(e);
@@ -500,10 +482,11 @@ impl<'a> Builder<'a> {
         for id in ids {
             let key = id.text.to_lowercase();
             if let Some(first) = seen.get(&key) {
-                let mut pr = Problem::error(
-                    id.at.clone(),
-                    format!("duplicate {what} id \"{}\"", id.text),
-                );
+                let mut pr = ModelError::DuplicateId {
+                    what: what.to_string(),
+                    id: id.text.to_string(),
+                }
+                .at(id.at.clone());
                 if let Some(pos) = first.at.position() {
                     pr = pr.with_note(format!("first defined at {pos}"));
                 }
@@ -519,11 +502,9 @@ impl<'a> Builder<'a> {
             if !self.is_source(s.as_str()) {
                 let known: Vec<&str> = self.sources.keys().copied().collect();
                 self.p.push(
-                    Problem::error(
-                        s.at.clone(),
-                        format!("source \"{}\" is cited but not defined", s.text),
-                    )
-                    .with_label_opt(suggest::hint(&s.text, known)),
+                    ModelError::UndefinedSource(s.text.to_string())
+                        .at(s.at.clone())
+                        .with_label_opt(suggest::hint(&s.text, known)),
                 );
             }
         }
@@ -534,7 +515,8 @@ impl<'a> Builder<'a> {
             let hint = suggest::hint(&u.text, self.units.iter().map(String::as_str).collect())
                 .unwrap_or_else(|| "declare it in [model] units = [...]".into());
             self.p.push(
-                Problem::error(u.at.clone(), format!("unknown unit \"{}\"", u.text))
+                ModelError::UnknownUnit(u.text.to_string())
+                    .at(u.at.clone())
                     .with_label(hint),
             );
         }
@@ -543,11 +525,9 @@ impl<'a> Builder<'a> {
     fn element(&mut self, e: &Name) {
         if !vocab::ELEMENTS.contains(&e.text.as_str()) {
             self.p.push(
-                Problem::error(
-                    e.at.clone(),
-                    format!("unknown chemical element \"{}\"", e.text),
-                )
-                .with_label_opt(suggest::hint(&e.text, vocab::ELEMENTS.to_vec())),
+                ModelError::UnknownElement(e.text.to_string())
+                    .at(e.at.clone())
+                    .with_label_opt(suggest::hint(&e.text, vocab::ELEMENTS.to_vec())),
             );
         }
     }
@@ -561,10 +541,7 @@ impl<'a> Builder<'a> {
             self.cite(v.source.as_ref());
             if let Scalar::Num(x) = v.value {
                 if !x.is_finite() {
-                    self.p.push(Problem::error(
-                        v.at.clone(),
-                        "a figure must be a finite number",
-                    ));
+                    self.p.push(ModelError::NotFinite.at(v.at.clone()));
                 }
             }
         }
@@ -583,26 +560,30 @@ impl<'a> Builder<'a> {
         for v in &f.values {
             match &v.value {
                 Scalar::Num(x) if *x < 0.0 => {
-                    self.p.push(Problem::error(
-                        v.at.clone(),
-                        format!("{what} must not be negative, found {x}"),
-                    ));
+                    self.p.push(
+                        ModelError::Negative {
+                            what: what.to_string(),
+                            value: *x,
+                        }
+                        .at(v.at.clone()),
+                    );
                 }
                 Scalar::Num(x) if is_share && *x > 1.0 => {
                     self.p.push(
-                        Problem::error(
-                            v.at.clone(),
-                            format!("a share is a fraction in [0, 1], found {x}"),
-                        )
-                        .with_label(format!("for {x}%, write {}", x / 100.0)),
+                        ModelError::ShareOutOfRange(*x)
+                            .at(v.at.clone())
+                            .with_label(format!("for {x}%, write {}", x / 100.0)),
                     );
                 }
                 Scalar::Num(_) => {}
                 other => {
-                    self.p.push(Problem::error(
-                        v.at.clone(),
-                        format!("{what} must be a number, found \"{other}\""),
-                    ));
+                    self.p.push(
+                        ModelError::NotANumber {
+                            what: what.to_string(),
+                            found: other.to_string(),
+                        }
+                        .at(v.at.clone()),
+                    );
                 }
             }
         }
@@ -612,18 +593,19 @@ impl<'a> Builder<'a> {
         match parts.by_id.first(&parts.entities, &lower(&n.text)) {
             Some(i) if parts.entities.kind(i) == Kind::Region => Some(i),
             Some(_) => {
-                self.p.push(Problem::error(
-                    n.at.clone(),
-                    format!(
-                        "`{key}` must name a region, but \"{}\" is a flow node",
-                        n.text
-                    ),
-                ));
+                self.p.push(
+                    ModelError::NotARegion {
+                        key: key.to_string(),
+                        name: n.text.to_string(),
+                    }
+                    .at(n.at.clone()),
+                );
                 None
             }
             None => {
                 self.p.push(
-                    Problem::error(n.at.clone(), format!("unknown region \"{}\"", n.text))
+                    ModelError::UnknownRegion(n.text.to_string())
+                        .at(n.at.clone())
                         .with_label_opt(suggest::hint(&n.text, self.region_ids.clone())),
                 );
                 None
@@ -636,21 +618,19 @@ impl<'a> Builder<'a> {
             Some(i) if parts.entities.kind(i).is_flow() => Some(i),
             Some(_) => {
                 self.p.push(
-                    Problem::error(
-                        n.at.clone(),
-                        format!(
-                            "an edge cannot {} a region: \"{}\" is a region",
-                            if key == "from" { "start at" } else { "end at" },
-                            n.text
-                        ),
-                    )
+                    ModelError::EdgeAtRegion {
+                        from: key == "from",
+                        name: n.text.to_string(),
+                    }
+                    .at(n.at.clone())
                     .with_label("supply edges join flow nodes; a region contains them"),
                 );
                 None
             }
             None => {
                 self.p.push(
-                    Problem::error(n.at.clone(), format!("unknown node \"{}\"", n.text))
+                    ModelError::UnknownNode(n.text.to_string())
+                        .at(n.at.clone())
                         .with_label_opt(suggest::hint(&n.text, self.node_ids.clone())),
                 );
                 None
@@ -682,14 +662,13 @@ fn check_within_cycles(doc: &ModelDoc, entities: &Entities, p: &mut Problems) {
                     .as_ref()
                     .map(|w| w.at.clone())
                     .unwrap_or_default();
-                p.push(Problem::error(
-                    at,
-                    format!(
-                        "regions lie within each other in a cycle: {} -> {}",
-                        cycle.join(" -> "),
-                        cycle[0]
-                    ),
-                ));
+                p.push(
+                    ModelError::WithinCycle {
+                        cycle: cycle.join(" -> "),
+                        first: cycle[0].to_string(),
+                    }
+                    .at(at),
+                );
                 break;
             }
             state[c] = 1;

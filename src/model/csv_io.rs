@@ -13,8 +13,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::doc::*;
+use super::error::ModelError;
 use super::fields::{self, Entity, Field, FieldReader};
-use crate::diag::{Loc, Problem, Problems, SourceText};
+use crate::diag::{Loc, Problems, SourceText};
 
 /// One parsed table: header and rows, every field with its place.
 struct Table {
@@ -252,19 +253,14 @@ impl Table {
     fn parse(file: Arc<SourceText>, p: &mut Problems) -> Option<Table> {
         if let Some(at) = unclosed_quote(&file.text) {
             p.push(
-                Problem::error(
-                    Loc::span(&file, at..at + 1),
-                    "malformed CSV: unclosed quote",
-                )
-                .with_label("this quoted field runs to the end of the file"),
+                ModelError::UnclosedQuote
+                    .at(Loc::span(&file, at..at + 1))
+                    .with_label("this quoted field runs to the end of the file"),
             );
             return None;
         }
         let Some(header) = Header::first_row(&file) else {
-            p.push(Problem::error(
-                Loc::File(file.clone()),
-                "empty CSV file: expected a header row",
-            ));
+            p.push(ModelError::EmptyCsv.at(Loc::File(file.clone())));
             return None;
         };
         let text = &file.text;
@@ -292,8 +288,12 @@ impl Header {
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| format!("found columns: {}", found.join(",")));
                 p.push(
-                    Problem::error(at, format!("{} has no `{n}` column", self.file.name))
-                        .with_label(hint),
+                    ModelError::MissingColumn {
+                        file: self.file.name.clone(),
+                        column: n.to_string(),
+                    }
+                    .at(at)
+                    .with_label(hint),
                 );
                 ok = false;
             }
@@ -327,14 +327,13 @@ struct RowView<'a> {
 impl<'a> RowView<'a> {
     fn new(table: &'a Header, row: &'a Row, p: &mut Problems) -> Option<Self> {
         if row.fields.len() != table.names.len() {
-            p.push(Problem::error(
-                row.at.clone(),
-                format!(
-                    "this row has {} fields but the header has {}",
-                    row.fields.len(),
-                    table.names.len()
-                ),
-            ));
+            p.push(
+                ModelError::RowLength {
+                    found: row.fields.len(),
+                    header: table.names.len(),
+                }
+                .at(row.at.clone()),
+            );
             return None;
         }
         Some(RowView {
@@ -359,10 +358,7 @@ impl<'a> RowView<'a> {
     fn req(&mut self, col: &str, p: &mut Problems) -> Option<Name> {
         let n = self.name(col);
         if n.is_none() {
-            p.push(Problem::error(
-                self.row.at.clone(),
-                format!("this row has an empty `{col}`"),
-            ));
+            p.push(ModelError::EmptyCell(col.to_string()).at(self.row.at.clone()));
         }
         n
     }
@@ -483,10 +479,7 @@ pub fn read_folder(
         let path = dir.join(name);
         if !path.exists() {
             if required {
-                p.push(Problem::error(
-                    Loc::Nowhere,
-                    format!("{} is missing", path.display()),
-                ));
+                p.push(ModelError::MissingTable(path.display().to_string()).at(Loc::Nowhere));
             }
             complete.set(complete.get() && !required);
             return None;

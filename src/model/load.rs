@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::build::build;
 use super::doc::ModelDoc;
+use super::error::{ModelError, WriteError};
 use super::graph::Model;
 use super::{bulk, csv_io, csv_write, read, tree};
 use crate::diag::{Loc, Problem, Problems, SourceText};
@@ -66,13 +67,7 @@ impl Loaded {
         }
         let mut problems = self.problems;
         if !problems.has_errors() && self.doc.node.is_empty() {
-            problems.push(Problem::error(
-                Loc::Nowhere,
-                format!(
-                    "{}: the model defines no flow nodes (no [[node]] tables or node rows)",
-                    self.origin
-                ),
-            ));
+            problems.push(ModelError::NoFlowNodes(self.origin.to_string()).at(Loc::Nowhere));
         }
         if self.incomplete {
             return (None, problems);
@@ -102,7 +97,13 @@ impl Loaded {
             let name = f.display().to_string();
             let found = files.iter().find(|t| t.name == name).cloned();
             if found.is_none() {
-                p.push(Problem::error(Loc::Nowhere, format!("{name}: cannot read")));
+                p.push(
+                    ModelError::CannotRead {
+                        name: name.clone(),
+                        reason: None,
+                    }
+                    .at(Loc::Nowhere),
+                );
             }
             found
         };
@@ -175,10 +176,7 @@ pub fn is_model_path(path: &Path) -> bool {
 fn not_a_model(path: &Path) -> Option<Problem> {
     let origin = path.display().to_string();
     if !path.exists() {
-        let mut p = Problem::error(
-            Loc::Nowhere,
-            format!("no model at {origin}: no such file or folder"),
-        );
+        let mut p = ModelError::NoModel(origin.clone()).at(Loc::Nowhere);
         if let Some(near) = nearest_sibling(path) {
             p = p.with_label(format!("did you mean {}?", near.display()));
         }
@@ -193,7 +191,12 @@ fn not_a_model(path: &Path) -> Option<Problem> {
         "not a model file"
     };
     Some(
-        Problem::error(Loc::Nowhere, format!("{origin} is {what}")).with_note(
+        ModelError::NotAModel {
+            origin,
+            what: what.to_string(),
+        }
+        .at(Loc::Nowhere)
+        .with_note(
             "a model is a .toml file, a .json file, a folder of .toml files, \
              or a folder holding nodes.csv and edges.csv",
         ),
@@ -223,17 +226,23 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     let name = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: file too large ({} bytes)", m.len()),
-            ));
+            p.push(
+                ModelError::TooLarge {
+                    name,
+                    bytes: m.len(),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
         Err(e) => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: cannot read: {e}"),
-            ));
+            p.push(
+                ModelError::CannotRead {
+                    name: name.clone(),
+                    reason: Some(e.to_string()),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
         _ => {}
@@ -241,10 +250,13 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            p.push(Problem::error(
-                Loc::Nowhere,
-                format!("{name}: cannot read: {e}"),
-            ));
+            p.push(
+                ModelError::CannotRead {
+                    name: name.clone(),
+                    reason: Some(e.to_string()),
+                }
+                .at(Loc::Nowhere),
+            );
             return None;
         }
     };
@@ -261,10 +273,7 @@ pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceT
             if s.contains('\0') {
                 let at = s.find('\0').unwrap_or(0);
                 let f = Arc::new(SourceText::new(name.clone(), s[..at].to_string()));
-                p.push(Problem::error(
-                    Loc::span(&f, at..at),
-                    format!("{name} is not a text file (it holds a NUL byte)"),
-                ));
+                p.push(ModelError::NotText(name).at(Loc::span(&f, at..at)));
                 return None;
             }
             Some(SourceText::new(name, s))
@@ -274,10 +283,13 @@ pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceT
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let f = Arc::new(SourceText::new(name.clone(), prefix));
-            p.push(Problem::error(
-                Loc::span(&f, valid..valid),
-                format!("{name} is not UTF-8 text (invalid byte at offset {valid})"),
-            ));
+            p.push(
+                ModelError::NotUtf8 {
+                    name,
+                    offset: valid,
+                }
+                .at(Loc::span(&f, valid..valid)),
+            );
             None
         }
     }
@@ -287,10 +299,7 @@ fn cap(mut p: Problems, file: &Arc<SourceText>) -> Problems {
     if p.0.len() > MAX_SYNTAX_PROBLEMS {
         let more = p.0.len() - MAX_SYNTAX_PROBLEMS;
         p.0.truncate(MAX_SYNTAX_PROBLEMS);
-        p.push(Problem::error(
-            Loc::File(file.clone()),
-            format!("... and {more} more syntax problems in this file"),
-        ));
+        p.push(ModelError::MoreSyntaxProblems(more).at(Loc::File(file.clone())));
     }
     p
 }
@@ -298,10 +307,7 @@ fn cap(mut p: Problems, file: &Arc<SourceText>) -> Problems {
 /// Reads one TOML or JSON text into a document.
 pub fn read_doc_text(file: &Arc<SourceText>, format: Format, p: &mut Problems) -> ModelDoc {
     if file.text.trim().is_empty() {
-        p.push(Problem::warning(
-            Loc::File(file.clone()),
-            format!("{} is empty", file.name),
-        ));
+        p.push(ModelError::EmptyFile(file.name.clone()).at(Loc::File(file.clone())));
         return ModelDoc::default();
     }
     let mut syntax = Problems::default();
@@ -356,21 +362,19 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
                     .filter(|p| p.extension().is_some_and(|e| e == "toml"))
                     .collect(),
                 Err(e) => {
-                    problems.push(Problem::error(
-                        Loc::Nowhere,
-                        format!("{origin}: cannot read folder: {e}"),
-                    ));
+                    problems.push(
+                        ModelError::CannotReadFolder {
+                            origin: origin.to_string(),
+                            reason: e.to_string(),
+                        }
+                        .at(Loc::Nowhere),
+                    );
                     Vec::new()
                 }
             };
             v.sort();
             if v.is_empty() {
-                problems.push(Problem::error(
-                    Loc::Nowhere,
-                    format!(
-                        "{origin}: no .toml files, nor nodes.csv and edges.csv, in this folder"
-                    ),
-                ));
+                problems.push(ModelError::EmptyFolder(origin.to_string()).at(Loc::Nowhere));
             }
             v
         } else {
@@ -438,33 +442,36 @@ pub fn load(path: Option<&Path>) -> Loaded {
 }
 
 /// Writes a document in a format: a TOML file, a JSON file, or a CSV folder. Returns notes on
-/// anything the format could not hold.
-pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, String> {
+/// anything the format could not hold; a `WriteError` (`E0419`, as `ModelError::Write`) when it
+/// cannot be written.
+pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, WriteError> {
+    let io = |e: std::io::Error| WriteError::Io {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    };
     match format {
         Format::Toml => {
-            let text = toml::to_string(doc).map_err(|e| format!("cannot write TOML: {e}"))?;
-            std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+            let text = toml::to_string(doc).map_err(|e| WriteError::Toml(e.to_string()))?;
+            std::fs::write(out, text).map_err(io)?;
             Ok(Vec::new())
         }
         Format::Json => {
             let text =
-                serde_json::to_string_pretty(doc).map_err(|e| format!("cannot write JSON: {e}"))?;
-            std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+                serde_json::to_string_pretty(doc).map_err(|e| WriteError::Json(e.to_string()))?;
+            std::fs::write(out, text + "\n").map_err(io)?;
             Ok(Vec::new())
         }
-        Format::Csv => {
-            csv_write::write_folder(doc, out).map_err(|e| format!("{}: {e}", out.display()))
-        }
+        Format::Csv => csv_write::write_folder(doc, out).map_err(io),
         // Graph exports write the built model: effective shares, regions resolved.
         Format::Graphml | Format::Neo4j => {
             let (m, problems) = build(doc.clone(), "the model to convert");
-            let m = m.ok_or_else(|| format!("the model has errors:\n{problems}"))?;
+            let m = m.ok_or_else(|| WriteError::NotBuilt(problems.to_string()))?;
             let written = if format == Format::Graphml {
                 super::graphml::write(&m, out)
             } else {
                 super::neo4j::write_folder(&m, out)
             };
-            written.map_err(|e| format!("{}: {e}", out.display()))
+            written.map_err(io)
         }
     }
 }

@@ -11,6 +11,7 @@
 //! Every entity's fields (keys, CSV columns, required ones, figures) are declared once, in
 //! `doc`, with the `fields::entity!` macro; the readers, the CSV writer and the validator's
 //! quantity checks go by those tables. `net` is the compact form of the graph the analyses run on.
+//! Every problem is made through `error::ModelError`, which gives it its stable code (`E04xx`).
 
 pub mod balance;
 pub mod build;
@@ -20,6 +21,7 @@ pub mod countries;
 pub mod csv_io;
 pub mod csv_write;
 pub mod doc;
+pub mod error;
 pub mod fields;
 pub mod figures;
 pub mod graph;

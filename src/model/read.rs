@@ -2,9 +2,10 @@
 //! (wrong type, missing or misspelt key) and keeping whatever could be read.
 
 use super::doc::*;
+use super::error::ModelError;
 use super::fields::{self, Entity, Field, FieldReader};
 use super::tree::{Item, Val};
-use crate::diag::{Loc, Problem, Problems};
+use crate::diag::{Loc, Problems};
 
 const TOP: &[&str] = &[
     "model", "source", "material", "control", "region", "node", "edge", "scenario",
@@ -14,10 +15,7 @@ const TOP: &[&str] = &[
 pub fn read_doc(root: &Item, p: &mut Problems) -> ModelDoc {
     let mut doc = ModelDoc::default();
     let Val::Table(entries) = &root.val else {
-        p.push(Problem::error(
-            root.at.clone(),
-            "a model document must be a table",
-        ));
+        p.push(ModelError::DocumentNotTable.at(root.at.clone()));
         return doc;
     };
     for (key, item) in entries {
@@ -40,7 +38,8 @@ pub fn read_doc(root: &Item, p: &mut Problems) -> ModelDoc {
             other => {
                 let hint = crate::suggest::hint(other, TOP.to_vec());
                 p.push(
-                    Problem::error(key.at.clone(), format!("unknown section `{other}`"))
+                    ModelError::UnknownSection(other.to_string())
+                        .at(key.at.clone())
                         .with_label_opt(
                             hint.or_else(|| Some(format!("expected one of: {}", TOP.join(", ")))),
                         ),
@@ -59,13 +58,13 @@ fn entities<E: Entity>(item: &Item, p: &mut Problems) -> Vec<E> {
         Val::Array(a) => a.iter().collect(),
         Val::Table(_) => vec![item],
         other => {
-            p.push(Problem::error(
-                item.at.clone(),
-                format!(
-                    "`{what}` must be an array of tables (`[[{what}]]`), found {}",
-                    other.type_name()
-                ),
-            ));
+            p.push(
+                ModelError::NotArrayOfTables {
+                    what: what.to_string(),
+                    found: other.type_name(),
+                }
+                .at(item.at.clone()),
+            );
             return Vec::new();
         }
     };
@@ -97,10 +96,13 @@ impl<'a> Fields<'a> {
                 at: item.at.clone(),
             }),
             other => {
-                p.push(Problem::error(
-                    item.at.clone(),
-                    format!("a {what} must be a table, found {}", other.type_name()),
-                ));
+                p.push(
+                    ModelError::EntryNotTable {
+                        what: what.to_string(),
+                        found: other.type_name(),
+                    }
+                    .at(item.at.clone()),
+                );
                 None
             }
         }
@@ -119,10 +121,13 @@ impl<'a> Fields<'a> {
             Val::Str(s) => Some(Name::new(s.clone(), it.at.clone())),
             Val::Invalid => None,
             other => {
-                p.push(Problem::error(
-                    it.at.clone(),
-                    format!("`{key}` must be text, found {}", other.type_name()),
-                ));
+                p.push(
+                    ModelError::NotTextValue {
+                        key: key.to_string(),
+                        found: other.type_name(),
+                    }
+                    .at(it.at.clone()),
+                );
                 None
             }
         }
@@ -130,15 +135,18 @@ impl<'a> Fields<'a> {
 
     fn req_name(&mut self, key: &str, p: &mut Problems) -> Option<Name> {
         if !self.entries.iter().any(|(k, _)| k.text == key) {
-            p.push(Problem::error(
-                self.at.clone(),
-                format!("this {} has no `{key}`", self.what),
-            ));
+            p.push(
+                ModelError::MissingKey {
+                    what: self.what.to_string(),
+                    key: key.to_string(),
+                }
+                .at(self.at.clone()),
+            );
             return None;
         }
         let n = self.name(key, p)?;
         if n.text.trim().is_empty() {
-            p.push(Problem::error(n.at.clone(), format!("`{key}` is empty")));
+            p.push(ModelError::EmptyKey(key.to_string()).at(n.at.clone()));
             return None;
         }
         Some(n)
@@ -151,10 +159,13 @@ impl<'a> Fields<'a> {
             Val::Int(i) => Some(i.to_string()),
             Val::Invalid => None,
             other => {
-                p.push(Problem::error(
-                    it.at.clone(),
-                    format!("`{key}` must be text, found {}", other.type_name()),
-                ));
+                p.push(
+                    ModelError::NotTextValue {
+                        key: key.to_string(),
+                        found: other.type_name(),
+                    }
+                    .at(it.at.clone()),
+                );
                 None
             }
         }
@@ -165,20 +176,20 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let Val::Array(a) = &it.val else {
-            p.push(Problem::error(
-                it.at.clone(),
-                format!("`{key}` must be an array of text"),
-            ));
+            p.push(ModelError::NotTextArray(key.to_string()).at(it.at.clone()));
             return Vec::new();
         };
         a.iter()
             .filter_map(|x| match &x.val {
                 Val::Str(s) => Some(Name::new(s.clone(), x.at.clone())),
                 other => {
-                    p.push(Problem::error(
-                        x.at.clone(),
-                        format!("`{key}` must hold text, found {}", other.type_name()),
-                    ));
+                    p.push(
+                        ModelError::NotTextItem {
+                            key: key.to_string(),
+                            found: other.type_name(),
+                        }
+                        .at(x.at.clone()),
+                    );
                     None
                 }
             })
@@ -201,10 +212,11 @@ impl<'a> Fields<'a> {
             self.used[i] = true;
             if let Some(close) = misspelt(&k.text, known) {
                 p.push(
-                    Problem::error(
-                        k.at.clone(),
-                        format!("unknown key `{}` in {}", k.text, self.what),
-                    )
+                    ModelError::UnknownKey {
+                        key: k.text.to_string(),
+                        what: self.what.to_string(),
+                    }
+                    .at(k.at.clone())
                     .with_label(format!("did you mean `{close}`?")),
                 );
                 continue;
@@ -220,10 +232,13 @@ impl<'a> Fields<'a> {
     fn no_more(&mut self, p: &mut Problems) {
         for (i, (k, _)) in self.entries.iter().enumerate() {
             if !self.used[i] {
-                p.push(Problem::error(
-                    k.at.clone(),
-                    format!("unknown key `{}` in {}", k.text, self.what),
-                ));
+                p.push(
+                    ModelError::UnknownKey {
+                        key: k.text.to_string(),
+                        what: self.what.to_string(),
+                    }
+                    .at(k.at.clone()),
+                );
             }
         }
     }
@@ -292,30 +307,22 @@ pub fn read_figure(key: &str, it: &Item, p: &mut Problems) -> Option<Figure> {
     let unit = f.name("unit", p);
     let values = if let Some(vs) = f.take("values") {
         let Val::Array(a) = &vs.val else {
-            p.push(Problem::error(
-                vs.at.clone(),
-                format!("`{key}.values` must be an array of tables"),
-            ));
+            p.push(ModelError::ValuesNotTables(key.to_string()).at(vs.at.clone()));
             return None;
         };
         let vals: Vec<FigureValue> = a.iter().filter_map(|x| figure_value(x, p)).collect();
         if vals.len() > 1 && !vals.iter().any(|v| v.used) {
             p.push(
-                Problem::error(
-                    vs.at.clone(),
-                    format!(
-                        "`{key}` has {} values but none is marked `used = true`",
-                        vals.len()
-                    ),
-                )
+                ModelError::NoneUsed {
+                    key: key.to_string(),
+                    count: vals.len(),
+                }
+                .at(vs.at.clone())
                 .with_note("where sources disagree, keep both and mark the one the model uses"),
             );
         }
         if vals.iter().filter(|v| v.used).count() > 1 {
-            p.push(Problem::error(
-                vs.at.clone(),
-                format!("`{key}` marks more than one value `used = true`"),
-            ));
+            p.push(ModelError::SeveralUsed(key.to_string()).at(vs.at.clone()));
         }
         f.no_more(p);
         vals
@@ -325,10 +332,7 @@ pub fn read_figure(key: &str, it: &Item, p: &mut Problems) -> Option<Figure> {
         vec![v?]
     };
     if values.is_empty() {
-        p.push(Problem::error(
-            it.at.clone(),
-            format!("`{key}` has no value"),
-        ));
+        p.push(ModelError::NoValue(key.to_string()).at(it.at.clone()));
         return None;
     }
     Some(Figure {
@@ -347,20 +351,14 @@ fn figure_value(it: &Item, p: &mut Problems) -> Option<FigureValue> {
 
 fn figure_value_fields(f: &mut Fields<'_>, p: &mut Problems) -> Option<FigureValue> {
     let Some(vi) = f.take("value") else {
-        p.push(Problem::error(f.at.clone(), "this figure has no `value`"));
+        p.push(ModelError::FigureWithoutValue.at(f.at.clone()));
         return None;
     };
     let Some(value) = scalar(vi) else {
         if let Val::Invalid = vi.val {
             return None;
         }
-        p.push(Problem::error(
-            vi.at.clone(),
-            format!(
-                "a figure's value must be a number, text or boolean, found {}",
-                vi.val.type_name()
-            ),
-        ));
+        p.push(ModelError::BadFigureValue(vi.val.type_name()).at(vi.at.clone()));
         return None;
     };
     let used = match f.take("used") {
@@ -369,10 +367,7 @@ fn figure_value_fields(f: &mut Fields<'_>, p: &mut Problems) -> Option<FigureVal
             val: Val::Bool(b), ..
         }) => *b,
         Some(other) => {
-            p.push(Problem::error(
-                other.at.clone(),
-                "`used` must be true or false",
-            ));
+            p.push(ModelError::UsedNotBool.at(other.at.clone()));
             false
         }
     };

@@ -7,7 +7,8 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::doc::Name;
-use crate::diag::{Loc, Problem, Problems, SourceText};
+use super::error::ModelError;
+use crate::diag::{Loc, Problems, SourceText};
 
 #[derive(Debug, Clone)]
 pub enum Val {
@@ -52,7 +53,7 @@ pub fn from_toml(file: &Arc<SourceText>, problems: &mut Problems) -> Item {
             None => Loc::File(file.clone()),
         };
         let msg = e.message().trim().to_string();
-        problems.push(Problem::error(at, format!("malformed TOML: {msg}")));
+        problems.push(ModelError::MalformedToml(msg.to_string()).at(at));
     }
     let span = doc.span();
     Item {
@@ -106,10 +107,8 @@ pub fn from_json(file: &Arc<SourceText>, problems: &mut Problems) -> Option<Item
         Ok(v) => Some(json_item(file, v, String::new())),
         Err(e) => {
             let offset = file.offset_of(e.line(), e.column());
-            problems.push(Problem::error(
-                Loc::span(file, offset..offset),
-                format!("malformed JSON: {e}"),
-            ));
+            problems
+                .push(ModelError::MalformedJson(e.to_string()).at(Loc::span(file, offset..offset)));
             None
         }
     }
