@@ -37,7 +37,8 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        // Below `n`, a usize.
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
     }
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
@@ -99,7 +100,10 @@ pub fn generate(n: usize, seed: u64, dir: &Path) -> std::io::Result<Generated> {
         acc = if i + 1 == LAYERS.len() {
             n
         } else {
-            acc + ((n as f64) * frac) as usize
+            // A fraction of `n` (at most `MAX_NODES`): no truncation.
+            #[allow(clippy::cast_possible_truncation)]
+            let layer = ((n as f64) * frac) as usize;
+            acc + layer
         };
         bounds.push(acc);
     }

@@ -253,7 +253,7 @@ fn neo4j_import_files_follow_the_admin_import_header_format() {
         (
             "within.csv",
             "WITHIN",
-            (0..m.entities.len() as u32)
+            (0..u32::try_from(m.entities.len()).unwrap_or(u32::MAX))
                 .filter(|&i| m.entities.kind(i) == Kind::Region && m.entities.region(i).is_some())
                 .count(),
         ),

@@ -122,7 +122,7 @@ fn hostile_input_is_reported_never_a_panic() {
     assert!(m.is_none() && p.iter().any(|x| x.message.contains("no flow nodes")));
     // Binary junk.
     let junk: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13).to_le_bytes()[0])
         .collect();
     let (m, p) = model::load_path(&write(d, "junk.toml", &junk)).build();
     assert!(m.is_none() && p.has_errors());

@@ -4,6 +4,9 @@
 //! solved by a dense tableau simplex written here (Bland's rule), plus the feasibility of the
 //! plan the engine returns and balance without a disruption.
 
+// Test data are small: index casts cannot truncate.
+#![allow(clippy::cast_possible_truncation)]
+
 use supplygraph::analysis::propagate::Disruption;
 use supplygraph::analysis::shortfall::{
     explain, shortfall, Figure, Figures, Limit, Need, ShortfallError,

@@ -29,6 +29,10 @@ pub struct Paths {
     pub truncated: bool,
 }
 
+/// The most steps any enumeration takes, whatever budget it is given: partial paths are
+/// numbered with u32.
+const MAX_STEPS: usize = 1 << 30;
+
 /// A partial path in the search's arena: its last node, the partial path it extends (`NONE`
 /// for a start), the product of shares so far and its number of steps.
 struct Step {
@@ -129,6 +133,7 @@ pub fn paths(
     budget: usize,
     cancel: &Cancel,
 ) -> Paths {
+    let budget = budget.min(MAX_STEPS);
     let mut out = Vec::new();
     if limit == 0 {
         return Paths {
@@ -141,6 +146,8 @@ pub fn paths(
     let mut arena: Vec<Step> = Vec::new();
     let mut queue: BinaryHeap<(Candidate, u32)> = BinaryHeap::new();
     let push = |step: Step, bound: f64, arena: &mut Vec<Step>, queue: &mut BinaryHeap<_>| {
+        // The arena holds at most `budget` steps, bounded by `MAX_STEPS` below 2^32.
+        #[allow(clippy::cast_possible_truncation)]
         let at = arena.len() as u32;
         let depth = step.depth;
         arena.push(step);

@@ -51,6 +51,10 @@
 //! target gains per tonne the constraint is relaxed (exactly that gain for a small relaxation
 //! when the optimum is not degenerate).
 
+// Node numbers and incoming-edge positions are the `Net`'s own u32 numbers, and a cone holds
+// at most the `Net`'s nodes.
+#![allow(clippy::cast_possible_truncation)]
+
 use good_lp::{microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
 use rustc_hash::FxHashMap as HashMap;
 

@@ -10,6 +10,10 @@
 //!   is not created on the way through;
 //! - a figure in a unit that is not a mass (left out of the tonnes).
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::ModelError;

@@ -6,6 +6,10 @@
 //! input groups that mix edges with and without shares or add up to more than 1; cycles in
 //! `within`; sources cited but not defined. Supply cycles are legal and listed as information.
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap as HashMap;

@@ -16,6 +16,10 @@
 //! on random tables that both readers build the same model, that broken tables give the
 //! problems the test expects at their places, and that clean tables are never declined.
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};

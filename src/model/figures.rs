@@ -16,6 +16,10 @@
 //! assert_eq!(f.node_capacity(mp), Some(out));
 //! ```
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::doc::Figure;

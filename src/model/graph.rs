@@ -1,6 +1,10 @@
 //! The model as a graph: entities (regions and flow nodes) in a petgraph `DiGraph`, indexed by
 //! id and name, with resolved materials and effective shares. Built once by `build`.
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -29,6 +29,9 @@ pub enum Format {
 
 /// Files over this size are refused rather than read.
 const MAX_FILE: u64 = 1 << 30;
+// Entity numbers and byte offsets into a file are u32 throughout the model: files stay below
+// 2^32 bytes.
+const _: () = assert!(MAX_FILE < 1 << 32);
 /// At most this many syntax problems are listed per file.
 const MAX_SYNTAX_PROBLEMS: usize = 50;
 

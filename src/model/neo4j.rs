@@ -14,6 +14,10 @@
 //! `:double` or `:boolean` where every value is one, a string otherwise; an empty cell is no
 //! property.
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use std::path::Path;
 
 use super::doc::Scalar;

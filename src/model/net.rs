@@ -2,6 +2,10 @@
 //! input group, outgoing adjacency, and the strongly connected components in topological order.
 //! Every analysis runs on this; nothing is rebuilt per query.
 
+// Entity, edge and material numbers and byte offsets are u32: a model file is at most
+// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+#![allow(clippy::cast_possible_truncation)]
+
 use super::graph::{EdgeStatus, Supply};
 
 /// Sentinel for "none" in the u32 arrays.

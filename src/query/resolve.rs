@@ -238,7 +238,7 @@ impl Session<'_> {
                 .err(span, ResolveError::UnknownMaterial(name.to_string()))
                 .with_label_opt(suggest::hint(name, known)));
         };
-        Ok((0..m.materials.len() as u32)
+        Ok((0..u32::try_from(m.materials.len()).unwrap_or(u32::MAX))
             .filter(|&k| {
                 m.materials[k as usize]
                     .elements

@@ -17,7 +17,7 @@ impl Rng {
         self.0
     }
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
     }
     pub fn unit(&mut self) -> f64 {
         (self.next() % 1_000_000) as f64 / 1_000_000.0
