@@ -275,7 +275,7 @@ fn mutate(r: &mut Rng, data: &[u8], tokens: &[&str], pool: &[Vec<u8>]) -> Vec<u8
     for _ in 0..edits {
         let at = r.below(d.len() + 1);
         match r.below(10) {
-            0 | 1 | 2 => {
+            0..=2 => {
                 let t = tokens[r.below(tokens.len())].as_bytes();
                 d.splice(at..at, t.iter().copied());
             }
