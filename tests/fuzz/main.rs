@@ -36,8 +36,8 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Files of a corpus folder, sorted, with their names; `pair` folders hold CSV cases as
-/// `nodes.csv` and `edges.csv` in a folder each.
+/// Files of a corpus folder with one of `exts`, sorted, with their names; with no `exts`,
+/// its folders, each a CSV case (`nodes.csv` and `edges.csv`).
 fn corpus(dir: &str, exts: &[&str]) -> Vec<(String, Vec<u8>)> {
     let dir = root().join(dir);
     let mut out = Vec::new();
@@ -47,7 +47,7 @@ fn corpus(dir: &str, exts: &[&str]) -> Vec<(String, Vec<u8>)> {
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        if p.is_dir() {
+        if p.is_dir() && exts.is_empty() {
             // A CSV case: nodes.csv, the separator, edges.csv.
             let nodes = std::fs::read(p.join("nodes.csv")).unwrap_or_default();
             let mut data = nodes;
