@@ -653,7 +653,10 @@ fn fuzz_eval() {
             tokens: QUERY_TOKENS,
             generate: gen_eval,
         },
-        &[("tests/corpus/eval", &["sgq", "bin"])],
+        &[
+            ("tests/corpus/eval", &["sgq", "bin"]),
+            ("examples", &["sgq"]),
+        ],
     );
 }
 
