@@ -112,6 +112,9 @@ pub fn round_trip(st: &supplygraph::query::ast::Statement) {
 
 // ---- (b) the model readers ----
 
+/// The errors that have no place in a file: a missing file or table, an empty model.
+const UNPLACED: [&str; 3] = ["defines no flow nodes", "is missing", "cannot read"];
+
 /// Every problem is placed inside its text (on character boundaries) and renders; a model
 /// that fails has at least one error.
 fn check_problems(problems: &Problems) {
@@ -127,6 +130,14 @@ fn check_problems(problems: &Problems) {
             assert!(
                 file.text.is_char_boundary(range.start) && file.text.is_char_boundary(range.end),
                 "problem {range:?} not on character boundaries: {}",
+                p.message
+            );
+        }
+        // Problems are placed: only a few are about no place in a file.
+        if p.is_error() && matches!(p.loc, Loc::Nowhere) {
+            assert!(
+                UNPLACED.iter().any(|m| p.message.contains(m)),
+                "an error with no place: {}",
                 p.message
             );
         }
