@@ -286,10 +286,18 @@ pub fn gen_model(c: &mut dyn Choose) -> (String, Names) {
     let mut nodes = Vec::new();
     for i in 0..n {
         let kind = KINDS[c.below(KINDS.len())];
+        // Names with quotes, backslashes and accents now and then, to be quoted in queries.
+        let name = if c.one_in(3) {
+            format!("Nœud \"{i}\" \\ é")
+        } else {
+            format!("Node {i}")
+        };
         t += &format!(
-            "[[node]]\nid = \"n{i}\"\nname = \"Node {i}\"\nkind = \"{kind}\"\nstage = \"s{}\"\n",
+            "[[node]]\nid = \"n{i}\"\nname = {}\nkind = \"{kind}\"\nstage = \"s{}\"\n",
+            q(&name),
             c.below(3)
         );
+        nodes.push(name);
         if !c.one_in(5) {
             t += &format!("region = \"r{}\"\n", c.below(regions.len()));
         }
