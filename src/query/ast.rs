@@ -396,7 +396,20 @@ impl fmt::Display for Set {
                     "downstream"
                 };
                 write!(f, "{kw} of ")?;
-                set_in(f, of, 3)?;
+                set_in(
+                    f,
+                    of,
+                    if depth.is_some()
+                        && matches!(
+                            **of,
+                            Set::Upstream { depth: None, .. } | Set::Downstream { depth: None, .. }
+                        )
+                    {
+                        4
+                    } else {
+                        3
+                    },
+                )?;
                 if let Some(d) = depth {
                     write!(f, " depth {d}")?;
                 }
