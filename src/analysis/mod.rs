@@ -9,4 +9,5 @@ pub mod paths;
 pub mod propagate;
 pub mod reach;
 pub mod scenario;
+pub mod shortfall;
 pub mod stages;
