@@ -98,7 +98,7 @@ pub fn as_of_notes(m: &Model, clauses: &[Clause]) -> Vec<String> {
         if let Clause::AsOf { year, .. } = c {
             let (on, undated) = planned_as_of(m, *year);
             notes.push(format!(
-                "as of {year}: {} planned supply edge{} running (their `start` year is {year} or earlier)",
+                "as of {year}: {} planned supply edge{} running (`start` in {year} or earlier)",
                 on.len(),
                 if on.len() == 1 { "" } else { "s" }
             ));
@@ -252,7 +252,13 @@ impl Session<'_> {
                     } else {
                         "node capacity".to_string()
                     };
-                    let said = format!("the capacity of \"{}\"", name(node));
+                    let mut said = format!("the capacity of \"{}\"", name(node));
+                    if loss > 0.0 {
+                        said.push_str(&format!(
+                            ", after its loss of {}%",
+                            crate::number::rounded(loss * 100.0)
+                        ));
+                    }
                     (kind, Some(name(node)), None, said)
                 }
                 Limit::EdgeCapacity { pos } => (
