@@ -101,8 +101,8 @@ pub enum EvalError {
     #[error("{node} has no {figure} ({why})")]
     MissingFigure {
         node: String,
-        figure: String,
-        why: String,
+        figure: crate::analysis::shortfall::Figure,
+        why: crate::analysis::shortfall::Need,
     },
     /// E0223: the shortfall's linear program could not be solved.
     #[error("the shortfall could not be computed: {}", clip(.0))]

@@ -131,8 +131,8 @@ impl Session<'_> {
                     span,
                     EvalError::MissingFigure {
                         node: format!("\"{}\" ({})", ent.name, ent.id),
-                        figure: figure.to_string(),
-                        why: why.to_string(),
+                        figure,
+                        why,
                     },
                 )
             }
