@@ -67,3 +67,22 @@ fn run_case(m: &Model, path: &Path) -> String {
         out
     }
 }
+
+/// A target without the figure the shortfall needs: E0222, naming it by name and id.
+#[test]
+fn a_missing_figure_is_e0222_naming_the_node() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small_figures.toml");
+    let (m, p) = model::load_path(&path).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let (mut session, _) = Session::new(&m);
+    let text = r#"with as of 2030: shortfall of "Wind turbines""#;
+    let file = Arc::new(SourceText::new("<t>", text));
+    let st = parse::parse_one(text).unwrap();
+    let e = session.run(&file, &st).unwrap_err();
+    assert_eq!(e.code.map(|c| c.0), Some(222), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(r#""Wind turbines" (wind) has no output"#),
+        "{msg}"
+    );
+}
