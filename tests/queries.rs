@@ -86,3 +86,26 @@ fn a_missing_figure_is_e0222_naming_the_node() {
         "{msg}"
     );
 }
+
+/// `shortfall of` in JSON: one object per target keyed `id`, `name`, `demand`, `supply`,
+/// `shortfall`, `shortfall_share`; Mine B lost leaves 60 t from Mine A and 30 t from the
+/// importer (see tests/queries_figures/shortfall.sgq), whole tonnes without solver noise.
+#[test]
+fn shortfall_rows_in_json_are_keyed_by_design() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small_figures.toml");
+    let (m, p) = model::load_path(&path).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let (mut session, _) = Session::new(&m);
+    let text = r#"with disrupt "Mine B": shortfall of "Electric vehicles""#;
+    let file = Arc::new(SourceText::new("<t>", text));
+    let st = parse::parse_one(text).unwrap();
+    let Ok(Outcome::Table(t)) = session.run(&file, &st) else {
+        panic!("a table")
+    };
+    let j: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
+    assert_eq!(
+        j,
+        serde_json::json!([{"id": "ev", "name": "Electric vehicles", "demand": 100.0,
+            "supply": 90.0, "shortfall": 10.0, "shortfall_share": 0.1}])
+    );
+}

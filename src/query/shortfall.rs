@@ -187,6 +187,22 @@ impl Session<'_> {
             }
             let s = shortfall::shortfall(net, &figs, &dis, v)
                 .map_err(|e| self.shortfall_error(span, e))?;
+            // The solver's rounding (89.99999999999999) is not the model's: within 1e-9 of the
+            // demand from a whole tonne, the whole tonne.
+            let tol = 1e-9 * s.demand.abs().max(1.0);
+            let snap = |x: f64| {
+                if (x - x.round()).abs() < tol {
+                    x.round()
+                } else {
+                    x
+                }
+            };
+            let (supply, short) = (snap(s.supply), snap(s.shortfall));
+            let share = if s.demand > 0.0 {
+                short / s.demand
+            } else {
+                s.shortfall_share
+            };
             let u = self.demand_unit(v);
             if unit.as_ref().is_some_and(|x| x != &u) {
                 t.notes
@@ -198,9 +214,9 @@ impl Session<'_> {
                 Cell::text(e.id),
                 Cell::text(e.name),
                 Cell::Num(s.demand),
-                Cell::Num(s.supply),
-                Cell::Num(s.shortfall),
-                Cell::Num(s.shortfall_share),
+                Cell::Num(supply),
+                Cell::Num(short),
+                Cell::Num(share),
             ]);
         }
         t.notes.insert(
