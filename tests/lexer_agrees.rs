@@ -24,7 +24,12 @@ use supplygraph::repl::helper::{highlight_spans, statement_start, DIM, GREEN};
 fn texts() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["tests/queries", "examples", "tests/corpus/query"] {
+    for dir in [
+        "tests/queries",
+        "tests/queries_figures",
+        "examples",
+        "tests/corpus/query",
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -19,10 +19,28 @@ fn small() -> Model {
 fn query_cases() {
     let m = small();
     insta::glob!("queries/*.sgq", |path| {
+        insta::assert_snapshot!(run_case(&m, path));
+    });
+}
+
+/// Cases on quantities (`shortfall of`, `as of`), on `tests/models/small_figures.toml`.
+#[test]
+fn figure_query_cases() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small_figures.toml");
+    let (m, p) = model::load_path(&path).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    insta::glob!("queries_figures/*.sgq", |path| {
+        insta::assert_snapshot!(run_case(&m, path));
+    });
+}
+
+/// The output of one case file, every statement's canonical form checked to parse back equal.
+fn run_case(m: &Model, path: &Path) -> String {
+    {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let file = Arc::new(SourceText::new(name, text.clone()));
-        let (mut session, problems) = Session::new(&m);
+        let (mut session, problems) = Session::new(m);
         assert!(problems.is_empty());
         let mut out = String::new();
         for range in parse::split(&text) {
@@ -46,6 +64,48 @@ fn query_cases() {
                 }
             }
         }
-        insta::assert_snapshot!(out);
-    });
+        out
+    }
+}
+
+/// A target without the figure the shortfall needs: E0222, naming it by name and id.
+#[test]
+fn a_missing_figure_is_e0222_naming_the_node() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small_figures.toml");
+    let (m, p) = model::load_path(&path).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let (mut session, _) = Session::new(&m);
+    let text = r#"with as of 2030: shortfall of "Wind turbines""#;
+    let file = Arc::new(SourceText::new("<t>", text));
+    let st = parse::parse_one(text).unwrap();
+    let e = session.run(&file, &st).unwrap_err();
+    assert_eq!(e.code.map(|c| c.0), Some(222), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(r#""Wind turbines" (wind) has no output"#),
+        "{msg}"
+    );
+}
+
+/// `shortfall of` in JSON: one object per target keyed `id`, `name`, `demand`, `supply`,
+/// `shortfall`, `shortfall_share`; Mine B lost leaves 60 t from Mine A and 30 t from the
+/// importer (see tests/queries_figures/shortfall.sgq), whole tonnes without solver noise.
+#[test]
+fn shortfall_rows_in_json_are_keyed_by_design() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small_figures.toml");
+    let (m, p) = model::load_path(&path).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let (mut session, _) = Session::new(&m);
+    let text = r#"with disrupt "Mine B": shortfall of "Electric vehicles""#;
+    let file = Arc::new(SourceText::new("<t>", text));
+    let st = parse::parse_one(text).unwrap();
+    let Ok(Outcome::Table(t)) = session.run(&file, &st) else {
+        panic!("a table")
+    };
+    let j: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
+    assert_eq!(
+        j,
+        serde_json::json!([{"id": "ev", "name": "Electric vehicles", "demand": 100.0,
+            "supply": 90.0, "shortfall": 10.0, "shortfall_share": 0.1}])
+    );
 }

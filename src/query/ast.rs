@@ -232,6 +232,8 @@ pub enum Clause {
     },
     /// `planned [capacity] [of SET]`: planned supply edges start running.
     Planned { of: Option<Set>, span: Span },
+    /// `as of YEAR`: planned capacity whose start year is YEAR or earlier runs.
+    AsOf { year: u32, span: Span },
     /// `scenario NAME`: a named scenario's clauses.
     Scenario(Named),
 }
@@ -308,6 +310,12 @@ pub enum Stmt {
         set: Set,
         by: Option<Grouping>,
         concentration: bool,
+    },
+    /// `shortfall of SET`: per target, demand, supply with substitution and shortfall in
+    /// tonnes; with `explain`, the constraints that bind.
+    Shortfall {
+        targets: Set,
+        explain: bool,
     },
     Show(Set),
     /// `show model`: the figures of the `[model]` table.
@@ -546,6 +554,7 @@ impl fmt::Display for Clause {
                 }
                 Ok(())
             }
+            Clause::AsOf { year, .. } => write!(f, "as of {year}"),
             Clause::Scenario(n) => {
                 f.write_str("scenario ")?;
                 scenario_name(f, n)
@@ -646,6 +655,12 @@ impl fmt::Display for Stmt {
                     write!(f, " by {}", g.as_str())?;
                 }
                 Ok(())
+            }
+            Stmt::Shortfall { targets, explain } => {
+                if *explain {
+                    f.write_str("explain ")?;
+                }
+                write!(f, "shortfall of {targets}")
             }
             Stmt::Show(s) => write!(f, "show {s}"),
             Stmt::ShowModel => f.write_str("show model"),

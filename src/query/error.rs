@@ -97,6 +97,16 @@ pub enum EvalError {
     /// E0221: a total of an attribute that is not a number (`what`: `` `output` of "x" ``).
     #[error("{what} is not a number: {}", clip(value))]
     NotANumber { what: String, value: String },
+    /// E0222: a shortfall whose linear program lacks a figure (`node` reads `"Name" (id)`).
+    #[error("{node} has no {figure} ({why})")]
+    MissingFigure {
+        node: String,
+        figure: crate::analysis::shortfall::Figure,
+        why: crate::analysis::shortfall::Need,
+    },
+    /// E0223: the shortfall's linear program could not be solved.
+    #[error("the shortfall could not be computed: {}", clip(.0))]
+    Solver(String),
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -111,6 +121,8 @@ impl Code for EvalError {
             EvalError::Interrupted => ErrorCode(204),
             EvalError::IncompatibleUnits { .. } => ErrorCode(220),
             EvalError::NotANumber { .. } => ErrorCode(221),
+            EvalError::MissingFigure { .. } => ErrorCode(222),
+            EvalError::Solver(_) => ErrorCode(223),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

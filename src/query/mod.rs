@@ -21,6 +21,7 @@ pub mod resolve;
 pub mod script;
 pub mod session;
 pub mod sets;
+pub mod shortfall;
 pub mod tabulate;
 pub mod total;
 

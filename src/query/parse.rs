@@ -327,6 +327,11 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::concentration => "`concentration of ... by ...`".into(),
         Rule::paths => "`paths from ... to ...`".into(),
         Rule::total => "`total ATTRIBUTE of ...`".into(),
+        Rule::shortfall => "`shortfall of ...`".into(),
+        Rule::explain_shortfall => "`explain shortfall of ...`".into(),
+        Rule::as_of => "`as of YEAR`".into(),
+        Rule::kw_shortfall => "`shortfall`".into(),
+        Rule::kw_as => "`as`".into(),
         Rule::total_concentration => "`concentration of total ATTRIBUTE of ... by ...`".into(),
         Rule::kw_total => "`total`".into(),
         Rule::kw_model => "`model`".into(),
@@ -407,6 +412,7 @@ const COMMANDS: &[&str] = &[
     "chokepoints",
     "concentration",
     "total",
+    "shortfall",
     "paths",
     "show",
     "explain",
@@ -651,6 +657,10 @@ impl Conv<'_> {
                 Stmt::ShowModel
             }
             Rule::show => Stmt::Show(self.sets(inner)?.into_iter().next().need("set")?),
+            Rule::shortfall | Rule::explain_shortfall => Stmt::Shortfall {
+                explain: inner.as_rule() == Rule::explain_shortfall,
+                targets: self.sets(inner)?.into_iter().next().need("set")?,
+            },
             Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),
             Rule::list => Stmt::List(self.sets(inner)?.into_iter().next().need("set")?),
             r => return Err(internal(format!("statement rule {r:?}"))),
@@ -840,6 +850,16 @@ impl Conv<'_> {
                     .map(|x| self.set_primary(x))
                     .transpose()?;
                 Clause::Planned { of, span }
+            }
+            Rule::as_of => {
+                let year = inner
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::integer)
+                    .need("year")?;
+                Clause::AsOf {
+                    year: self.integer(year)?,
+                    span,
+                }
             }
             Rule::use_scenario => {
                 let n = inner
@@ -1082,6 +1102,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
                 kw_chokepoints,
                 kw_concentration,
                 kw_total,
+                kw_shortfall,
                 kw_paths,
                 kw_show,
                 set_primary,
@@ -1089,7 +1110,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             set | set_primary | list => &[kw_upstream, kw_downstream, kw_nodes, string, ident],
             cond | cond_primary => &[kw_not, kw_has, field],
             grouping => &[kw_country, kw_region, kw_stage, kw_company],
-            clauses | clause => &[kw_disrupt, kw_restrict, kw_planned, kw_scenario],
+            clauses | clause => &[kw_disrupt, kw_restrict, kw_planned, kw_as, kw_scenario],
             field | comparison | has => &[word],
             value | value_list => &[word, string, amount],
             by => &[kw_by],
@@ -1104,7 +1125,9 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             scenario_stmt | use_scenario => &[kw_scenario],
             exposure => &[kw_exposure],
             loss => &[kw_loss],
-            explain => &[kw_explain],
+            explain | explain_shortfall => &[kw_explain],
+            shortfall => &[kw_shortfall],
+            as_of => &[kw_as],
             chokepoints => &[kw_chokepoints],
             concentration | total_concentration => &[kw_concentration],
             total => &[kw_total],

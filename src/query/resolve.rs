@@ -77,9 +77,11 @@ impl Session<'_> {
             // what-if that matches nothing is the first thing to hear about.
             Stmt::With { clauses, .. } => self.check_clauses(clauses),
             Stmt::Scenario { clauses, .. } => self.check_clauses(clauses),
-            Stmt::Let { set, .. } | Stmt::Loss(set) | Stmt::Show(set) | Stmt::List(set) => {
-                self.check_set(set)
-            }
+            Stmt::Let { set, .. }
+            | Stmt::Loss(set)
+            | Stmt::Show(set)
+            | Stmt::List(set)
+            | Stmt::Shortfall { targets: set, .. } => self.check_set(set),
             Stmt::Exposure { targets, sources }
             | Stmt::Explain {
                 targets, sources, ..
@@ -125,6 +127,7 @@ impl Session<'_> {
                         self.check_set(of)?;
                     }
                 }
+                Clause::AsOf { .. } => {}
                 Clause::Scenario(n) => {
                     self.scenario(n)?;
                 }
@@ -323,6 +326,10 @@ impl Session<'_> {
                     if fx.planned.len() == before {
                         return Err(self.err(*span, ResolveError::NoPlannedEdge));
                     }
+                }
+                Clause::AsOf { year, .. } => {
+                    let (on, _) = super::shortfall::planned_as_of(m, *year);
+                    fx.planned.extend(on);
                 }
                 Clause::Scenario(n) => {
                     let effects = self.scenario(n)?.effects.clone();

@@ -34,6 +34,8 @@ pub struct Session<'m> {
     pub(super) effects: Effects,
     /// Set (by a Ctrl-C handler, say) to stop the statement under way.
     pub(super) cancel: Cancel,
+    /// The shortfall program's figures, read from the model's on first use.
+    pub(super) lp_figs: std::sync::OnceLock<Arc<crate::analysis::shortfall::Figures>>,
 }
 
 impl<'m> Session<'m> {
@@ -53,6 +55,7 @@ impl<'m> Session<'m> {
             prop: Propagator::new(&model.net, cancel.clone()),
             effects: Effects::default(),
             cancel,
+            lp_figs: std::sync::OnceLock::new(),
         };
         let mut problems = Vec::new();
         for sc in &model.doc.scenario {
@@ -155,6 +158,8 @@ impl<'m> Session<'m> {
                 let mut out = out?;
                 if let Outcome::Table(t) = &mut out {
                     t.title = st.stmt.to_string();
+                    t.notes
+                        .extend(super::shortfall::as_of_notes(self.model, clauses));
                     if let Some(g) = &mut t.graph {
                         // Named scenarios are spelt out, so a picture says what was assumed.
                         let text: Vec<String> = clauses
@@ -220,6 +225,7 @@ impl<'m> Session<'m> {
                 by,
                 concentration,
             } => self.total(st, attribute, set, *by, *concentration),
+            Stmt::Shortfall { targets, explain } => self.shortfall(st, targets, *explain),
             Stmt::Show(set) => self.show(st, set),
             Stmt::ShowModel => Ok(Outcome::Table(super::tabulate::model_figures(
                 self.model,
