@@ -300,6 +300,7 @@ impl Session<'_> {
         // capacity.
         let mut items = Vec::new();
         let mut producers = Vec::new();
+        let mut unbounded = Vec::new();
         let mut stage_depth: HashMap<String, (f64, f64)> = HashMap::new();
         let depth = longest_distance(&m.net, &shares, t, &mask);
         for v in m.flow_nodes() {
@@ -314,6 +315,12 @@ impl Session<'_> {
                 continue;
             };
             if stage.is_some_and(|x| x.text != st) {
+                continue;
+            }
+            if !w[v as usize].is_finite() {
+                // Around a recycling loop whose shares multiply to 1 or more (counting every
+                // material), the sum over supply paths has no limit: no weight to give.
+                unbounded.push(v);
                 continue;
             }
             let d = stage_depth.entry(st.clone()).or_default();
@@ -353,6 +360,19 @@ impl Session<'_> {
                 &format!("upstream (counted as {UNKNOWN_COUNTRY})"),
             );
             table.notes.extend(note);
+        }
+        if let Some(&first) = unbounded.first() {
+            table.notes.push(
+                format!(
+                    "left out: {} node{} on a recycling loop whose shares multiply to 1 or more \
+                 (counting every material), so that how much of the target's supply passes \
+                 through {} has no bound: {}",
+                    unbounded.len(),
+                    if unbounded.len() == 1 { "" } else { "s" },
+                    if unbounded.len() == 1 { "it" } else { "them" },
+                    crate::diag::terminal_safe(m.entity(first).id)
+                ) + if unbounded.len() > 1 { ", ..." } else { "" },
+            );
         }
         Ok(Outcome::Table(table))
     }

@@ -26,10 +26,10 @@ pub fn lp_figures(m: &Model) -> Figures {
     let n = m.net.len();
     let edges = m.net.in_src.len();
     let mut figs = Figures::empty(n, edges);
-    for i in 0..n as u32 {
-        figs.output[i as usize] = f.node_output(i).map(|q| q.tonnes);
+    for (slot, i) in (0..u32::try_from(n).unwrap_or(u32::MAX)).enumerate() {
+        figs.output[slot] = f.node_output(i).map(|q| q.tonnes);
         if f.has_own_capacity(i) {
-            figs.capacity[i as usize] = f.node_capacity(i).map(|q| q.tonnes);
+            figs.capacity[slot] = f.node_capacity(i).map(|q| q.tonnes);
         }
     }
     for (k, &p) in m.net.supply_pos.iter().enumerate() {
@@ -45,7 +45,9 @@ pub fn lp_figures(m: &Model) -> Figures {
 /// The year of a `start` or `stop` figure: a year (`2028`) or an ISO date (`2028-07-01`).
 pub fn year_of(v: &Scalar) -> Option<i64> {
     match v {
-        Scalar::Num(x) if x.fract() == 0.0 => Some(*x as i64),
+        // A whole number of plausible size, so the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        Scalar::Num(x) if x.fract() == 0.0 && x.abs() < 1e9 => Some(*x as i64),
         Scalar::Text(t) => {
             let y = t.trim().split('-').next()?;
             (y.len() == 4).then(|| y.parse().ok()).flatten()
