@@ -52,3 +52,4 @@ pub mod output;
 pub mod query;
 pub mod repl;
 pub mod suggest;
+pub mod text;

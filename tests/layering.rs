@@ -1,7 +1,7 @@
 //! The pipeline's layering, read from the code's own imports: no module uses one above it
 //! (ARCHITECTURE.md draws the stack), and the folders' imports form no loop.
 //!
-//! The layers, lowest first: the base modules (`diag`, `suggest`, `number`, `cancel`) · `model`
+//! The layers, lowest first: the base modules (`diag`, `suggest`, `number`, `text`, `cancel`) · `model`
 //! · `analysis` · `output` · `query` and `load` (model loading with progress) · the faces (`repl`,
 //! `cli`, and the commands beside them).
 
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// A module's rank in the stack; a module may use only modules of a lower rank (or its own).
 fn rank(module: &str) -> Option<u32> {
     Some(match module {
-        "diag" | "suggest" | "number" | "cancel" => 0,
+        "diag" | "suggest" | "number" | "text" | "cancel" => 0,
         "model" => 1,
         "analysis" => 2,
         "output" => 3,

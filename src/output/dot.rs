@@ -13,6 +13,7 @@ use super::{Measure, ResultGraph};
 use crate::analysis::stages::STAGE_ORDER;
 use crate::diag::{Code, ErrorCode};
 use crate::model::graph::{Kind, Model};
+use crate::text::quote;
 
 /// How a diagram is drawn.
 #[derive(Debug, Clone)]
@@ -88,24 +89,6 @@ pub const MAX_DRAWN: usize = 250;
 /// (a tab, which Graphviz would show as `\t`, becomes a space).
 pub fn esc(s: &str) -> Id {
     Id::Escaped(quote(&s.replace('\r', "").replace('\t', " ")))
-}
-
-/// `s` in double quotes, with quotes, backslashes, line breaks and tabs escaped (the query
-/// language's string syntax, which DOT reads the same way).
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The text of a DOT id as written (the inverse of `esc` for quoted ids).

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::output::number;
+pub use crate::text::quote;
 
 /// A byte range in the statement's text. All spans compare equal, so that two ASTs are equal
 /// when they mean the same, wherever they were written.
@@ -331,23 +332,6 @@ pub struct Statement {
 }
 
 // ---- Canonical printing ----
-
-/// A quoted string with `"` and `\` escaped.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
