@@ -335,7 +335,8 @@ fn check(seed: u64) {
             "seed {seed}: n{u} listed with impact {g}"
         );
     }
-    // Highest impact first; impacts equal but for rounding (1e-12) by id.
+    // Highest impact first, equal impacts by id. Impacts are reported settled to 1e-12, so
+    // two that differ only by rounding in the propagation are equal.
     let order: Vec<(f64, String)> = rows
         .iter()
         .map(|row| (num(&row[4]), text(&row[0])))
@@ -343,8 +344,13 @@ fn check(seed: u64) {
     for w in order.windows(2) {
         let ((a, ida), (b, idb)) = (&w[0], &w[1]);
         assert!(
-            a - b > 1e-12 || ((a - b).abs() <= 1e-12 && ida < idb),
+            a > b || (a == b && ida < idb),
             "seed {seed}: not sorted by impact, then id: {ida} {a} before {idb} {b}"
+        );
+        assert_eq!(
+            *a,
+            (a * 1e12).round() / 1e12,
+            "seed {seed}: {ida} {a} not settled"
         );
     }
 

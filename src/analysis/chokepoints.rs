@@ -66,7 +66,7 @@ pub fn chokepoints(
         dis.node_loss.truncate(base_len);
         dis.node_loss.push((v, 1.0));
         prop.run(&dis, Some(&scope));
-        let impact = prop.loss_of(target);
+        let impact = settled(prop.loss_of(target));
         if impact > ZERO_EPS {
             out.push(Impact { node: v, impact });
         }
@@ -90,7 +90,7 @@ pub fn group_impacts(
         let mut dis = base.clone();
         dis.node_loss.extend(members.iter().map(|&m| (m, 1.0)));
         prop.run(&dis, None);
-        let impact = prop.loss_of(target);
+        let impact = settled(prop.loss_of(target));
         if impact > ZERO_EPS {
             out.push((label, impact, members.len()));
         }
@@ -107,26 +107,20 @@ fn sort(v: &mut [Impact], order: impl Fn(u32) -> String) {
     }
 }
 
-/// Impacts closer than this are equal: they differ by rounding in the propagation only.
-const TIE: f64 = 1e-12;
+/// An impact as reported: to 1e-12, far inside the 1e-9 the measures are reported to
+/// (docs/semantics.md §2), so that rounding in the propagation's last bits never decides the
+/// order. Impacts that settle to the same value are equal, and ordered by id.
+fn settled(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
 
-/// Sorts by impact, highest first, and impacts equal within `TIE` (chained: each to the next)
-/// by `tie`, so that rounding in the last bits never decides the order.
+/// Sorts by impact, highest first, then by `tie`.
 fn sort_by_impact<T>(
     v: &mut [T],
     impact: impl Fn(&T) -> f64,
     tie: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) {
-    v.sort_by(|a, b| impact(b).total_cmp(&impact(a)));
-    let mut start = 0;
-    while start < v.len() {
-        let mut end = start + 1;
-        while end < v.len() && impact(&v[end - 1]) - impact(&v[end]) <= TIE {
-            end += 1;
-        }
-        v[start..end].sort_by(&tie);
-        start = end;
-    }
+    v.sort_by(|a, b| impact(b).total_cmp(&impact(a)).then_with(|| tie(a, b)));
 }
 
 #[cfg(test)]
@@ -136,14 +130,20 @@ mod tests {
     #[test]
     fn impacts_equal_but_for_rounding_are_ordered_by_id() {
         let mut v = vec![
-            ("b".to_string(), 0.3 + 1e-16),
-            ("c".to_string(), 0.7),
-            ("a".to_string(), 0.3),
-            ("d".to_string(), 0.3 - 2e-16),
-            ("e".to_string(), 0.2999),
+            ("b".to_string(), settled(0.3 + 1e-16)),
+            ("c".to_string(), settled(0.7)),
+            ("a".to_string(), settled(0.3)),
+            ("d".to_string(), settled(0.3 - 2e-16)),
+            ("e".to_string(), settled(0.2999)),
+            ("f".to_string(), settled(1.0 - 1.157e-12)),
+            ("g".to_string(), settled(1.0)),
         ];
         sort_by_impact(&mut v, |x| x.1, |a, b| a.0.cmp(&b.0));
         let ids: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(ids, ["c", "a", "b", "d", "e"]);
+        assert_eq!(ids, ["g", "f", "c", "a", "b", "d", "e"]);
+        // Settled impacts either differ by a step of 1e-12 or are equal.
+        for w in v.windows(2) {
+            assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0));
+        }
     }
 }
