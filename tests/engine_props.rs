@@ -14,7 +14,7 @@ use supplygraph::query::{parse, Outcome, Session};
 
 mod common;
 
-use common::Rng;
+use common::{num, text, Rng};
 
 #[derive(Debug, Clone)]
 struct Edge {
@@ -235,20 +235,6 @@ fn query(session: &mut Session<'_>, q: &str) -> Vec<Vec<Cell>> {
     {
         Outcome::Table(t) => t.rows,
         other => panic!("{q}: {other:?}"),
-    }
-}
-
-fn num(c: &Cell) -> f64 {
-    match c {
-        Cell::Num(x) => *x,
-        other => panic!("not a number: {other:?}"),
-    }
-}
-
-fn text(c: &Cell) -> String {
-    match c {
-        Cell::Text(x) => x.clone(),
-        other => panic!("not text: {other:?}"),
     }
 }
 

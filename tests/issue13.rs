@@ -6,8 +6,12 @@ use std::sync::Arc;
 
 use supplygraph::diag::SourceText;
 use supplygraph::model::{self, Model};
-use supplygraph::output::{Cell, Table};
+use supplygraph::output::Table;
 use supplygraph::query::{parse, Outcome, Session};
+
+mod common;
+
+use common::{num, text};
 
 fn small() -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small.toml");
@@ -31,20 +35,6 @@ fn table(m: &Model, text: &str) -> Table {
     match run(m, text) {
         Ok(Outcome::Table(t)) => t,
         other => panic!("{}: {other:?}", &text[..text.len().min(200)]),
-    }
-}
-
-fn num(c: &Cell) -> f64 {
-    match c {
-        Cell::Num(x) => *x,
-        other => panic!("not a number: {other:?}"),
-    }
-}
-
-fn text(c: &Cell) -> String {
-    match c {
-        Cell::Text(x) => x.clone(),
-        other => panic!("not text: {other:?}"),
     }
 }
 

@@ -113,6 +113,25 @@ struct Shell {
 }
 
 impl Shell {
+    /// A shell on a terminal (with its history file) or on piped input (without).
+    fn new(
+        format: OutputFormat,
+        model_path: Option<PathBuf>,
+        cancel: Cancel,
+        piped: bool,
+    ) -> Shell {
+        Shell {
+            format,
+            timing: false,
+            last: None,
+            replay: Vec::new(),
+            model_path,
+            history: if piped { None } else { history_path() },
+            cancel,
+            piped,
+        }
+    }
+
     /// A confirmation: on standard output at a terminal, on standard error when piped.
     fn say(&self, text: &str) {
         if self.piped {
@@ -150,16 +169,7 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
     // replace (while it reads a line, Ctrl-C arrives as a key, not as a signal).
     let cancel = Cancel::new();
     crate::cancel::install(&cancel);
-    let mut shell = Shell {
-        format,
-        timing: false,
-        last: None,
-        replay: Vec::new(),
-        model_path,
-        history: history_path(),
-        cancel,
-        piped: false,
-    };
+    let mut shell = Shell::new(format, model_path, cancel, false);
     if let Some(h) = &shell.history {
         if let Some(dir) = h.parent() {
             if let Err(e) = std::fs::create_dir_all(dir) {
@@ -258,16 +268,7 @@ pub fn run_piped(
     let Some(mut model) = load(model_path.as_deref()) else {
         return 1;
     };
-    let mut shell = Shell {
-        format,
-        timing: false,
-        last: None,
-        replay: Vec::new(),
-        model_path,
-        history: None,
-        cancel: interrupt.token.clone(),
-        piped: true,
-    };
+    let mut shell = Shell::new(format, model_path, interrupt.token.clone(), true);
     let mut printer = Printer::new(format, crate::output::terminal_width(), total > 1);
     let mut report = RunReport {
         statements: total,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use supplygraph::model::Model;
+use supplygraph::output::Cell;
 
 /// A tiny deterministic generator (xorshift), so that a random model follows from one seed.
 pub struct Rng(pub u64);
@@ -112,4 +113,20 @@ pub fn definitions(m: &Model) -> Vec<String> {
         out.push(format!("edge {k} {json} at {}", at(&e.at)));
     }
     out
+}
+
+/// A number cell's value (a test fails on any other cell).
+pub fn num(c: &Cell) -> f64 {
+    match c {
+        Cell::Num(x) => *x,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// A text cell's value (a test fails on any other cell).
+pub fn text(c: &Cell) -> String {
+    match c {
+        Cell::Text(x) => x.clone(),
+        other => panic!("not text: {other:?}"),
+    }
 }
