@@ -9,6 +9,8 @@
 //!
 //! - `SG_FUZZ_SECS`: seconds of mutation per target after the replay (default 4; CI 40, long
 //!   runs 1800);
+//! - `SG_FUZZ_CPU_SECS`: instead, seconds of CPU time of the fuzzing thread (replay included),
+//!   so that a run on a busy machine still does its full share of work;
 //! - `SG_FUZZ_SEED`: the seed (default fixed, so that a run is repeatable);
 //! - `SG_FUZZ_TRACE=1`: write each input to `target/fuzz-current-<target>` before running it,
 //!   to find the input of an abort (a stack overflow) that no panic hook sees.
@@ -464,8 +466,16 @@ fn fuzz_here(t: Target, corpus_dirs: &[(&str, &[&str])]) {
         }
     }
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let cpu_budget = std::env::var("SG_FUZZ_CPU_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_secs);
+    let more = || match (cpu_budget, cpu0) {
+        (Some(budget), Some(c0)) => thread_cpu().is_some_and(|c| c - c0 < budget),
+        _ => Instant::now() < deadline,
+    };
     let mut i = 0u64;
-    while Instant::now() < deadline {
+    while more() {
         i += 1;
         let data = if r.one_in(4) {
             match (t.generate)(&mut r) {
