@@ -664,3 +664,58 @@ fn balanced_figures_meet_demand_without_a_disruption() {
         }
     }
 }
+
+/// A planned plant whose only input is planned too: switched on, its recipe comes from its
+/// planned input (100 t of ore for 50 t, 2 t a tonne), so the mine's 60 t make 30 t, not the
+/// plant's whole 50 t out of nothing. Nodes: 0 mine (100 t, capacity 60), 1 planned plant
+/// (50 t once running), 2 end use (50 t), 3 its operating supplier (50 t), lost.
+#[test]
+fn planned_plant_takes_its_recipe_from_planned_inputs() {
+    let n = 4;
+    // (from, to, volume, planned)
+    let spec = [
+        (0u32, 1u32, 100.0, true),
+        (1, 2, 50.0, true),
+        (3, 2, 50.0, false),
+    ];
+    let mut sup: Vec<Supply> = spec
+        .iter()
+        .map(|&(f, t, _, planned)| {
+            let status = if planned {
+                EdgeStatus::Planned
+            } else {
+                EdgeStatus::Operating
+            };
+            Supply::new(f, t, None, f64::NAN, status)
+        })
+        .collect();
+    let order = effective_shares(n, &mut sup, |k| Some(spec[k].2), |p| panic!("{p:?}"));
+    let net = Net::build(n, &sup, &order);
+    let mut figs = Figures::empty(n, net.in_src.len());
+    figs.output = vec![Some(100.0), Some(50.0), Some(50.0), Some(50.0)];
+    figs.capacity = vec![Some(60.0), None, None, None];
+    for (k, s) in spec.iter().enumerate() {
+        figs.volume[net.supply_pos[k] as usize] = Some(s.2);
+    }
+    // Every planned edge switched on, taking the share it would take once running.
+    let shares: Vec<f64> = (0..net.in_src.len())
+        .map(|p| {
+            if net.planned_share(p) > 0.0 {
+                net.planned_share(p)
+            } else {
+                net.in_share[p]
+            }
+        })
+        .collect();
+    let dis = Disruption {
+        node_loss: vec![(3, 1.0)],
+        shares: Some(std::sync::Arc::new(shares)),
+        ..Disruption::default()
+    };
+    let s = shortfall(&net, &figs, &dis, 2).unwrap();
+    assert!(close(s.supply, 30.0), "{s:?}");
+    assert!(close(s.shortfall, 20.0), "{s:?}");
+    // Not switched on, the plant is no route: nothing reaches the end use.
+    let off = shortfall(&net, &figs, &loss(&[(3, 1.0)]), 2).unwrap();
+    assert!(close(off.supply, 0.0), "{off:?}");
+}

@@ -277,7 +277,7 @@ pub fn explain(
 /// The recipe of node `n`: per input group (index into `Net::groups(n)`), the coefficient
 /// `a(n, m)`; `None` where the node has inputs and no output. Planned edges count with the
 /// shares they would take when `shares` (a disruption's) switches them on; the recipe itself is
-/// fixed by the operating edges.
+/// fixed by the operating edges (in a group without one, by its planned edges).
 pub fn recipe(net: &Net, figs: &Figures, n: u32) -> Option<Vec<(usize, f64)>> {
     let groups = net.groups(n);
     if groups.is_empty() {
@@ -316,12 +316,20 @@ fn base_share(net: &Net, p: usize) -> f64 {
 }
 
 /// Base-year inflow of group `g` of a node whose output is `out`.
+///
+/// A group with no operating edge (every input of a planned plant is planned too) takes its
+/// recipe from its planned edges: their volumes, else the shares they take once running.
+/// Otherwise such a plant, once switched on, would make its output out of nothing.
 fn group_inflow(net: &Net, figs: &Figures, g: usize, out: f64) -> f64 {
-    let operating = || net.group_inputs(g).filter(|&p| !is_planned(net, p));
-    let vols: Option<f64> = operating().map(|p| figs.volume(p)).sum();
+    let all_planned = net.group_inputs(g).all(|p| is_planned(net, p));
+    let members = || {
+        net.group_inputs(g)
+            .filter(move |&p| all_planned || !is_planned(net, p))
+    };
+    let vols: Option<f64> = members().map(|p| figs.volume(p)).sum();
     match vols {
-        Some(v) if operating().next().is_some() => v,
-        _ => out * operating().map(|p| net.in_share[p]).sum::<f64>(),
+        Some(v) if members().next().is_some() => v,
+        _ => out * members().map(|p| base_share(net, p)).sum::<f64>(),
     }
 }
 
