@@ -49,9 +49,10 @@ fn a_statement_may_span_lines_and_ends_with_a_semicolon() {
     p.exp_string("exposure of \"Electric vehicles\" to \"China\"")
         .unwrap();
     // By hand: the market outside the US takes 292,800 of 308,930 t from China, and loses
-    // 0.9 of Japan's 13,710 t, 0.95 of Europe's 920 t and 0.8 of Narva's 1,500 t through
-    // their Chinese Dy and Tb: 0.94779 + 0.03994 + 0.00283 + 0.00388 = 0.9944.
-    p.exp_string("0.9944").unwrap();
+    // through their Chinese Dy and Tb (the scarcer of each maker's two inputs) 121 / 135 of
+    // Japan's 13,710 t, 8 / 9 of Europe's 920 t and 14 / 18 of Narva's 1,500 t:
+    // 0.947788 + 0.039776 + 0.002647 + 0.003777 = 0.993989, shown as 0.994.
+    p.exp_string("0.994 ").unwrap();
     p.exp_string(PROMPT).unwrap();
     // A blank line ends a statement too.
     p.send_line("loss of \"Wind turbines\"").unwrap();
@@ -183,9 +184,9 @@ fn meta_commands_work() {
         serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
     assert_eq!(json[0]["id"], "catalysts");
     // Baotou's share of the La-Ce market, from the separators' La-Ce volumes in t REO (their
-    // output less their magnet rare-earth oxides):
-    // 144,340 / (144,340 + 99,420 + 7,420 + 5,200).
-    let baotou = 144_340.0 / 256_380.0;
+    // output less their magnet rare-earth oxides, Dy and Tb):
+    // 144,100 / (144,100 + 96,410 + 7,420 + 5,200).
+    let baotou = 144_100.0 / 253_130.0;
     assert!((json[0]["exposure"].as_f64().unwrap() - baotou).abs() < 1e-9);
 }
 
