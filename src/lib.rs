@@ -29,10 +29,10 @@
 //! let Ok(Outcome::Table(t)) = session.run(&Arc::new(SourceText::new("<doc>", text)), &statement) else {
 //!     panic!("a table")
 //! };
-//! // Catalysts buy lanthanum and cerium oxides, 56% of them from Baotou's plants: shares
+//! // Catalysts buy lanthanum and cerium oxides, 57% of them from Baotou's plants: shares
 //! // derived from the separators' La-Ce volumes (their output less their magnet rare-earth
-//! // oxides), 144,340 of 144,340 + 99,420 + 7,420 + 5,200 = 256,380 t REO.
-//! assert_eq!(t.rows[0][2], Cell::Num(144_340.0 / 256_380.0));
+//! // oxides, Dy and Tb), 144,100 of 144,100 + 96,410 + 7,420 + 5,200 = 253,130 t REO.
+//! assert_eq!(t.rows[0][2], Cell::Num(144_100.0 / 253_130.0));
 //! ```
 //!
 //! `diag` holds the diagnostics every stage reports with (each error kind with a stable code);
