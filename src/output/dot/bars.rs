@@ -125,11 +125,11 @@ pub fn bar_chart(t: &Table, title: &str) -> Option<(Graph, usize)> {
                 ));
             }
             rows.push_str(&format!(
-                "<TR><TD ALIGN=\"RIGHT\">{}</TD><TD ALIGN=\"LEFT\" WIDTH=\"{full}\"><TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR><TD WIDTH=\"{w}\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\" BGCOLOR=\"{BAR}\" TITLE=\"{tip}\"> </TD></TR></TABLE></TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
+                "<TR><TD ALIGN=\"RIGHT\">{}</TD><TD><TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR><TD WIDTH=\"{w}\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\" BGCOLOR=\"{BAR}\" TITLE=\"{tip}\"></TD><TD WIDTH=\"{rest}\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\"></TD></TR></TABLE></TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
                 html(&label.join(": ")),
                 html(figure.trim_end()),
-                full = FULL_BAR as u32,
                 w = bar_length(share),
+                rest = FULL_BAR as u32 + 1 - bar_length(share),
                 tip = html(&format!("{}: {}", label.join(": "), percent(share))),
             ));
             bars += 1;

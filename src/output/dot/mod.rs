@@ -655,9 +655,13 @@ fn shape(k: Option<Kind>) -> &'static str {
     }
 }
 
-/// A share as a percentage, with a decimal for small ones (0.2%, 12%).
+/// A share as a percentage, with a decimal for small ones (0.2%, 12%), and two significant
+/// digits for tiny ones (0.013%): a share that is not zero never reads 0.
 fn percent(x: f64) -> String {
-    if x < 0.1 {
+    let p = x * 100.0;
+    if p != 0.0 && p.abs() < 0.1 {
+        format!("{}%", scale::short(p))
+    } else if x.abs() < 0.1 {
         format!("{:.1}%", x * 100.0)
     } else {
         format!("{:.0}%", x * 100.0)
