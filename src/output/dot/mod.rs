@@ -2,8 +2,8 @@
 //! supply chain (left to right by stage, clustered by country, shapes by kind), and rendered by
 //! Graphviz's `dot`.
 
-mod bars;
-mod scale;
+pub mod bars;
+pub mod scale;
 
 pub use bars::bar_chart;
 pub use scale::Scale;
@@ -540,7 +540,11 @@ fn folded_node(
 /// and the shares of its inputs.
 fn tooltip(m: &Model, v: u32, r: &ResultGraph, shares: &[f64], x: Option<f64>) -> String {
     let e = m.entity(v);
-    let mut lines = vec![format!("{} ({})", e.name, e.id)];
+    let mut lines = vec![if e.name == e.id {
+        e.id.to_string()
+    } else {
+        format!("{} ({})", e.name, e.id)
+    }];
     let mut what = vec![e.kind.as_str().to_string()];
     if let Some(s) = e.stage {
         what.push(format!("stage {s}"));
@@ -625,8 +629,16 @@ fn cluster_of(m: &Model, v: u32, level: &str) -> Option<String> {
 /// Names are wrapped at about this many characters, to keep the ranks narrow.
 const WRAP: usize = 18;
 
-/// `s` broken into lines of at most about `width` characters, at spaces.
+/// `s` broken into lines of at most about `width` characters, at spaces (its own line breaks
+/// kept).
 fn wrap(s: &str, width: usize) -> String {
+    s.split('\n')
+        .map(|l| wrap_line(l, width))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_line(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = 0;
     for w in s.split(' ') {
@@ -974,7 +986,11 @@ pub fn draw_table(
     };
     let (graph, n, e) = build(m, g, &opts)?;
     let msg = write(graph, out)?;
-    Ok(format!("{msg} ({n} nodes, {e} edges)"))
+    Ok(format!(
+        "{msg} ({n} node{}, {e} edge{})",
+        plural(n),
+        plural(e)
+    ))
 }
 
 #[cfg(test)]
