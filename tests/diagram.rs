@@ -255,12 +255,7 @@ fn crowded_stages_fold_into_other_nodes() {
     }
     std::fs::write(&model, t).unwrap();
     let out = dir.path().join("wide.dot");
-    let msg = draw_with(
-        &model,
-        "chokepoints of \"end\"",
-        &out,
-        &["--fold", "none"],
-    );
+    let msg = draw_with(&model, "chokepoints of \"end\"", &out, &["--fold", "none"]);
     assert!(msg.contains("(16 nodes, 15 edges)"), "{msg}");
     let g = graphviz_rust::parse(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let (nodes, edges) = contents(&g);
@@ -343,7 +338,13 @@ fn swatches(caption: &str) -> Vec<(String, String)> {
         .skip(1)
         .map(|s| {
             let colour = s[..7].to_string();
-            let value = s.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("");
+            let value = s
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
             (colour, value.to_string())
         })
         .collect()
@@ -359,7 +360,11 @@ fn the_scale_spans_the_results_own_range() {
     let out = dir.path().join("w.dot");
     // By hand (tests/models/small.toml): sep loses 20% and nothing loses more (every loss
     // downstream is a mix of sep's and untouched inputs); the mines lose nothing.
-    draw(&small(), "with disrupt \"sep\" by 20%: loss of \"ev\"", &out);
+    draw(
+        &small(),
+        "with disrupt \"sep\" by 20%: loss of \"ev\"",
+        &out,
+    );
     let g = parse_dot(&out);
     let c = caption(&g);
     assert!(
@@ -409,7 +414,10 @@ fn a_limit_draws_the_most_affected_nodes_and_says_how_many_were_left_out() {
     // The statement prints back with its limit; a chokepoints' own limit is the drawing's.
     let st = supplygraph::query::parse::parse_one(&q).unwrap();
     assert_eq!(st.stmt.to_string(), q);
-    let q = format!("diagram chokepoints of \"ev\" limit 1 to \"{}\"", out.display());
+    let q = format!(
+        "diagram chokepoints of \"ev\" limit 1 to \"{}\"",
+        out.display()
+    );
     let o = bin()
         .args(["query", "--model", small().to_str().unwrap(), &q])
         .output()
@@ -462,7 +470,10 @@ fn crowded_results_fold_by_country_or_stage() {
     let label = node_label(&g, "fold mining C").expect("a node for country C's mines");
     assert!(label.starts_with("C: 15 mining nodes"), "{label}");
     assert!(
-        label.contains(&format!("impact up to {}", supplygraph::output::rounded(45.0 / 1035.0))),
+        label.contains(&format!(
+            "impact up to {}",
+            supplygraph::output::rounded(45.0 / 1035.0)
+        )),
         "{label}"
     );
     // Forced by stage: the mines in one node; disabled: each node, 15 per stage at most.
@@ -493,12 +504,15 @@ fn tooltips_carry_each_nodes_figures_and_sources() {
         let svg = dir.path().join("t.svg");
         draw_with(&model, "chokepoints of \"end\"", &svg, &["--fold", "none"]);
         let text = std::fs::read_to_string(&svg).unwrap();
-        assert!(text.contains("xlink:title=\"m44&#10;mine, stage mining, C"), "no tooltip");
+        assert!(
+            text.contains("xlink:title=\"m44&#10;mine, stage mining, C"),
+            "no tooltip"
+        );
     }
 }
 
 /// The bars of a bar chart's DOT: (group label, bar length) in order.
-fn bars(dot: &str) -> Vec<(String, u32)> {
+fn bars(dot: &str) -> Vec<(String, f64)> {
     dot.split("<TR><TD ALIGN=\"RIGHT\">")
         .skip(1)
         .map(|row| {
@@ -529,7 +543,7 @@ fn concentration_and_total_draw_as_bar_charts() {
     let msg = draw(&model, "total output of nodes by country", &out);
     assert!(msg.contains("a bar chart of 3 bars"), "{msg}");
     let full = supplygraph::output::dot::bars::FULL_BAR;
-    let want = |x: f64| (x / 1035.0 * full).round() as u32;
+    let want = |x: f64| (x / 1035.0 * full).round();
     assert_eq!(
         bars(&std::fs::read_to_string(&out).unwrap()),
         vec![
@@ -559,4 +573,99 @@ fn concentration_and_total_draw_as_bar_charts() {
             ("A".to_string(), want(120.0)),
         ]
     );
+}
+
+/// A command line split as a POSIX shell would for the README's commands (words, and single-
+/// or double-quoted parts without escapes).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => out.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    out.extend(word);
+    out
+}
+
+#[test]
+fn the_readmes_diagrams_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Diagrams\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Diagrams section");
+    let commands: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("supplygraph diagram "))
+        .collect();
+    assert!(commands.len() >= 3, "{commands:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for line in commands {
+        let mut args = shell_words(line);
+        args.remove(0);
+        let o = args.iter().position(|a| a == "-o").expect("-o FILE") + 1;
+        let svg = args[o].clone();
+        assert!(
+            section.contains(&format!("]({svg})")),
+            "the README shows {svg}"
+        );
+        let dot = svg.replace(".svg", ".dot");
+        let fresh = dir.path().join("fresh.dot");
+        args[o] = fresh.display().to_string();
+        let run = bin().args(&args).current_dir(root).output().unwrap();
+        assert!(run.status.success(), "{line}");
+        let now = std::fs::read_to_string(&fresh).unwrap();
+        let stored = std::fs::read_to_string(root.join(&dot)).unwrap_or_default();
+        assert!(
+            now == stored,
+            "{dot} is stale (or missing): redraw the README's diagrams with scripts/diagrams"
+        );
+        // The size the README gives is the SVG's.
+        let text = std::fs::read_to_string(root.join(&svg)).unwrap();
+        let attr = |k: &str| {
+            text.split(&format!(" {k}=\""))
+                .nth(1)
+                .and_then(|x| x.split("pt\"").next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (w, h) = (attr("width"), attr("height"));
+        let px = (w.parse::<f64>().unwrap() * 4.0 / 3.0).round();
+        let after = section
+            .split(&format!("]({svg})"))
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            after
+                .trim_start()
+                .starts_with(&format!("<sub>drawn {w} × {h} pt ({px} px wide)</sub>")),
+            "the README gives {svg}'s size as drawn: {w} × {h} pt ({px} px wide)"
+        );
+        // The SVG was drawn from it: every node of the DOT is an SVG node (Graphviz titles each
+        // node's group with its id).
+        let (nodes, _) = contents(&graphviz_rust::parse(&now).unwrap());
+        for n in nodes {
+            let xml = n
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('-', "&#45;");
+            assert!(
+                text.contains(&format!("<title>{xml}</title>")),
+                "{svg} has no node {n}: redraw it with scripts/diagrams"
+            );
+        }
+    }
 }

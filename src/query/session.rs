@@ -152,7 +152,9 @@ impl<'m> Session<'m> {
                     table: t,
                     path: file.text.clone(),
                     span: file.span,
-                    limit: limit.or_else(|| drawn_limit(&body.stmt)).map(|n| n as usize),
+                    limit: limit
+                        .or_else(|| drawn_limit(&body.stmt))
+                        .map(|n| n as usize),
                 }))
             }
             Stmt::With { clauses, body } => {
@@ -255,7 +257,10 @@ fn plural(n: usize) -> &'static str {
 /// ... limit N`), which a diagram of it draws as its node limit.
 fn drawn_limit(st: &Stmt) -> Option<u32> {
     match st {
-        Stmt::Chokepoints { limit, by: None, .. } | Stmt::Explain { limit, .. } => *limit,
+        Stmt::Chokepoints {
+            limit, by: None, ..
+        }
+        | Stmt::Explain { limit, .. } => *limit,
         Stmt::With { body, .. } => drawn_limit(&body.stmt),
         _ => None,
     }

@@ -1,6 +1,8 @@
 //! Bar charts for results of shares per group (`concentration`, `total ... by`): one bar per
 //! group, its length proportional to the group's share, drawn as a Graphviz HTML label (so the
 //! same `dot` renders it to SVG, PNG or PDF).
+//! Casts: bar lengths are clamped to 1..=FULL_BAR points before they become integers.
+#![allow(clippy::cast_possible_truncation)]
 
 use graphviz_rust::dot_structures::{Graph, GraphAttributes, Id, Node, NodeId, Stmt};
 
@@ -55,7 +57,9 @@ fn columns(t: &Table) -> Option<Columns> {
                 && i != share
                 && Some(i) != unit
                 && !norm(&t.columns[i]).starts_with("top three")
-                && t.rows.iter().all(|r| matches!(r.get(i), Some(Cell::Text(_))))
+                && t.rows
+                    .iter()
+                    .all(|r| matches!(r.get(i), Some(Cell::Text(_))))
         })
         .collect();
     if labels.is_empty() {
@@ -151,7 +155,10 @@ pub fn bar_chart(t: &Table, title: &str) -> Option<(Graph, usize)> {
         ])),
         Stmt::Node(Node::new(
             NodeId(esc("bars"), None),
-            vec![attr("label", Id::Html(label)), attr("shape", plain("plain"))],
+            vec![
+                attr("label", Id::Html(label)),
+                attr("shape", plain("plain")),
+            ],
         )),
     ];
     Some((

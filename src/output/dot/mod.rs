@@ -658,7 +658,7 @@ fn wrap_line(s: &str, width: usize) -> String {
 
 fn shape(k: Option<Kind>) -> &'static str {
     match k {
-        Some(Kind::Mine) => "invhouse",
+        Some(Kind::Mine) => "cylinder",
         Some(Kind::Facility) => "box",
         Some(Kind::Stage) => "box3d",
         Some(Kind::Product) => "ellipse",
@@ -693,7 +693,12 @@ pub(crate) fn html(s: &str) -> String {
 fn caption(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions, title: &str) -> Id {
     let mut rows: Vec<String> = title
         .lines()
-        .map(|l| format!("<TR><TD><FONT POINT-SIZE=\"12\">{}</FONT></TD></TR>", html(l)))
+        .map(|l| {
+            format!(
+                "<TR><TD><FONT POINT-SIZE=\"12\">{}</FONT></TD></TR>",
+                html(l)
+            )
+        })
         .collect();
     let line = |t: &str| {
         format!(
@@ -722,8 +727,8 @@ fn caption(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions, title: &str) -> Id
         rows.push(line("red outline: critical, a single point of failure"));
     }
     if !d.edges.is_empty() {
-        let mut t = "edges: wider for a larger share of the input; dashed: a recycling loop"
-            .to_string();
+        let mut t =
+            "edges: wider for a larger share of the input; dashed: a recycling loop".to_string();
         if d.edges.values().any(|e| e.via) {
             t.push_str("; dotted: through nodes left out");
         }
@@ -776,7 +781,7 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
         attr("labelloc", plain("t")),
         attr("fontname", esc("Helvetica")),
         attr("nodesep", plain("0.15")),
-        attr("ranksep", plain("0.45")),
+        attr("ranksep", plain("0.35")),
         attr("newrank", plain("true")),
     ])));
     stmts.push(Stmt::GAttribute(GraphAttributes::Node(vec![

@@ -1,6 +1,8 @@
 //! The colour scale of a diagram: it spans the result's own range of values, so a what-if whose
 //! losses stay under 20% still shades from light to deep; a result with signed values (a
 //! difference between scenarios) gets a diverging scale, blue below zero and orange above.
+//! Casts: colour channels are clamped to 0..=255, and decimals and hue sectors are small.
+#![allow(clippy::cast_possible_truncation)]
 
 /// A colour scale over `lo..=hi` (the result's own minimum and maximum).
 #[derive(Debug, Clone, PartialEq)]
@@ -16,11 +18,7 @@ pub struct Scale {
 impl Scale {
     /// The scale for these values: their own minimum and maximum; diverging when `diverging`
     /// or when any value is negative. `None` when there is no finite value.
-    pub fn of(
-        name: &str,
-        values: impl IntoIterator<Item = f64>,
-        diverging: bool,
-    ) -> Option<Scale> {
+    pub fn of(name: &str, values: impl IntoIterator<Item = f64>, diverging: bool) -> Option<Scale> {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for x in values.into_iter().filter(|x| x.is_finite()) {
             lo = lo.min(x);
@@ -85,7 +83,7 @@ impl Scale {
 
     /// The legend's sentence: what the fill shows and over which range.
     pub fn caption(&self) -> String {
-        let r = |x: f64| crate::number::rounded(x);
+        let r = short;
         if self.diverging {
             format!(
                 "fill: {}, from {} to {} (this result's range); blue below zero, orange above",
