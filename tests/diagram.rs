@@ -669,3 +669,50 @@ fn the_readmes_diagrams_are_current() {
         }
     }
 }
+
+#[test]
+fn a_difference_between_scenarios_shades_on_a_diverging_scale() {
+    use supplygraph::output::dot::{build, difference_graph, DiagramOptions};
+    let (m, problems) = supplygraph::model::load_path(&small()).build();
+    let m = m.unwrap_or_else(|| panic!("{problems:?}"));
+    let (mut session, _) = supplygraph::query::Session::new(&m);
+    let file = std::sync::Arc::new(supplygraph::diag::SourceText::new(
+        "<test>",
+        "loss of \"ev\"",
+    ));
+    let st = supplygraph::query::parse::parse_one("loss of \"ev\"").unwrap();
+    let Ok(supplygraph::query::Outcome::Table(t)) = session.run(&file, &st) else {
+        panic!("a table")
+    };
+    let base = t.graph.expect("a graph");
+    // Scenario B minus scenario A: sep loses 0.3 less, magnets 0.1 more, the rest the same.
+    let id = |k: &str| m.find(k).unwrap();
+    let diffs = [(id("sep"), -0.3), (id("magnets"), 0.1)]
+        .into_iter()
+        .collect();
+    let g = difference_graph(&base, "difference in loss, B minus A", diffs);
+    let (graph, n, _) = build(&m, &g, &DiagramOptions::default()).unwrap();
+    assert_eq!(n, 8);
+    let c = caption(&graph);
+    assert!(
+        c.contains("fill: difference in loss, B minus A, from -0.3 to 0.1 (this result's range); blue below zero, orange above"),
+        "{c}"
+    );
+    // Symmetric stops around zero; sep is the deepest blue, magnets a third of the way to the
+    // deepest orange, unchanged nodes white.
+    let sw = swatches(&c);
+    let values: Vec<&str> = sw.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values, ["-0.3", "-0.15", "0", "0.15", "0.3"]);
+    assert_eq!(node_attr(&graph, "sep", "fillcolor").unwrap(), sw[0].0);
+    assert_eq!(node_attr(&graph, "ev", "fillcolor").unwrap(), "#ffffff");
+    let magnets = node_attr(&graph, "magnets", "fillcolor").unwrap();
+    let channel = |c: &str, i: usize| u8::from_str_radix(&c[1 + 2 * i..3 + 2 * i], 16).unwrap();
+    assert!(
+        channel(&magnets, 0) > channel(&magnets, 2),
+        "orange: {magnets}"
+    );
+    assert!(
+        channel(&magnets, 2) > channel(&sw[4].0, 2),
+        "lighter than the deepest: {magnets}"
+    );
+}

@@ -56,6 +56,10 @@ pub enum Fold {
     None,
 }
 
+/// A limited diagram looks this many nodes upstream through the nodes left out, per node
+/// drawn, for the dotted edges that join what is drawn.
+const VIA_BUDGET: usize = 20_000;
+
 /// Above this many nodes a diagram folds by country, then by stage (`Fold::Auto`): about what
 /// a left-to-right chain of six stages can show at 1,200 pixels wide.
 pub const FOLD_ABOVE: usize = 40;
@@ -364,7 +368,8 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Draw
             for &v in vs {
                 slot.insert(v, idx);
             }
-            if let ([v], None) = (vs.as_slice(), how) {
+            // A node alone in its fold is drawn as itself.
+            if let [v] = vs.as_slice() {
                 let v = *v;
                 let e = m.entity(v);
                 let mut label = wrap(e.name, WRAP);
@@ -457,10 +462,14 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Draw
                 add(slot[&u], slot[&v], material_of(p), shares[p], false);
                 continue;
             }
-            // Through nodes the limit left out: to the kept nodes upstream of them.
+            // Through nodes the limit left out: to the kept nodes upstream of them (a search
+            // of at most VIA_BUDGET nodes, so a limit on a huge cone stays linear).
             let mut seen: HashSet<u32> = HashSet::from([u]);
             let mut work = vec![u];
             while let Some(x) = work.pop() {
+                if seen.len() > VIA_BUDGET {
+                    break;
+                }
                 for q in m.net.inputs(x) {
                     let w = m.net.in_src[q];
                     if shares[q] <= 0.0 || !in_result.contains(&w) || !seen.insert(w) {
@@ -987,7 +996,7 @@ pub fn draw_table(
     let Some(g) = t.graph.as_ref() else {
         let (graph, bars) = bar_chart(t, &opts.title).ok_or(DrawError::NotAboutNodes)?;
         let msg = write(graph, out)?;
-        return Ok(format!("{msg} (a bar chart of {bars} bars)"));
+        return Ok(format!("{msg} (a bar chart of {bars} bar{})", plural(bars)));
     };
     let (graph, n, e) = build(m, g, &opts)?;
     let msg = write(graph, out)?;
