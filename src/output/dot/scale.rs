@@ -69,12 +69,15 @@ impl Scale {
     /// The values the legend shows a swatch for: five stops from `lo` to `hi` (or from `-m` to
     /// `m` on a diverging scale, `m` the larger magnitude).
     pub fn stops(&self) -> Vec<f64> {
-        let (a, b) = if self.diverging {
+        if self.diverging {
             let m = self.lo.abs().max(self.hi.abs());
-            (-m, m)
-        } else {
-            (self.lo, self.hi)
-        };
+            return if m == 0.0 {
+                vec![0.0]
+            } else {
+                vec![-m, -m / 2.0, 0.0, m / 2.0, m]
+            };
+        }
+        let (a, b) = (self.lo, self.hi);
         if a == b {
             return vec![a];
         }
