@@ -851,10 +851,16 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
             1 => e.materials.iter().next().cloned().unwrap_or_default(),
             _ => e.materials.iter().cloned().collect::<Vec<_>>().join(", "),
         };
-        let text = if material.is_empty() {
-            percent(e.share)
+        // Between folds, the largest share among the edges the arrow stands for.
+        let share = if d.nodes[*a].kind.is_none() || d.nodes[*b].kind.is_none() {
+            format!("up to {}", percent(e.share))
         } else {
-            format!("{material}\n{}", percent(e.share))
+            percent(e.share)
+        };
+        let text = if material.is_empty() {
+            share.clone()
+        } else {
+            format!("{material}\n{share}")
         };
         let tip = format!(
             "{} -> {}: {}{}{}",
@@ -865,7 +871,7 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
             } else {
                 format!("{material}, ")
             },
-            percent(e.share),
+            share,
             if e.via {
                 " of the input, through nodes left out"
             } else {
