@@ -85,7 +85,7 @@ pub enum DrawError {
     #[error("this result is neither about nodes nor shares of groups: there is nothing to draw")]
     NotAboutNodes,
     /// E0302
-    #[error("{0} nodes are too many to draw well (at most {MAX_DRAWN}): narrow the query (`upstream of X depth 2`, `nodes where region = ...`) or lower the nodes kept per stage")]
+    #[error("{0} nodes are too many to draw well (at most {MAX_DRAWN}): narrow the query (`upstream of X depth 2`, `nodes where region = ...`), draw the most affected (`diagram ... limit 30 to FILE`), or fold by stage (`--fold stage`)")]
     TooManyNodes(usize),
     /// E0303
     #[error("cannot draw to `.{0}`: use .svg, .png, .pdf or .dot")]
