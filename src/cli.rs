@@ -93,6 +93,13 @@ pub enum Command {
         /// Per stage, at most this many nodes; the rest are folded into one "other" node.
         #[arg(long, default_value_t = 15)]
         max_per_stage: usize,
+        /// Draw at most this many nodes: the most affected, and dotted edges through the rest.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Fold nodes into one per country and stage, or per stage: `auto` does so above 40
+        /// nodes; `none` draws every node.
+        #[arg(long, value_enum, default_value_t = crate::output::dot::Fold::Auto)]
+        fold: crate::output::dot::Fold,
     },
     /// Write a synthetic layered supply network as CSV tables (for benchmarks).
     Generate {
@@ -206,7 +213,20 @@ pub fn main() -> i32 {
             output,
             cluster_by,
             max_per_stage,
-        } => diagram(model, query, output, cluster_by, max_per_stage),
+            limit,
+            fold,
+        } => diagram(
+            model,
+            query,
+            output,
+            crate::output::dot::DiagramOptions {
+                cluster_level: cluster_by,
+                max_per_stage: max_per_stage.max(1),
+                limit,
+                fold,
+                ..Default::default()
+            },
+        ),
         Command::Query { run: a, query } => {
             let (name, query) = if query == "-" {
                 match read_stdin() {
@@ -356,8 +376,7 @@ fn diagram(
     path: Option<PathBuf>,
     query: Option<String>,
     out: PathBuf,
-    cluster_by: String,
-    max_per_stage: usize,
+    opts: crate::output::dot::DiagramOptions,
 ) -> i32 {
     let m = match load_model(path.as_deref()) {
         Ok(m) => m,
@@ -367,6 +386,7 @@ fn diagram(
         }
     };
     let (mut session, _) = Session::new(&m);
+    session.drawing = true;
     let text = query.unwrap_or_else(|| "nodes".into());
     let file = Arc::new(SourceText::new("<query>", text.clone()));
     let table = match crate::query::parse::parse_one(&text)
@@ -394,11 +414,6 @@ fn diagram(
             eprint!("{p}");
             return 1;
         }
-    };
-    let opts = crate::output::dot::DiagramOptions {
-        cluster_level: cluster_by,
-        max_per_stage: max_per_stage.max(1),
-        title: String::new(),
     };
     match crate::output::dot::draw_table(&m, &table, &out, &opts) {
         Ok(msg) => {

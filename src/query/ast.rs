@@ -260,9 +260,11 @@ impl Grouping {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
-    /// `diagram STATEMENT to "file.svg"`.
+    /// `diagram STATEMENT [limit N] to "file.svg"`.
     Diagram {
         body: Box<Statement>,
+        /// At most this many nodes drawn (the most affected).
+        limit: Option<u32>,
         file: Named,
     },
     With {
@@ -575,8 +577,14 @@ fn limit(f: &mut fmt::Formatter<'_>, l: &Option<u32>) -> fmt::Result {
 impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stmt::Diagram { body, file } => {
-                write!(f, "diagram {} to {}", body.stmt, quote(&file.text))
+            Stmt::Diagram {
+                body,
+                limit: l,
+                file,
+            } => {
+                write!(f, "diagram {}", body.stmt)?;
+                limit(f, l)?;
+                write!(f, " to {}", quote(&file.text))
             }
             Stmt::With { clauses: cs, body } => {
                 f.write_str("with ")?;

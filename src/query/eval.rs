@@ -349,7 +349,8 @@ impl Session<'_> {
         });
         let col = by.as_str();
         let title = self.title(&st.stmt);
-        let mut table = if stage.is_some() {
+        // Drawn, every group's share at every stage: a bar chart of them.
+        let mut table = if stage.is_some() || self.drawing {
             tabulate::stage_shares(title, col, stages)
         } else {
             tabulate::concentration(title, col, stages)

@@ -24,6 +24,8 @@ pub struct Diagram {
     pub table: Table,
     pub path: String,
     pub span: Span,
+    /// At most this many nodes drawn (`diagram ... limit N to FILE`).
+    pub limit: Option<usize>,
 }
 
 impl Diagram {
@@ -33,7 +35,10 @@ impl Diagram {
             model,
             &self.table,
             std::path::Path::new(&self.path),
-            &Default::default(),
+            &crate::output::dot::DiagramOptions {
+                limit: self.limit,
+                ..Default::default()
+            },
         )
         .map_err(|e| e.diagnostic(Loc::span(source, self.span.start..self.span.end)))
     }

@@ -557,13 +557,15 @@ impl Conv<'_> {
         let inner = p.into_inner().next().need("statement body")?;
         let stmt = match inner.as_rule() {
             Rule::diagram => {
-                let mut it = inner
-                    .into_inner()
-                    .filter(|x| !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to));
+                let limit = self.limit(&inner)?;
+                let mut it = inner.into_inner().filter(|x| {
+                    !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to | Rule::limit)
+                });
                 let body = self.statement(it.next().need("body")?)?;
                 let file = self.string(it.next().need("file")?);
                 Stmt::Diagram {
                     body: Box::new(body),
+                    limit,
                     file,
                 }
             }

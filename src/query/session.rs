@@ -36,6 +36,9 @@ pub struct Session<'m> {
     pub(super) cancel: Cancel,
     /// The shortfall program's figures, read from the model's on first use.
     pub(super) lp_figs: std::sync::OnceLock<Arc<crate::analysis::shortfall::Figures>>,
+    /// The statement under way is to be drawn (`diagram`, `supplygraph diagram`): results of
+    /// concentration come as every group's share, for a bar chart.
+    pub drawing: bool,
 }
 
 impl<'m> Session<'m> {
@@ -56,6 +59,7 @@ impl<'m> Session<'m> {
             effects: Effects::default(),
             cancel,
             lp_figs: std::sync::OnceLock::new(),
+            drawing: false,
         };
         let mut problems = Vec::new();
         for sc in &model.doc.scenario {
@@ -137,15 +141,20 @@ impl<'m> Session<'m> {
 
     fn statement(&mut self, st: &Statement) -> Result<Outcome> {
         match &st.stmt {
-            Stmt::Diagram { body, file } => {
-                let out = self.statement(body)?;
-                let Outcome::Table(t) = out else {
+            Stmt::Diagram { body, limit, file } => {
+                let drawing = std::mem::replace(&mut self.drawing, true);
+                let out = self.statement(body);
+                self.drawing = drawing;
+                let Outcome::Table(t) = out? else {
                     return Err(self.err(body.span, EvalError::NothingToDraw));
                 };
                 Ok(Outcome::Diagram(Diagram {
                     table: t,
                     path: file.text.clone(),
                     span: file.span,
+                    limit: limit
+                        .or_else(|| drawn_limit(&body.stmt))
+                        .map(|n| n as usize),
                 }))
             }
             Stmt::With { clauses, body } => {
@@ -241,6 +250,19 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The row limit of a statement whose rows are its nodes (`chokepoints ... limit N`, `explain
+/// ... limit N`), which a diagram of it draws as its node limit.
+fn drawn_limit(st: &Stmt) -> Option<u32> {
+    match st {
+        Stmt::Chokepoints {
+            limit, by: None, ..
+        }
+        | Stmt::Explain { limit, .. } => *limit,
+        Stmt::With { body, .. } => drawn_limit(&body.stmt),
+        _ => None,
     }
 }
 

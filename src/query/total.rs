@@ -200,7 +200,8 @@ impl Session<'_> {
         let total = self.sum_attribute(attribute, set, by)?;
         let title = self.title(&st.stmt);
         let column = by.map_or("group", Grouping::as_str);
-        let mut t = if concentration {
+        // Drawn, a concentration is the split itself: a bar per group.
+        let mut t = if concentration && !self.drawing {
             concentration_table(title, column, &total)
         } else {
             total_table(title, column, &total, by.is_some())
