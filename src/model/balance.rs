@@ -8,7 +8,9 @@
 //!   base give volumes, the inflow they imply (the volumes over the shares of the edges that
 //!   carry them, so that supply from outside the model counts) is less than its output: mass
 //!   is not created on the way through;
-//! - a figure in a unit that is not a mass (left out of the tonnes).
+//! - a figure in a unit that is not a mass (left out of the tonnes);
+//! - a capacity in another base than the flow it bounds (`t NdPr` beside an output in
+//!   `t REO`): the shortfall program would compare the two as one quantity.
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
 // `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
@@ -52,6 +54,20 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
         let at = || m.node_loc(e.def);
         let unit = f.unit(o.base);
         let node = m.graph_node_edges(v);
+        if let Some(c) = f.has_own_capacity(v).then(|| f.node_capacity(v)).flatten() {
+            if c.base != o.base {
+                out.push(
+                    ModelError::CapacityUnit {
+                        what: format!("\"{}\"", e.id),
+                        flow: "output".into(),
+                        capacity_unit: f.unit(c.base).to_string(),
+                        flow_unit: unit.to_string(),
+                    }
+                    .at(at())
+                    .with_label("capacity and output in different units"),
+                );
+            }
+        }
         // Shipping more than its output.
         let shipped: Vec<(usize, f64)> = node
             .outgoing
@@ -112,6 +128,28 @@ pub fn warnings(m: &Model) -> Vec<Problem> {
                 .with_note(
                     "inflow: the volumes of its input edges in the same base, over their shares of their groups",
                 ),
+            );
+        }
+    }
+    for k in 0..m.supplies.len() {
+        let (Some(c), Some(v)) = (f.edge_capacity(k), f.edge_volume(k)) else {
+            continue;
+        };
+        if c.base != v.base {
+            let s = &m.supplies[k];
+            out.push(
+                ModelError::CapacityUnit {
+                    what: format!(
+                        "edge \"{}\" -> \"{}\"",
+                        m.entity(s.from).id,
+                        m.entity(s.to).id
+                    ),
+                    flow: "volume".into(),
+                    capacity_unit: f.unit(c.base).to_string(),
+                    flow_unit: f.unit(v.base).to_string(),
+                }
+                .at(m.edge_def(k).at.clone())
+                .with_label("capacity and volume in different units"),
             );
         }
     }

@@ -225,6 +225,14 @@ pub enum ModelError {
         what: String,
         unit: String,
     },
+    /// E0475: a capacity that cannot bound its flow, being a mass of something else.
+    #[error("the capacity of {what} is in {capacity_unit}, its {flow} in {flow_unit}: a capacity bounds its flow only in the same unit")]
+    CapacityUnit {
+        what: String,
+        flow: String,
+        capacity_unit: String,
+        flow_unit: String,
+    },
 
     // Information (E0490–E0499).
     /// E0490
@@ -329,6 +337,7 @@ impl Code for ModelError {
             ShipsMoreThanOutput { .. } => 472,
             InflowTooSmall { .. } => 473,
             NotAMass { .. } => 474,
+            CapacityUnit { .. } => 475,
             SupplyCycle(_) => 490,
         })
     }
@@ -491,6 +500,12 @@ mod tests {
                 field: s(),
                 what: s(),
                 unit: s(),
+            },
+            CapacityUnit {
+                what: s(),
+                flow: s(),
+                capacity_unit: s(),
+                flow_unit: s(),
             },
             SupplyCycle(s()),
         ]
