@@ -50,8 +50,8 @@ fn a_statement_may_span_lines_and_ends_with_a_semicolon() {
         .unwrap();
     // By hand: the market outside the US takes 292,800 of 308,930 t from China, and loses
     // 0.9 of Japan's 13,710 t, 0.95 of Europe's 920 t and 0.8 of Narva's 1,500 t through
-    // their Chinese Dy and Tb: 0.94779 + 0.03994 + 0.00283 + 0.00388 = 0.9944.
-    p.exp_string("0.9944").unwrap();
+    // their Chinese Dy and Tb: 0.94779 + 0.03994 + 0.00283 + 0.00388 = 0.9944, 99.4%.
+    p.exp_string("99.4%").unwrap();
     p.exp_string(PROMPT).unwrap();
     // A blank line ends a statement too.
     p.send_line("loss of \"Wind turbines\"").unwrap();
