@@ -253,7 +253,8 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
-/// Inline Markdown unmarked: code spans keep their text without the backticks, `**bold**` and
+/// Inline Markdown unmarked: code spans keep their text without the backticks (punctuation
+/// alone in single quotes), `**bold**` and
 /// `*em*` their text, `[text](target)` its text (an in-page target) or `text (target)`.
 fn inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -263,7 +264,13 @@ fn inline(s: &str) -> String {
             let ticks = rest.chars().take_while(|&c| c == '`').count();
             let fence = &rest[..ticks];
             if let Some(end) = rest[ticks..].find(fence) {
-                out.push_str(rest[ticks..ticks + end].trim());
+                let span = rest[ticks..ticks + end].trim();
+                // Punctuation alone (`;`, `~`) would be lost in the sentence: quoted.
+                if span.chars().any(char::is_alphanumeric) {
+                    out.push_str(span);
+                } else {
+                    out.push_str(&format!("'{span}'"));
+                }
                 rest = &rest[2 * ticks + end..];
                 continue;
             }
