@@ -133,7 +133,7 @@ fn text_never_rounds_a_figure_to_zero_and_shows_fractions_as_percentages() {
                         .parse()
                         .unwrap();
                     let decimals = cell.split('.').nth(1).map_or(0, |d| d.len() - 1);
-                    let half = 0.5 * 10f64.powi(-(decimals as i32));
+                    let half = 0.5 / 10f64.powf(decimals as f64);
                     assert!(
                         (p - x * 100.0).abs() <= half + 1e-9,
                         "{st}: {key} {x} as {cell}"
