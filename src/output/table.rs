@@ -147,6 +147,10 @@ impl Measure {
 
 impl Table {
     pub fn new(title: impl Into<String>, columns: &[&str]) -> Table {
+        debug_assert!(
+            columns.iter().all(|c| !c.contains(char::is_whitespace)),
+            "a column name is a JSON key: no spaces in {columns:?}"
+        );
         Table {
             title: title.into(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -250,6 +254,41 @@ mod tests {
         let mut t = Table::new("t", &["name", "x"]);
         t.push(vec![Cell::text(text), Cell::Num(-0.5)]);
         t
+    }
+
+    #[test]
+    fn fractions_print_as_percentages_in_text_only_and_paths_as_lists_in_json() {
+        let mut t = Table::new("t", &["path", "share", "steps", "gain_per_tonne"]);
+        t.push(vec![
+            Cell::List(vec!["a".into(), "b".into()]),
+            Cell::Num(0.973),
+            Cell::Int(1),
+            Cell::Num(0.25),
+        ]);
+        let text = t.to_text(None);
+        assert!(
+            text.contains("a -> b ┆ 97.3% ┆     1 ┆           0.25"),
+            "{text}"
+        );
+        assert_eq!(
+            t.to_json_value(),
+            serde_json::json!([{"path": ["a", "b"], "share": 0.973, "steps": 1, "gain_per_tonne": 0.25}])
+        );
+        assert_eq!(
+            t.to_csv(),
+            "path,share,steps,gain_per_tonne\na -> b,0.973,1,0.25\n"
+        );
+        for (name, fraction) in [
+            ("exposure", true),
+            ("top_share", true),
+            ("shortfall_share", true),
+            ("share_of_world_production", true),
+            ("shortfall", false),
+            ("gain_per_tonne", false),
+            ("value", false),
+        ] {
+            assert_eq!(is_fraction_column(name), fraction, "{name}");
+        }
     }
 
     #[test]
