@@ -333,3 +333,26 @@ fn long_help_is_paged_at_a_terminal() {
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();
 }
+
+/// A misspelt keyword gets the nearest word the grammar expects there, as a misspelt name or
+/// command does: `by cuntry`, `lmit`, `wher`.
+#[test]
+fn a_misspelt_keyword_gets_its_did_you_mean() {
+    for (query, want, caret) in [
+        (r#"chokepoints of "Wind turbines" by cuntry"#, "country", 35),
+        (r#"chokepoints of "Wind turbines" lmit 3"#, "limit", 32),
+        ("nodes wher kind = mine", "where", 7),
+    ] {
+        let o = bin().args(["query", query]).output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("did you mean `{want}`?")), "{err}");
+        assert!(err.contains(&format!("<query>:1:{caret}")), "{err}");
+    }
+    // A word far from every keyword gets no guess.
+    let o = bin()
+        .args(["query", r#"chokepoints of "Wind turbines" by zzz"#])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
+}
