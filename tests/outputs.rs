@@ -222,6 +222,25 @@ fn meta_commands_work_on_piped_input() {
     // `:quit` stops before the statement after it.
     assert!(!summary.contains("exposure of"), "{summary}");
 
+    // `:save` and `:diagram` take the last result of piped statements too.
+    let dir = tempfile::tempdir().unwrap();
+    let (saved, drawn) = (dir.path().join("last.json"), dir.path().join("last.dot"));
+    let o = piped(
+        &[],
+        &format!(
+            "{};\n:save {}\n:diagram {}\n",
+            STATEMENTS[6],
+            saved.display(),
+            drawn.display()
+        ),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let alone = stdout(&run(&["query", "--format", "json", STATEMENTS[6]]));
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), alone);
+    assert!(std::fs::read_to_string(&drawn)
+        .unwrap()
+        .starts_with("digraph"));
+
     let o = piped(&[], ":help\n");
     assert!(o.status.success());
     let help = stdout(&o);

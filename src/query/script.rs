@@ -83,6 +83,9 @@ pub struct Printer {
     pub several: bool,
     /// Each result to its own file in this folder (see the module's documentation).
     pub dir: Option<PathBuf>,
+    /// The last table printed (moved here, not copied), for the shell's `:save` and `:diagram`
+    /// on piped input.
+    pub last: Option<Table>,
     csv_header: bool,
 }
 
@@ -93,6 +96,7 @@ impl Printer {
             width,
             several,
             dir: None,
+            last: None,
             csv_header: false,
         }
     }
@@ -294,10 +298,14 @@ pub fn run_statement(
         session.run(file, &st)
     };
     let written = match result.and_then(|o| o.drawn(session.model, file)) {
-        Ok(Outcome::Table(t)) => match printer.dir.clone() {
-            Some(dir) => printer.to_file(&dir, (index, total), &st.stmt, &t, err),
-            None => printer.table(&canonical, &t, last, out),
-        },
+        Ok(Outcome::Table(t)) => {
+            let written = match printer.dir.clone() {
+                Some(dir) => printer.to_file(&dir, (index, total), &st.stmt, &t, err),
+                None => printer.table(&canonical, &t, last, out),
+            };
+            printer.last = Some(t);
+            written
+        }
         Ok(Outcome::Message(m)) => printer.message(&canonical, &m, out, err),
         Ok(Outcome::Diagram(_)) => Ok(()), // drawn above
         Err(p) => {

@@ -325,6 +325,9 @@ pub fn run_piped(
                         }
                     };
                     index += 1;
+                    if let Some(t) = printer.last.take() {
+                        shell.last = Some(t);
+                    }
                     if shell.timing {
                         eprintln!("({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
                     }
