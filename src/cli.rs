@@ -137,6 +137,10 @@ pub struct RunArgs {
     /// Go on with the next statement after one fails.
     #[arg(long)]
     continue_on_error: bool,
+    /// Write each result to its own file in this folder (made if missing), named by the
+    /// statement's number and measure: `01-exposure.csv`, `02-chokepoints.csv`, ...
+    #[arg(long, short)]
+    output: Option<PathBuf>,
 }
 
 /// `--nodes`: a number of nodes `generate` accepts.
@@ -240,17 +244,12 @@ pub fn main() -> i32 {
                 ("<query>", query)
             };
             let file = Arc::new(SourceText::new(name, query));
-            run(a.model, a.format, a.continue_on_error, file)
+            run(a, file)
         }
         Command::Run { run: a, script } => {
             if script.as_os_str() == "-" {
                 return match read_stdin() {
-                    Ok(t) => run(
-                        a.model,
-                        a.format,
-                        a.continue_on_error,
-                        Arc::new(SourceText::new("<stdin>", t)),
-                    ),
+                    Ok(t) => run(a, Arc::new(SourceText::new("<stdin>", t))),
                     Err(e) => {
                         eprintln!("{e}");
                         1
@@ -259,7 +258,7 @@ pub fn main() -> i32 {
             }
             let mut p = Problems::default();
             match model::load::read_text(&script, &mut p) {
-                Some(file) => run(a.model, a.format, a.continue_on_error, file),
+                Some(file) => run(a, file),
                 None => {
                     eprint!("{p}");
                     1
@@ -280,12 +279,13 @@ pub fn report_model_problems(path: Option<&std::path::Path>, problems: &Problems
 
 /// Loads the model and runs every statement of `file`: exit code 1 if any failed or there was
 /// none, 130 when stopped by Ctrl-C.
-fn run(
-    path: Option<PathBuf>,
-    format: OutputFormat,
-    continue_on_error: bool,
-    file: Arc<SourceText>,
-) -> i32 {
+fn run(args: RunArgs, file: Arc<SourceText>) -> i32 {
+    let RunArgs {
+        model: path,
+        format,
+        continue_on_error,
+        output,
+    } = args;
     if parse_is_empty(&file) {
         // Before loading the model: nothing it could change.
         eprintln!("{}", crate::query::script::nothing_to_run(&file));
@@ -309,6 +309,7 @@ fn run(
         continue_on_error,
         width: crate::output::terminal_width(),
         stop: Some(interrupt.stop.clone()),
+        dir: output,
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

@@ -24,9 +24,48 @@ pub fn rounded(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A fraction as a percentage for reading, one decimal (`97.3%`): exactly 0 and 1 read `0%` and
+/// `100%`; a fraction that one decimal would show as `0.0%`, `100.0%` (or `-0.0%`) while it is
+/// not, takes as many decimals as it needs to differ (`0.004%`, `99.996%`), and beyond six
+/// decimals the scientific form (`3.1e-9%`): nothing but 0 reads `0%`, nothing but 1 reads
+/// `100%`.
+pub fn percent(x: f64) -> String {
+    if x == 0.0 {
+        return "0%".into();
+    }
+    if x == 1.0 {
+        return "100%".into();
+    }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let p = x * 100.0;
+    for decimals in 1..=6 {
+        let s = format!("{p:.decimals$}");
+        let shown: f64 = s.parse().unwrap_or(p);
+        if shown != 0.0 && shown.abs() != 100.0 {
+            return format!("{s}%");
+        }
+    }
+    format!("{p:.1e}%")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::rounded;
+    use super::{percent, rounded};
+
+    #[test]
+    fn percentages_read_0_and_100_only_when_exact() {
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.973), "97.3%");
+        assert_eq!(percent(0.5), "50.0%");
+        assert_eq!(percent(0.00004), "0.004%");
+        assert_eq!(percent(0.99996), "99.996%");
+        assert_eq!(percent(-0.00004), "-0.004%");
+        assert_eq!(percent(3.1e-11), "3.1e-9%");
+        assert_eq!(percent(1.5), "150.0%");
+    }
 
     #[test]
     fn only_zero_reads_zero() {

@@ -14,7 +14,7 @@ use supplygraph::query::{parse, Outcome, Session};
 
 mod common;
 
-use common::{num, text, Rng};
+use common::{ids, num, text, Rng};
 
 #[derive(Debug, Clone)]
 struct Edge {
@@ -464,8 +464,8 @@ fn check_paths(seed: u64) {
             (got - share).abs() <= 1e-12 * share.max(1e-300),
             "seed {seed}: paths from n{a}: share {got}, brute force {share}"
         );
-        let nodes: Vec<usize> = text(&row[0])
-            .split(" -> ")
+        let nodes: Vec<usize> = ids(&row[0])
+            .iter()
             .map(|id| id[1..].parse().unwrap())
             .collect();
         assert!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use supplygraph::diag::SourceText;
 use supplygraph::model::{self, Model};
-use supplygraph::output::Table;
+use supplygraph::output::{Cell, Table};
 use supplygraph::query::{parse, Outcome, Session};
 
 mod common;
@@ -49,7 +49,14 @@ fn the_paths_note_says_largest() {
     let t = table(&m, r#"paths from nodes where kind = mine to "ev" limit 1"#);
     // mine-a -> sep -> magnets -> ev: 0.6 * 0.9 * 0.8 = 0.432 beats mine-b's 0.4 * 0.9 * 0.8.
     assert_eq!(t.rows.len(), 1);
-    assert_eq!(text(&t.rows[0][0]), "mine-a -> sep -> magnets -> ev");
+    assert_eq!(
+        t.rows[0][0],
+        Cell::List(
+            ["mine-a", "sep", "magnets", "ev"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
     assert!(close(num(&t.rows[0][1]), 0.432));
     assert!(
         t.notes.iter().any(|n| n.contains("the largest path")),

@@ -51,8 +51,8 @@ fn a_statement_may_span_lines_and_ends_with_a_semicolon() {
     // By hand: the market outside the US takes 292,800 of 308,930 t from China, and loses
     // through their Chinese Dy and Tb (the scarcer of each maker's two inputs) 121 / 135 of
     // Japan's 13,710 t, 8 / 9 of Europe's 920 t and 14 / 18 of Narva's 1,500 t:
-    // 0.947788 + 0.039776 + 0.002647 + 0.003777 = 0.993989, shown as 0.994.
-    p.exp_string("0.994 ").unwrap();
+    // 0.947788 + 0.039776 + 0.002647 + 0.003777 = 0.993989, shown as 99.4%.
+    p.exp_string("99.4%").unwrap();
     p.exp_string(PROMPT).unwrap();
     // A blank line ends a statement too.
     p.send_line("loss of \"Wind turbines\"").unwrap();

@@ -169,6 +169,8 @@ fn cell<'py>(py: Python<'py>, c: &Cell) -> PyResult<Bound<'py, PyAny>> {
         Cell::Num(_) | Cell::Null => py.None().into_bound(py),
         Cell::Int(i) => i.into_pyobject(py)?.into_any(),
         Cell::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        // A path: a list of ids, as the JSON array.
+        Cell::List(xs) => PyList::new(py, xs)?.into_any(),
     })
 }
 

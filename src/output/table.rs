@@ -1,5 +1,10 @@
 //! A result table and its three printers: text (comfy-table), JSON (an array of objects keyed
 //! by column), CSV.
+//!
+//! Columns are named as JSON keys are: lower case, words joined by `_` (`top_share`), never a
+//! space. In text tables a fraction column (`is_fraction_column`: exposure, impact, loss, share,
+//! reach, contribution, and names built on them such as `top_share`) prints as a percentage
+//! (`97.3%`); JSON and CSV keep the fraction, exact.
 
 use comfy_table::{presets, Cell as CCell, CellAlignment, ContentArrangement, Table as CTable};
 use serde_json::{Map, Value as J};
@@ -13,7 +18,28 @@ pub enum Cell {
     Num(f64),
     Int(i64),
     Bool(bool),
+    /// A sequence of ids (a path): an array in JSON, joined by ` -> ` in text and CSV.
+    List(Vec<String>),
     Null,
+}
+
+/// The measures whose values are fractions of a whole (0 to 1 for most): a column named so, or
+/// with one of these words as its first or last `_`-separated part (`top_share`,
+/// `shortfall_share`), prints as a percentage in text tables.
+pub const FRACTION_WORDS: &[&str] = &[
+    "exposure",
+    "impact",
+    "loss",
+    "share",
+    "reach",
+    "contribution",
+];
+
+/// Whether a column holds fractions, by the rule of `FRACTION_WORDS`.
+pub fn is_fraction_column(name: &str) -> bool {
+    let first = name.split('_').next().unwrap_or(name);
+    let last = name.rsplit('_').next().unwrap_or(name);
+    FRACTION_WORDS.iter().any(|w| *w == first || *w == last)
 }
 
 impl Cell {
@@ -29,7 +55,15 @@ impl Cell {
             Cell::Num(x) => rounded(*x),
             Cell::Int(i) => i.to_string(),
             Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Cell::List(xs) => xs.join(" -> "),
             Cell::Null => String::new(),
+        }
+    }
+    /// As a text table shows it in a column that holds fractions (`fraction`) or not.
+    fn display_in(&self, fraction: bool) -> String {
+        match self {
+            Cell::Num(x) if fraction => crate::number::percent(*x),
+            other => other.display(),
         }
     }
     fn exact(&self) -> String {
@@ -44,7 +78,14 @@ impl Cell {
     /// convention; numbers are never touched.
     pub fn csv(&self) -> String {
         match self {
-            Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+            Cell::Text(_) | Cell::List(_) => {
+                let s = self.display();
+                if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    format!("'{s}")
+                } else {
+                    s
+                }
+            }
             other => other.exact(),
         }
     }
@@ -56,6 +97,7 @@ impl Cell {
                 .unwrap_or(J::Null),
             Cell::Int(i) => J::Number((*i).into()),
             Cell::Bool(b) => J::Bool(*b),
+            Cell::List(xs) => J::Array(xs.iter().cloned().map(J::String).collect()),
             Cell::Null => J::Null,
         }
     }
@@ -105,6 +147,10 @@ impl Measure {
 
 impl Table {
     pub fn new(title: impl Into<String>, columns: &[&str]) -> Table {
+        debug_assert!(
+            columns.iter().all(|c| !c.contains(char::is_whitespace)),
+            "a column name is a JSON key: no spaces in {columns:?}"
+        );
         Table {
             title: title.into(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -138,9 +184,10 @@ impl Table {
             }
         }
         t.set_header(self.columns.iter().map(CCell::new));
+        let fraction: Vec<bool> = self.columns.iter().map(|c| is_fraction_column(c)).collect();
         for row in &self.rows {
-            t.add_row(row.iter().map(|c| {
-                let cell = CCell::new(terminal_safe(&c.display()));
+            t.add_row(row.iter().zip(&fraction).map(|(c, &f)| {
+                let cell = CCell::new(terminal_safe(&c.display_in(f)));
                 match c {
                     Cell::Num(_) | Cell::Int(_) => cell.set_alignment(CellAlignment::Right),
                     _ => cell,
@@ -207,6 +254,41 @@ mod tests {
         let mut t = Table::new("t", &["name", "x"]);
         t.push(vec![Cell::text(text), Cell::Num(-0.5)]);
         t
+    }
+
+    #[test]
+    fn fractions_print_as_percentages_in_text_only_and_paths_as_lists_in_json() {
+        let mut t = Table::new("t", &["path", "share", "steps", "gain_per_tonne"]);
+        t.push(vec![
+            Cell::List(vec!["a".into(), "b".into()]),
+            Cell::Num(0.973),
+            Cell::Int(1),
+            Cell::Num(0.25),
+        ]);
+        let text = t.to_text(None);
+        assert!(
+            text.contains("a -> b ┆ 97.3% ┆     1 ┆           0.25"),
+            "{text}"
+        );
+        assert_eq!(
+            t.to_json_value(),
+            serde_json::json!([{"path": ["a", "b"], "share": 0.973, "steps": 1, "gain_per_tonne": 0.25}])
+        );
+        assert_eq!(
+            t.to_csv(),
+            "path,share,steps,gain_per_tonne\na -> b,0.973,1,0.25\n"
+        );
+        for (name, fraction) in [
+            ("exposure", true),
+            ("top_share", true),
+            ("shortfall_share", true),
+            ("share_of_world_production", true),
+            ("shortfall", false),
+            ("gain_per_tonne", false),
+            ("value", false),
+        ] {
+            assert_eq!(is_fraction_column(name), fraction, "{name}");
+        }
     }
 
     #[test]

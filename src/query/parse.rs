@@ -508,6 +508,27 @@ fn syntax_error(text: &str, offset: usize, e: pest::error::Error<Rule>) -> Parse
         return ParseError::new(ParseErrorKind::UnclosedString, at)
             .with_label("add the closing `\"`");
     }
+    // A misspelt keyword (`by cuntry`): the nearest of the words expected there.
+    let hint = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } if found.starts_with('`') => {
+            let word = found.trim_matches('`');
+            // A rule may name several words: "country, region, stage or company".
+            let words: Vec<String> = positives
+                .iter()
+                .flat_map(|r| {
+                    rule_name(r)
+                        .replace(" or ", ", ")
+                        .split(", ")
+                        .map(|w| w.trim_matches('`').to_string())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .collect();
+            crate::suggest::did_you_mean(word, words.iter().map(String::as_str))
+                .map(|s| s.to_string())
+        }
+        _ => None,
+    };
     ParseError::new(
         ParseErrorKind::Syntax {
             expected: expected.clone(),
@@ -515,7 +536,10 @@ fn syntax_error(text: &str, offset: usize, e: pest::error::Error<Rule>) -> Parse
         },
         at,
     )
-    .with_label(format!("expected {expected}"))
+    .with_label(match hint {
+        Some(s) => format!("expected {expected}: did you mean `{s}`?"),
+        None => format!("expected {expected}"),
+    })
 }
 
 struct Conv<'f> {

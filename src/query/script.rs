@@ -6,7 +6,8 @@
 //!
 //! - as text tables one after another, a blank line between them;
 //! - in JSON as **JSON Lines**: one JSON value per statement on its own line,
-//!   `{"statement": "...", "rows": [...]}` (with `"notes": [...]` when the result has notes),
+//!   `{"statement": "...", "columns": [...], "rows": [...]}` (with `"notes": [...]` when the
+//!   result has notes; `columns` names the row keys in order, also when there are no rows),
 //!   `{"statement": "...", "message": "..."}` for a statement that answers with a message (`let`,
 //!   `scenario`, `diagram`), and `{"statement": "...", "error": {"code": "E0101", "message":
 //!   "...", "line": 3, "column": 16}}` for one that failed (`code`, `line`, `column` may be
@@ -15,14 +16,20 @@
 //!   per cell (`row` counts from 1); a message is one line with an empty `row` and the column
 //!   `message`, a note the column `note`, a result without rows one line with empty `row`,
 //!   `column` and `value`. Errors go to standard error only.
+//!
+//! With an output folder (`query -o DIR`, `run -o DIR`), each result is written to its own file
+//! in the single-statement shape, named by the statement's number and measure
+//! (`01-exposure.csv`, `02-chokepoints.csv`; `.json`, `.csv` or `.txt` by the format); messages
+//! and the files written are said on standard error.
 
 use std::io::{self, Write};
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{json, Value as J};
 
-use super::ast::Statement;
+use super::ast::{Statement, Stmt};
 use super::error::EvalError;
 use super::outcome::Outcome;
 use super::parse;
@@ -40,6 +47,8 @@ pub struct RunOptions {
     /// Set by Ctrl-C: the run stops before the next statement (the statement under way stops
     /// through the session's own token).
     pub stop: Option<Cancel>,
+    /// Write each result to its own file in this folder (`-o DIR`) instead of standard output.
+    pub dir: Option<PathBuf>,
 }
 
 /// What a run did.
@@ -72,6 +81,11 @@ pub struct Printer {
     pub width: Option<u16>,
     /// Several statements: JSON Lines and long CSV instead of a plain array or table.
     pub several: bool,
+    /// Each result to its own file in this folder (see the module's documentation).
+    pub dir: Option<PathBuf>,
+    /// The last table printed (moved here, not copied), for the shell's `:save` and `:diagram`
+    /// on piped input.
+    pub last: Option<Table>,
     csv_header: bool,
 }
 
@@ -81,8 +95,43 @@ impl Printer {
             format,
             width,
             several,
+            dir: None,
+            last: None,
             csv_header: false,
         }
+    }
+
+    /// Writes a result to its own file in `dir`, named by the statement's number (from 1, as
+    /// many digits as the count needs, at least two) and measure; says so on `err`.
+    fn to_file(
+        &self,
+        dir: &std::path::Path,
+        (index, total): (usize, usize),
+        stmt: &Stmt,
+        t: &Table,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        let ext = match self.format {
+            OutputFormat::Table => "txt",
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+        };
+        let digits = total.to_string().len().max(2);
+        let name = format!("{:0digits$}-{}.{ext}", index + 1, measure(stmt));
+        let path = dir.join(name);
+        let placed = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        std::fs::create_dir_all(dir).map_err(placed)?;
+        std::fs::write(&path, self.format.render(t, None)).map_err(placed)?;
+        let rows = t.rows.len();
+        report(
+            err,
+            format_args!(
+                "wrote {} ({rows} row{})\n",
+                crate::diag::terminal_safe(&path.display().to_string()),
+                plural(rows)
+            ),
+        );
+        Ok(())
     }
 
     fn csv_line(&mut self, out: &mut dyn Write, fields: [&str; 4]) -> io::Result<()> {
@@ -111,7 +160,11 @@ impl Printer {
                 }
             }
             (OutputFormat::Json, true) => {
-                let mut rec = json!({"statement": statement, "rows": t.to_json_value()});
+                let mut rec = json!({
+                    "statement": statement,
+                    "columns": t.columns,
+                    "rows": t.to_json_value(),
+                });
                 if !t.notes.is_empty() {
                     rec["notes"] = json!(t.notes);
                 }
@@ -146,6 +199,10 @@ impl Printer {
         err: &mut dyn Write,
     ) -> io::Result<()> {
         match (self.format, self.several) {
+            _ if self.dir.is_some() => {
+                report(err, format_args!("{}\n", crate::diag::terminal_safe(m)));
+                Ok(())
+            }
             (OutputFormat::Table, _) => writeln!(out, "{}", crate::diag::terminal_safe(m)),
             (_, false) => {
                 report(err, format_args!("{}\n", crate::diag::terminal_safe(m)));
@@ -171,7 +228,7 @@ impl Printer {
     ) -> io::Result<()> {
         out.flush()?;
         report(err, format_args!("{p}"));
-        if self.format == OutputFormat::Json && self.several {
+        if self.format == OutputFormat::Json && self.several && self.dir.is_none() {
             let (line, column) = match p.loc.line_col() {
                 Some((l, c)) => (J::from(l), J::from(c)),
                 None => (J::Null, J::Null),
@@ -241,7 +298,14 @@ pub fn run_statement(
         session.run(file, &st)
     };
     let written = match result.and_then(|o| o.drawn(session.model, file)) {
-        Ok(Outcome::Table(t)) => printer.table(&canonical, &t, last, out),
+        Ok(Outcome::Table(t)) => {
+            let written = match printer.dir.clone() {
+                Some(dir) => printer.to_file(&dir, (index, total), &st.stmt, &t, err),
+                None => printer.table(&canonical, &t, last, out),
+            };
+            printer.last = Some(t);
+            written
+        }
         Ok(Outcome::Message(m)) => printer.message(&canonical, &m, out, err),
         Ok(Outcome::Diagram(_)) => Ok(()), // drawn above
         Err(p) => {
@@ -291,6 +355,7 @@ pub fn run_text(
         return report;
     }
     let mut printer = Printer::new(opts.format, opts.width, total > 1);
+    printer.dir = opts.dir.clone();
     for (i, r) in ranges.into_iter().enumerate() {
         let last = i + 1 == total;
         let step = run_statement(session, file, r, (i, total), &mut printer, out, err);
@@ -351,6 +416,34 @@ pub fn unwritable(e: &io::Error, report: &mut RunReport, err: &mut dyn Write) {
     if e.kind() != io::ErrorKind::BrokenPipe {
         self::report(err, format_args!("error: cannot write the results: {e}\n"));
         report.failed += 1;
+    }
+}
+
+/// The measure a statement computes, for a file name: `exposure`, `chokepoints`,
+/// `explain_shortfall`, ...; `result` for a statement this does not know.
+pub fn measure(stmt: &Stmt) -> &'static str {
+    match stmt {
+        Stmt::With { body, .. } | Stmt::Diagram { body, .. } => measure(&body.stmt),
+        Stmt::Let { .. } => "let",
+        Stmt::Scenario { .. } => "scenario",
+        Stmt::Exposure { .. } => "exposure",
+        Stmt::Loss(..) => "loss",
+        Stmt::Explain { .. } => "explain",
+        Stmt::Chokepoints { .. } => "chokepoints",
+        Stmt::Concentration { .. } => "concentration",
+        Stmt::Paths { .. } => "paths",
+        Stmt::Total {
+            concentration: true,
+            ..
+        } => "concentration_of_total",
+        Stmt::Total { .. } => "total",
+        Stmt::Shortfall { explain: true, .. } => "explain_shortfall",
+        Stmt::Shortfall { .. } => "shortfall",
+        Stmt::Show(..) => "show",
+        Stmt::ShowModel => "show_model",
+        Stmt::List(..) => "list",
+        #[allow(unreachable_patterns)]
+        _ => "result",
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration::{self, StageConcentration};
 use crate::analysis::paths::Paths;
+use crate::model::doc::Scalar;
 use crate::model::graph::{EdgeStatus, Kind, Model};
 use crate::output::{Cell, Table};
 
@@ -64,7 +65,7 @@ pub fn impacts(m: &Model, title: String, imps: &[Impact]) -> Table {
     }
     table
         .notes
-        .push("critical: impact 1, a single point of failure".into());
+        .push("critical: impact 100%, a single point of failure".into());
     table
 }
 
@@ -99,9 +100,9 @@ pub fn concentration(title: String, column: &str, stages: Vec<StageConcentration
         title,
         &[
             "stage",
-            &format!("top {column}"),
-            "top share",
-            "top three",
+            &format!("top_{column}"),
+            "top_share",
+            "top_three",
             "hhi",
             "concentrated",
         ],
@@ -112,7 +113,7 @@ pub fn concentration(title: String, column: &str, stages: Vec<StageConcentration
             .shares
             .iter()
             .take(3)
-            .map(|(g, x)| format!("{g} {:.1}%", x * 100.0))
+            .map(|(g, x)| format!("{g} {}", crate::number::percent(*x)))
             .collect();
         let dominant = s.dominant();
         table.push(vec![
@@ -135,9 +136,13 @@ pub fn concentration(title: String, column: &str, stages: Vec<StageConcentration
 pub fn paths(m: &Model, title: String, found: &Paths, limit: usize, budget: usize) -> Table {
     let mut table = Table::new(title, &["path", "share", "steps"]);
     for p in &found.paths {
-        let ids: Vec<&str> = p.nodes.iter().map(|&v| m.entity(v).id).collect();
+        let ids: Vec<String> = p
+            .nodes
+            .iter()
+            .map(|&v| m.entity(v).id.to_string())
+            .collect();
         table.push(vec![
-            Cell::Text(ids.join(" -> ")),
+            Cell::List(ids),
             Cell::Num(p.share),
             Cell::Int(p.nodes.len() as i64 - 1),
         ]);
@@ -300,7 +305,11 @@ fn figure_rows(
         table.push(vec![
             Cell::text(id),
             Cell::text(k),
-            Cell::Text(val.value.to_string()),
+            match &val.value {
+                Scalar::Num(x) => Cell::Num(*x),
+                Scalar::Bool(b) => Cell::Bool(*b),
+                Scalar::Text(t) => Cell::Text(t.clone()),
+            },
             Cell::opt(f.unit.as_ref().map(|u| u.text.clone())),
             Cell::opt(
                 val.source
@@ -343,10 +352,17 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             .map(|k| m.materials[k as usize].name.clone())
             .unwrap_or_default();
         let status = match s.status {
-            EdgeStatus::Operating => String::new(),
-            EdgeStatus::Planned => " (planned)".into(),
-            EdgeStatus::Stopped => " (stopped)".into(),
+            EdgeStatus::Operating => "",
+            EdgeStatus::Planned => "planned",
+            EdgeStatus::Stopped => "stopped",
         };
+        let note: Vec<String> = [
+            (!mat.is_empty()).then(|| format!("material {mat}")),
+            (!status.is_empty()).then(|| status.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let d = m.edge_def(k);
         let src = d
             .share
@@ -357,15 +373,16 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
         let other = m.entity(other).id;
         table.push(vec![
             Cell::text(id),
-            Cell::text(field),
-            Cell::Text(format!(
-                "{other}: {mat}, share {}{status}",
-                crate::output::rounded(s.share)
-            )),
+            Cell::Text(format!("{field} {other}: share")),
+            Cell::Num(s.share),
             Cell::Null,
             Cell::opt(src),
             Cell::Null,
-            Cell::Null,
+            if note.is_empty() {
+                Cell::Null
+            } else {
+                Cell::Text(note.join("; "))
+            },
         ]);
         let default_source = d.source.as_ref().map(|n| n.text.as_str());
         for (f, fig) in crate::model::fields::Entity::figures(&*d) {

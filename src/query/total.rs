@@ -234,7 +234,7 @@ fn top_three(c: &StageConcentration) -> String {
     c.shares
         .iter()
         .take(3)
-        .map(|(g, x)| format!("{g} {:.1}%", x * 100.0))
+        .map(|(g, x)| format!("{g} {}", crate::number::percent(*x)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -257,8 +257,8 @@ pub fn total_table(title: String, column: &str, total: &Total, grouped: bool) ->
         let c = total.concentration();
         let (top, share) = c.shares.first().cloned().unwrap_or_default();
         t.notes.push(format!(
-            "top {column}: {top} {:.1}%; top three: {}; HHI {}; {}",
-            share * 100.0,
+            "top {column}: {top} {}; top three: {}; HHI {}; {}",
+            crate::number::percent(share),
             top_three(&c),
             crate::number::number(c.hhi.round()),
             if c.dominant() {

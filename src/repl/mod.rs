@@ -325,6 +325,9 @@ pub fn run_piped(
                         }
                     };
                     index += 1;
+                    if let Some(t) = printer.last.take() {
+                        shell.last = Some(t);
+                    }
                     if shell.timing {
                         eprintln!("({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
                     }
@@ -418,12 +421,21 @@ fn load(path: Option<&Path>) -> Option<Model> {
     }
 }
 
+/// The line the shell starts with, counting as `:model` (`model::summary`) does: flow nodes
+/// apart from regions, supply edges, sources (one pass over the entities, so that a large model
+/// starts no slower).
 fn banner(m: &Model) {
+    let regions = m
+        .entities
+        .iter()
+        .filter(|e| e.kind == model::graph::Kind::Region)
+        .count();
+    let flow = m.entities.len() - regions;
     out!(
-        "supplygraph {}: {} ({} nodes, {} supply edges, {} sources) from {}",
+        "supplygraph {}: {} ({flow} flow nodes, {regions} regions, {} supply edges, {} sources) \
+         from {}",
         env!("CARGO_PKG_VERSION"),
-        terminal_safe(m.doc.model.name.as_deref().unwrap_or("model")),
-        m.entities.len(),
+        terminal_safe(m.doc.model.name.as_deref().unwrap_or("(unnamed model)")),
         m.supplies.len(),
         m.doc.source.len(),
         terminal_safe(&m.origin)
@@ -572,14 +584,22 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
     };
     match cmd {
         ":quit" | ":q" | ":exit" => return Some(Next::Quit),
-        ":help" | ":h" | ":?" => out!("{}", help::help(Some(arg).filter(|a| !a.is_empty()))),
+        ":help" | ":h" | ":?" => {
+            let width = crate::output::terminal_width().map_or(100, usize::from);
+            let text = help::help(Some(arg).filter(|a| !a.is_empty()), width);
+            if let Err(e) = help::page(&text) {
+                gone(&e);
+            }
+        }
         ":load" if arg.is_empty() => eprintln!("usage: :load PATH"),
         ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
         ":reload" => return Some(Next::Load(None)),
-        ":model" => out_raw!(
-            "{}",
-            terminal_safe_lines(&model::summary::Summary::of(session.model).to_string())
-        ),
+        ":model" => {
+            let summary = model::summary::Summary::of(session.model).to_string();
+            if let Err(e) = help::page(&terminal_safe_lines(&summary)) {
+                gone(&e);
+            }
+        }
         ":format" => {
             match arg {
                 "table" => shell.format = OutputFormat::Table,

@@ -123,6 +123,14 @@ pub fn num(c: &Cell) -> f64 {
     }
 }
 
+/// A list cell's ids (a path; a test fails on any other cell).
+pub fn ids(c: &Cell) -> Vec<String> {
+    match c {
+        Cell::List(x) => x.clone(),
+        other => panic!("not a list: {other:?}"),
+    }
+}
+
 /// A text cell's value (a test fails on any other cell).
 pub fn text(c: &Cell) -> String {
     match c {
