@@ -80,6 +80,7 @@ fn text(c: &Cell) -> String {
         Cell::Num(x) => crate::number::rounded(*x),
         Cell::Int(i) => i.to_string(),
         Cell::Bool(b) => b.to_string(),
+        Cell::List(xs) => xs.join(" -> "),
         Cell::Null => String::new(),
     }
 }
