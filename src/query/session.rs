@@ -135,8 +135,31 @@ impl<'m> Session<'m> {
         st.to_string()
     }
 
-    fn statement(&mut self, st: &Statement) -> Result<Outcome> {
+    pub(super) fn statement(&mut self, st: &Statement) -> Result<Outcome> {
         match &st.stmt {
+            Stmt::Refine { body, ops } => {
+                let Outcome::Table(t) = self.statement(body)? else {
+                    return Err(self.err(body.span, EvalError::NoTable));
+                };
+                let mut t = self.refine(t, ops)?;
+                t.title = st.stmt.to_string();
+                Ok(Outcome::Table(t))
+            }
+            Stmt::LetResult { name, body } => {
+                let Outcome::Table(t) = self.statement(body)? else {
+                    return Err(self.err(body.span, EvalError::NoTable));
+                };
+                let v = self.result_nodes(&t, body.span)?;
+                let n = v.len();
+                self.vars.insert(name.text.to_lowercase(), v);
+                Ok(Outcome::Message(format!(
+                    "let {} = {} node{} (the result's id column)",
+                    name.text,
+                    n,
+                    plural(n)
+                )))
+            }
+            Stmt::Compare { cases, body } => self.compare(st, cases, body),
             Stmt::Diagram { body, file } => {
                 let out = self.statement(body)?;
                 let Outcome::Table(t) = out else {
