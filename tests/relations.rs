@@ -305,6 +305,12 @@ fn new_forms_print_canonically_and_parse_back() {
             r#"let w = exposure of nodes where kind = mine to "b" where exposure > 0.5"#,
         ),
         (r#"let w = "a", "b""#, r#"let w = "a" union "b""#),
+        // A bare `nodes` before the result's `where` is parenthesised, or it would take it.
+        (
+            r#"loss of upstream of (nodes) where loss > 0"#,
+            r#"loss of upstream of (nodes) where loss > 0"#,
+        ),
+        (r#"(nodes) where kind = mine"#, r#"(nodes) where kind = mine"#),
     ] {
         let st = parse::parse_one(q).unwrap_or_else(|e| panic!("{q}: {e}"));
         assert_eq!(st.to_string(), printed);

@@ -676,7 +676,16 @@ impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stmt::Refine { body, ops } => {
-                write!(f, "{}", body.stmt)?;
+                let text = body.stmt.to_string();
+                // A bare `nodes` at the end would take the result's `where` as its own.
+                let bare = text.strip_suffix("nodes").is_some_and(|head| {
+                    !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '"')
+                });
+                if bare && matches!(ops.first(), Some(ResultOp::Where(_))) {
+                    write!(f, "{}(nodes)", &text[..text.len() - "nodes".len()])?;
+                } else {
+                    f.write_str(&text)?;
+                }
                 for op in ops {
                     write!(f, " {op}")?;
                 }
