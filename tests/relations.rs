@@ -310,7 +310,10 @@ fn new_forms_print_canonically_and_parse_back() {
             r#"loss of upstream of (nodes) where loss > 0"#,
             r#"loss of upstream of (nodes) where loss > 0"#,
         ),
-        (r#"(nodes) where kind = mine"#, r#"(nodes) where kind = mine"#),
+        (
+            r#"(nodes) where kind = mine"#,
+            r#"(nodes) where kind = mine"#,
+        ),
     ] {
         let st = parse::parse_one(q).unwrap_or_else(|e| panic!("{q}: {e}"));
         assert_eq!(st.to_string(), printed);

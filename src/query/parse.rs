@@ -309,7 +309,7 @@ pub fn rule_name(r: &Rule) -> String {
     match r {
         Rule::EOI => "end of statement".into(),
         Rule::WHITESPACE | Rule::COMMENT => "white space".into(),
-        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, total, paths, show, explain, let, scenario, with, or a node set)".into(),
+        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, total, paths, show, explain, compare, let, scenario, with, or a node set)".into(),
         Rule::with_stmt => "`with ...: statement`".into(),
         Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
         Rule::kw_diagram => "`diagram`".into(),
