@@ -122,7 +122,7 @@ impl Session<'_> {
     ) -> Result<Outcome> {
         let targets = self.targets(target)?;
         if let [t] = targets[..] {
-            let mut table = self.chokepoints_of(st, t, by);
+            let mut table = self.chokepoints_of(st, t, by, false);
             if let Some(l) = limit {
                 table.rows.truncate(l as usize);
             }
@@ -137,7 +137,7 @@ impl Session<'_> {
             if self.cancel.is_cancelled() {
                 break;
             }
-            let mut one = self.chokepoints_of(st, t, by);
+            let mut one = self.chokepoints_of(st, t, by, true);
             if let Some(l) = limit {
                 one.rows.truncate(l as usize);
             }
@@ -190,7 +190,15 @@ impl Session<'_> {
     }
 
     /// The chokepoints of one target (`by`: of its upstream groups), as a table.
-    fn chokepoints_of(&mut self, st: &Statement, t: u32, by: Option<Grouping>) -> Table {
+    /// `many`: one of several targets (the note that a target is left out of its own group is
+    /// then said once for all).
+    fn chokepoints_of(
+        &mut self,
+        st: &Statement,
+        t: u32,
+        by: Option<Grouping>,
+        many: bool,
+    ) -> Table {
         let base = self.disruption();
         let m = self.model;
         match by {
@@ -234,7 +242,13 @@ impl Session<'_> {
                 let mut table = tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows);
                 table.notes.extend(unknown);
                 // docs/semantics.md §3: the target is no chokepoint of itself, in a group too.
-                if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
+                if many {
+                    table.notes.push(format!(
+                        "each target is left out of its own {}: a group's impact is that of its \
+                         other nodes",
+                        g.as_str()
+                    ));
+                } else if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
                     table.notes.push(format!(
                         "\"{}\" itself is left out of its {} ({own}): a group's impact is that \
                          of its other nodes",
