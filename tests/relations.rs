@@ -341,9 +341,13 @@ fn misplaced_or_ambiguous_forms_are_errors() {
             r#"compare scenario x, baseline: let y = "a""#,
             "compare takes a measure",
         ),
+        (r#"compare scenario x: loss of "a""#, "two cases or more"),
         (r#"let y = let z = "a""#, "binds a node set or a result"),
         (r#"chokepoints of "a" by cuntry"#, "did you mean `country`?"),
-        (r#"chokepoints of "a" ordr by impact"#, "expected"),
+        (
+            r#"chokepoints of "a" ordr by impact"#,
+            "did you mean `order`?",
+        ),
     ] {
         let e = parse::parse_one(q).unwrap_err().to_string();
         assert!(e.contains(says), "{q}: {e}");

@@ -672,10 +672,13 @@ impl Conv<'_> {
     /// A compare's cases, each at most once.
     fn compare(&self, p: Pair<'_, Rule>, span: Span) -> R<Stmt> {
         let mut cases: Vec<Case> = Vec::new();
+        let mut cases_span: Option<Span> = None;
         let mut body = None;
         for x in p.into_inner() {
             match x.as_rule() {
                 Rule::compared => {
+                    let at = self.span(&x);
+                    cases_span = Some(cases_span.map_or(at, |s: Span| s.to(at)));
                     let c = x.into_inner().next().need("case")?;
                     let case = match c.as_rule() {
                         Rule::kw_baseline => Case::Baseline,
@@ -703,6 +706,14 @@ impl Conv<'_> {
             }
         }
         let body = body.need("compare body")?;
+        if cases.len() < 2 {
+            return Err(self
+                .err(
+                    cases_span.unwrap_or(span),
+                    "compare takes two cases or more",
+                )
+                .with_label("for example: compare scenario a, baseline: loss of \"x\""));
+        }
         if matches!(
             body.stmt,
             Stmt::Let { .. }
