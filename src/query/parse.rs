@@ -696,7 +696,7 @@ impl Conv<'_> {
                     };
                     if cases.iter().any(|k| key(k) == key(&case)) {
                         return Err(self
-                            .err(span, format!("`{case}` is compared twice"))
+                            .err(at, format!("`{case}` is compared twice"))
                             .with_label("name each case once"));
                     }
                     cases.push(case);
