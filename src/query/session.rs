@@ -290,7 +290,8 @@ mod tests {
 
     #[test]
     fn evaluation_errors_carry_their_code() {
-        let p = run(r#"chokepoints of nodes"#).unwrap_err();
+        // Concentration is per target (chokepoints take several).
+        let p = run(r#"concentration of nodes by country"#).unwrap_err();
         assert_eq!(p.code, Some(ErrorCode(202)), "{p}");
     }
 
