@@ -49,6 +49,14 @@ fn one(n: usize) {
         t.elapsed().as_secs_f64(),
     );
     let (mut s, _) = Session::new(&m);
+    for text in [
+        "scenario k1_out = disrupt \"k1\"",
+        "scenario k2_half = disrupt \"k2\" by 50%",
+    ] {
+        let file = Arc::new(SourceText::new("<bench>", text));
+        let st = parse::parse_one(text).expect("parses");
+        s.run(&file, &st).unwrap_or_else(|p| panic!("{text}: {p}"));
+    }
     let mut q = |what: &str, text: &str| {
         let file = Arc::new(SourceText::new("<bench>", text));
         let t = Instant::now();
@@ -77,6 +85,20 @@ fn one(n: usize) {
     q(
         "chokepoints of one end use by country",
         &format!("chokepoints of \"n{last}\" by country"),
+    );
+    // The last tenth of the generated nodes are end uses.
+    let ten: Vec<String> = (0..10).map(|i| format!("\"n{}\"", last - i)).collect();
+    q(
+        "chokepoints of 10 end uses (one table, a target column)",
+        &format!("chokepoints of {}", ten.join(", ")),
+    );
+    q(
+        "exposure of all end uses, where/order by/limit 10",
+        "exposure of nodes where kind = end_use to \"k1\" where exposure > 10% order by exposure desc, id limit 10",
+    );
+    q(
+        "compare two what-ifs and the baseline: loss of all end uses",
+        "compare scenario k1_out, scenario k2_half, baseline: loss of nodes where kind = end_use",
     );
     q(
         "concentration of one end use",

@@ -49,7 +49,8 @@ impl Cell {
     pub fn opt(s: Option<impl Into<String>>) -> Cell {
         s.map(|x| Cell::Text(x.into())).unwrap_or(Cell::Null)
     }
-    fn display(&self) -> String {
+    /// As text, figures rounded: `yes`/`no` for flags, a path's ids joined by ` -> `.
+    pub fn display(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Num(x) => rounded(*x),

@@ -258,13 +258,57 @@ impl Grouping {
     }
 }
 
+/// One step applied to a statement's table (`where`, `order by`, `limit`, `columns`), in
+/// the order written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResultOp {
+    /// `where COND`: the rows whose columns satisfy it.
+    Where(Cond),
+    /// `order by COLUMN [asc|desc], ...`: a stable sort, empty cells last.
+    OrderBy(Vec<SortKey>),
+    /// `limit N`: the first N rows.
+    Limit(u32),
+    /// `columns COLUMN, ...`: these columns, in this order.
+    Columns(Vec<Named>),
+}
+
+/// A column to sort by, and the direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub column: Named,
+    pub desc: bool,
+}
+
+/// One case of a `compare`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Case {
+    /// `scenario NAME`.
+    Scenario(Named),
+    /// `baseline`: no what-if beyond the one in force.
+    Baseline,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
-    /// `diagram STATEMENT [limit N] to "file.svg"`.
+    /// `STATEMENT where ... order by ... limit N columns ...`: the statement's table, refined.
+    Refine {
+        body: Box<Statement>,
+        ops: Vec<ResultOp>,
+    },
+    /// `let NAME = STATEMENT`: the nodes of the result's `id` column.
+    LetResult {
+        name: Named,
+        body: Box<Statement>,
+    },
+    /// `compare CASE, CASE, ...: STATEMENT`: the statement under each case, side by side.
+    Compare {
+        cases: Vec<Case>,
+        body: Box<Statement>,
+    },
+    /// `diagram STATEMENT to "file.svg"`; a trailing `limit N` of the statement bounds what
+    /// is drawn (the N most affected nodes).
     Diagram {
         body: Box<Statement>,
-        /// At most this many nodes drawn (the most affected).
-        limit: Option<u32>,
         file: Named,
     },
     With {
@@ -574,17 +618,93 @@ fn limit(f: &mut fmt::Formatter<'_>, l: &Option<u32>) -> fmt::Result {
     }
 }
 
+impl fmt::Display for ResultOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResultOp::Where(c) => write!(f, "where {c}"),
+            ResultOp::OrderBy(keys) => {
+                f.write_str("order by ")?;
+                for (i, k) in keys.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    field(f, &k.column)?;
+                    if k.desc {
+                        f.write_str(" desc")?;
+                    }
+                }
+                Ok(())
+            }
+            ResultOp::Limit(n) => write!(f, "limit {n}"),
+            ResultOp::Columns(cs) => {
+                f.write_str("columns ")?;
+                for (i, c) in cs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    field(f, c)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Case::Scenario(n) => {
+                f.write_str("scenario ")?;
+                scenario_name(f, n)
+            }
+            Case::Baseline => f.write_str("baseline"),
+        }
+    }
+}
+
+/// The target set of `chokepoints of`: an `except` at its top is written in parentheses
+/// (without them it is an error: see `parse`).
+fn chokepoint_target(f: &mut fmt::Formatter<'_>, s: &Set) -> fmt::Result {
+    let (_, rest) = s.chain();
+    if rest.iter().any(|(op, _)| *op == SetOp::Except) {
+        write!(f, "({s})")
+    } else {
+        write!(f, "{s}")
+    }
+}
+
 impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stmt::Diagram {
-                body,
-                limit: l,
-                file,
-            } => {
-                write!(f, "diagram {}", body.stmt)?;
-                limit(f, l)?;
-                write!(f, " to {}", quote(&file.text))
+            Stmt::Refine { body, ops } => {
+                let text = body.stmt.to_string();
+                // A bare `nodes` at the end would take the result's `where` as its own.
+                let bare = text.strip_suffix("nodes").is_some_and(|head| {
+                    !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '"')
+                });
+                if bare && matches!(ops.first(), Some(ResultOp::Where(_))) {
+                    write!(f, "{}(nodes)", &text[..text.len() - "nodes".len()])?;
+                } else {
+                    f.write_str(&text)?;
+                }
+                for op in ops {
+                    write!(f, " {op}")?;
+                }
+                Ok(())
+            }
+            Stmt::LetResult { name, body } => write!(f, "let {} = {}", name.text, body.stmt),
+            Stmt::Compare { cases, body } => {
+                f.write_str("compare ")?;
+                for (i, c) in cases.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                write!(f, ": {}", body.stmt)
+            }
+            Stmt::Diagram { body, file } => {
+                write!(f, "diagram {} to {}", body.stmt, quote(&file.text))
             }
             Stmt::With { clauses: cs, body } => {
                 f.write_str("with ")?;
@@ -614,7 +734,8 @@ impl fmt::Display for Stmt {
                 by,
                 limit: l,
             } => {
-                write!(f, "chokepoints of {target}")?;
+                f.write_str("chokepoints of ")?;
+                chokepoint_target(f, target)?;
                 if let Some(g) = by {
                     write!(f, " by {}", g.as_str())?;
                 }

@@ -52,6 +52,9 @@ pub enum ResolveError {
     /// E0114
     #[error("no planned supply edge leaves these nodes")]
     NoPlannedEdge,
+    /// E0115: a result's `where`, `order by` or `columns` names no column of the result.
+    #[error("unknown column `{}`", clip(.0))]
+    UnknownColumn(String),
 }
 
 impl Code for ResolveError {
@@ -71,6 +74,7 @@ impl Code for ResolveError {
             ResolveError::NothingToDisrupt => ErrorCode(112),
             ResolveError::NoEdgeRestricted => ErrorCode(113),
             ResolveError::NoPlannedEdge => ErrorCode(114),
+            ResolveError::UnknownColumn(_) => ErrorCode(115),
         }
     }
 }
@@ -90,6 +94,12 @@ pub enum EvalError {
     /// E0204
     #[error("interrupted (Ctrl-C): the statement was stopped")]
     Interrupted,
+    /// E0205: `let NAME = STATEMENT` whose result has no `id` column.
+    #[error("this result holds no nodes (it has no `id` column)")]
+    NoNodeColumn,
+    /// E0206: `where`, `order by`, `limit`, `columns` or `compare` on a statement without a table.
+    #[error("this statement gives no table")]
+    NoTable,
     /// E0220: a total over figures whose units cannot be added. Each side reads
     /// `` `t REO` ("node-id") ``.
     #[error("cannot add {first} and {second}: different quantities")]
@@ -119,6 +129,8 @@ impl Code for EvalError {
             EvalError::NotOneNode(_) => ErrorCode(202),
             EvalError::NothingToDraw => ErrorCode(203),
             EvalError::Interrupted => ErrorCode(204),
+            EvalError::NoNodeColumn => ErrorCode(205),
+            EvalError::NoTable => ErrorCode(206),
             EvalError::IncompatibleUnits { .. } => ErrorCode(220),
             EvalError::NotANumber { .. } => ErrorCode(221),
             EvalError::MissingFigure { .. } => ErrorCode(222),

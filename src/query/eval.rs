@@ -19,7 +19,7 @@ use crate::analysis::reach::{reach, Reacher};
 use crate::analysis::stages::STAGE_ORDER;
 use crate::model::countries;
 use crate::model::graph::Kind;
-use crate::output::{Measure, ResultGraph};
+use crate::output::{Cell, Measure, ResultGraph, Table};
 
 /// Default row limits.
 pub const DEFAULT_PATHS: u32 = 10;
@@ -120,10 +120,88 @@ impl Session<'_> {
         by: Option<Grouping>,
         limit: Option<u32>,
     ) -> Result<Outcome> {
-        let t = self.single_target(target)?;
+        let targets = self.targets(target)?;
+        if let [t] = targets[..] {
+            let mut table = self.chokepoints_of(st, t, by, false);
+            if let Some(l) = limit {
+                table.rows.truncate(l as usize);
+            }
+            return Ok(Outcome::Table(table));
+        }
+        // Several targets: each one's run as for it alone (the propagator's buffers are
+        // reused), in one table with a `target` column; `limit` is per target.
+        let mut all: Option<Table> = None;
+        let mut critical = Vec::new();
+        let mut values: HashMap<u32, f64> = HashMap::new();
+        for &t in &targets {
+            if self.cancel.is_cancelled() {
+                break;
+            }
+            let mut one = self.chokepoints_of(st, t, by, true);
+            if let Some(l) = limit {
+                one.rows.truncate(l as usize);
+            }
+            if let Some(g) = one.graph.take() {
+                critical.extend(g.critical);
+                if let Some(ms) = g.measure {
+                    for (v, x) in ms.values {
+                        let e = values.entry(v).or_insert(x);
+                        *e = e.max(x);
+                    }
+                }
+            }
+            let id = Cell::text(self.model.entity(t).id);
+            let acc = all.get_or_insert_with(|| {
+                let mut cols = vec!["target"];
+                cols.extend(one.columns.iter().map(String::as_str));
+                Table::new(self.title(&st.stmt), &cols)
+            });
+            for r in one.rows {
+                let mut row = vec![id.clone()];
+                row.extend(r);
+                acc.push(row);
+            }
+            for n in one.notes {
+                if !acc.notes.contains(&n) {
+                    acc.notes.push(n);
+                }
+            }
+        }
+        let mut table = all.unwrap_or_else(|| Table::new(self.title(&st.stmt), &["target"]));
+        if by.is_none() {
+            critical.sort_unstable();
+            critical.dedup();
+            let mut graph = self.plain_graph(
+                values
+                    .keys()
+                    .copied()
+                    .chain(targets.iter().copied())
+                    .collect(),
+            );
+            graph.critical = critical;
+            graph.measure = Some(Measure {
+                name: "impact".into(),
+                values,
+                elsewhere: None,
+            });
+            table.graph = Some(Box::new(graph));
+        }
+        Ok(Outcome::Table(table))
+    }
+
+    /// The chokepoints of one target (`by`: of its upstream groups), as a table.
+    /// `many`: one of several targets (the note that a target is left out of its own group is
+    /// then said once for all).
+    fn chokepoints_of(
+        &mut self,
+        st: &Statement,
+        t: u32,
+        by: Option<Grouping>,
+        many: bool,
+    ) -> Table {
         let base = self.disruption();
         let m = self.model;
-        let mut table = match by {
+        match by {
             None => {
                 let imps: Vec<Impact> =
                     chokepoints::chokepoints(&m.net, &mut self.prop, &base, t, |v| {
@@ -164,7 +242,13 @@ impl Session<'_> {
                 let mut table = tabulate::group_impacts(self.title(&st.stmt), g.as_str(), rows);
                 table.notes.extend(unknown);
                 // docs/semantics.md §3: the target is no chokepoint of itself, in a group too.
-                if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
+                if many {
+                    table.notes.push(format!(
+                        "each target is left out of its own {}: a group's impact is that of its \
+                         other nodes",
+                        g.as_str()
+                    ));
+                } else if let Some((own, _)) = self.groups(&[t], g).into_iter().next() {
                     table.notes.push(format!(
                         "\"{}\" itself is left out of its {} ({own}): a group's impact is that \
                          of its other nodes",
@@ -174,11 +258,7 @@ impl Session<'_> {
                 }
                 table
             }
-        };
-        if let Some(l) = limit {
-            table.rows.truncate(l as usize);
         }
-        Ok(Outcome::Table(table))
     }
 
     /// Upstream nodes grouped by country, region (every enclosing region), stage or company.

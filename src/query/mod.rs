@@ -11,12 +11,14 @@
 //! `diagram` statement returns `Outcome::Diagram`, which the caller draws (`Outcome::drawn`).
 
 pub mod ast;
+pub mod compare;
 pub mod cond;
 pub mod error;
 pub mod eval;
 pub mod lex;
 pub mod outcome;
 pub mod parse;
+pub mod relation;
 pub mod resolve;
 pub mod script;
 pub mod session;

@@ -218,6 +218,8 @@ const NESTING_WORDS: &[(&str, usize)] = &[
     ("not", 1),
     ("with", 3),
     ("diagram", 3),
+    ("let", 3),
+    ("compare", 3),
 ];
 
 /// Checks done on tokens before pest sees the text: every quote and parenthesis closes, and
@@ -307,7 +309,7 @@ pub fn rule_name(r: &Rule) -> String {
     match r {
         Rule::EOI => "end of statement".into(),
         Rule::WHITESPACE | Rule::COMMENT => "white space".into(),
-        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, total, paths, show, explain, let, scenario, with, or a node set)".into(),
+        Rule::statement_input | Rule::clauses_input | Rule::statement => "a statement (exposure, chokepoints, concentration, total, paths, show, explain, compare, let, scenario, with, or a node set)".into(),
         Rule::with_stmt => "`with ...: statement`".into(),
         Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
         Rule::kw_diagram => "`diagram`".into(),
@@ -401,12 +403,26 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::kw_to => "`to`".into(),
         Rule::kw_from => "`from`".into(),
         Rule::kw_at => "`at`".into(),
+        Rule::result_ops | Rule::result_op => "where, order by, limit or columns".into(),
+        Rule::result_where => "`where` on the result's columns".into(),
+        Rule::order_by => "`order by COLUMN [desc]`".into(),
+        Rule::sort_key => "a column to sort by".into(),
+        Rule::columns => "`columns COLUMN, ...`".into(),
+        Rule::compare_stmt => "`compare scenario A, scenario B[, baseline]: STATEMENT`".into(),
+        Rule::compared => "`scenario NAME` or `baseline`".into(),
+        Rule::kw_order => "`order`".into(),
+        Rule::kw_asc => "`asc`".into(),
+        Rule::kw_desc => "`desc`".into(),
+        Rule::kw_columns => "`columns`".into(),
+        Rule::kw_compare => "`compare`".into(),
+        Rule::kw_baseline => "`baseline`".into(),
     }
 }
 
 /// Statement keywords, for "did you mean" on a misspelt first word.
 const COMMANDS: &[&str] = &[
     "diagram",
+    "compare",
     "exposure",
     "loss",
     "chokepoints",
@@ -508,27 +524,21 @@ fn syntax_error(text: &str, offset: usize, e: pest::error::Error<Rule>) -> Parse
         return ParseError::new(ParseErrorKind::UnclosedString, at)
             .with_label("add the closing `\"`");
     }
-    // A misspelt keyword (`by cuntry`): the nearest of the words expected there.
-    let hint = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } if found.starts_with('`') => {
-            let word = found.trim_matches('`');
-            // A rule may name several words: "country, region, stage or company".
-            let words: Vec<String> = positives
-                .iter()
-                .flat_map(|r| {
-                    rule_name(r)
-                        .replace(" or ", ", ")
-                        .split(", ")
-                        .map(|w| w.trim_matches('`').to_string())
-                        .collect::<Vec<_>>()
-                })
-                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    // A misspelt keyword where keywords are expected (`by cuntry`): the nearest of them.
+    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        let word = found.trim_matches('`');
+        if word.chars().next().is_some_and(|c| c.is_alphabetic()) {
+            let keywords: Vec<String> = first_tokens(positives.clone())
+                .into_iter()
+                .filter_map(keyword_of)
                 .collect();
-            crate::suggest::did_you_mean(word, words.iter().map(String::as_str))
-                .map(|s| s.to_string())
+            if let Some(s) = crate::suggest::did_you_mean(word, keywords.iter().map(String::as_str))
+            {
+                return ParseError::new(ParseErrorKind::Syntax { expected, found }, at)
+                    .with_label(format!("did you mean `{s}`?"));
+            }
         }
-        _ => None,
-    };
+    }
     ParseError::new(
         ParseErrorKind::Syntax {
             expected: expected.clone(),
@@ -536,10 +546,7 @@ fn syntax_error(text: &str, offset: usize, e: pest::error::Error<Rule>) -> Parse
         },
         at,
     )
-    .with_label(match hint {
-        Some(s) => format!("expected {expected}: did you mean `{s}`?"),
-        None => format!("expected {expected}"),
-    })
+    .with_label(format!("expected {expected}"))
 }
 
 struct Conv<'f> {
@@ -578,18 +585,177 @@ impl Conv<'_> {
 
     fn statement(&self, p: Pair<'_, Rule>) -> R<Statement> {
         let span = self.span(&p);
-        let inner = p.into_inner().next().need("statement body")?;
+        let mut parts = p.into_inner();
+        let inner = parts.next().need("statement body")?;
+        let ops = parts.find(|x| x.as_rule() == Rule::result_ops);
+        let body_span = self.span(&inner);
+        let stmt = self.statement_body(inner)?;
+        let Some(ops) = ops else {
+            return Ok(Statement { stmt, span });
+        };
+        let ops_span = self.span(&ops);
+        match &stmt {
+            Stmt::Diagram { .. } => {
+                return Err(self
+                    .err(ops_span, "a result is filtered before `to`")
+                    .with_label("write `diagram STATEMENT where ... to \"FILE\"`"))
+            }
+            Stmt::Scenario { .. } | Stmt::Let { .. } | Stmt::LetResult { .. } => {
+                return Err(self
+                    .err(ops_span, "this statement has no table to filter")
+                    .with_label("`where`, `order by`, `limit` and `columns` follow a measure"))
+            }
+            _ => {}
+        }
+        let ops = ops
+            .into_inner()
+            .map(|op| self.result_op(op))
+            .collect::<R<Vec<_>>>()?;
+        Ok(Statement {
+            stmt: Stmt::Refine {
+                body: Box::new(Statement {
+                    stmt,
+                    span: body_span,
+                }),
+                ops,
+            },
+            span,
+        })
+    }
+
+    fn result_op(&self, p: Pair<'_, Rule>) -> R<ResultOp> {
+        let inner = p.into_inner().next().need("result op")?;
+        Ok(match inner.as_rule() {
+            Rule::result_where => ResultOp::Where(
+                self.cond(
+                    inner
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::cond)
+                        .need("cond")?,
+                )?,
+            ),
+            Rule::order_by => ResultOp::OrderBy(
+                inner
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::sort_key)
+                    .map(|k| {
+                        let desc = k.clone().into_inner().any(|x| x.as_rule() == Rule::kw_desc);
+                        let f = k
+                            .into_inner()
+                            .find(|x| x.as_rule() == Rule::field)
+                            .need("field")?;
+                        Ok(SortKey {
+                            column: self.string_or_word(f)?,
+                            desc,
+                        })
+                    })
+                    .collect::<R<Vec<_>>>()?,
+            ),
+            Rule::limit => {
+                let n = inner
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::integer)
+                    .need("integer")?;
+                ResultOp::Limit(self.integer(n)?)
+            }
+            Rule::columns => ResultOp::Columns(
+                inner
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::field)
+                    .map(|f| self.string_or_word(f))
+                    .collect::<R<Vec<_>>>()?,
+            ),
+            r => return Err(internal(format!("result op {r:?}"))),
+        })
+    }
+
+    /// A compare's cases, each at most once.
+    fn compare(&self, p: Pair<'_, Rule>, span: Span) -> R<Stmt> {
+        let mut cases: Vec<Case> = Vec::new();
+        let mut cases_span: Option<Span> = None;
+        let mut body = None;
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::compared => {
+                    let at = self.span(&x);
+                    cases_span = Some(cases_span.map_or(at, |s: Span| s.to(at)));
+                    let c = x.into_inner().next().need("case")?;
+                    let case = match c.as_rule() {
+                        Rule::kw_baseline => Case::Baseline,
+                        _ => {
+                            let n = c
+                                .into_inner()
+                                .find(|y| y.as_rule() == Rule::scenario_name)
+                                .need("name")?;
+                            Case::Scenario(self.string_or_word(n)?)
+                        }
+                    };
+                    let key = |c: &Case| match c {
+                        Case::Scenario(n) => Some(n.text.to_lowercase()),
+                        Case::Baseline => None,
+                    };
+                    if cases.iter().any(|k| key(k) == key(&case)) {
+                        return Err(self
+                            .err(at, format!("`{case}` is compared twice"))
+                            .with_label("name each case once"));
+                    }
+                    cases.push(case);
+                }
+                Rule::statement => body = Some(self.statement(x)?),
+                _ => {}
+            }
+        }
+        let body = body.need("compare body")?;
+        if cases.len() < 2 {
+            return Err(self
+                .err(
+                    cases_span.unwrap_or(span),
+                    "compare takes two cases or more",
+                )
+                .with_label("for example: compare scenario a, baseline: loss of \"x\""));
+        }
+        if matches!(
+            body.stmt,
+            Stmt::Let { .. }
+                | Stmt::LetResult { .. }
+                | Stmt::Scenario { .. }
+                | Stmt::Diagram { .. }
+                | Stmt::Compare { .. }
+        ) {
+            return Err(self
+                .err(body.span, "compare takes a measure")
+                .with_label("for example: compare scenario a, baseline: loss of \"x\""));
+        }
+        // A result filter written after the compared statement applies to the compared table
+        // (its columns are the cases'): `compare ...: S where ...` is the compare, refined.
+        Ok(match body.stmt {
+            Stmt::Refine { body: inner, ops } => Stmt::Refine {
+                body: Box::new(Statement {
+                    stmt: Stmt::Compare { cases, body: inner },
+                    span,
+                }),
+                ops,
+            },
+            stmt => Stmt::Compare {
+                cases,
+                body: Box::new(Statement {
+                    stmt,
+                    span: body.span,
+                }),
+            },
+        })
+    }
+
+    fn statement_body(&self, inner: Pair<'_, Rule>) -> R<Stmt> {
         let stmt = match inner.as_rule() {
             Rule::diagram => {
-                let limit = self.limit(&inner)?;
-                let mut it = inner.into_inner().filter(|x| {
-                    !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to | Rule::limit)
-                });
+                let mut it = inner
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::kw_diagram | Rule::kw_to));
                 let body = self.statement(it.next().need("body")?)?;
                 let file = self.string(it.next().need("file")?);
                 Stmt::Diagram {
                     body: Box::new(body),
-                    limit,
                     file,
                 }
             }
@@ -602,11 +768,32 @@ impl Conv<'_> {
                     body: Box::new(body),
                 }
             }
+            Rule::compare_stmt => {
+                let span = self.span(&inner);
+                return self.compare(inner, span);
+            }
             Rule::let_stmt => {
                 let mut it = inner.into_inner().filter(|x| x.as_rule() != Rule::kw_let);
                 let name = self.named(it.next().need("name")?);
-                let set = self.set(it.next().need("set")?)?;
-                Stmt::Let { name, set }
+                let body = self.statement(it.next().need("statement")?)?;
+                match body.stmt {
+                    Stmt::List(set) => Stmt::Let { name, set },
+                    Stmt::Let { .. }
+                    | Stmt::LetResult { .. }
+                    | Stmt::Scenario { .. }
+                    | Stmt::Diagram { .. } => {
+                        return Err(self
+                            .err(body.span, "`let` binds a node set or a result")
+                            .with_label("for example: let weak = exposure of nodes to \"China\" where exposure > 0.9"))
+                    }
+                    stmt => Stmt::LetResult {
+                        name,
+                        body: Box::new(Statement {
+                            stmt,
+                            span: body.span,
+                        }),
+                    },
+                }
             }
             Rule::scenario_stmt => {
                 let mut it = inner
@@ -635,6 +822,25 @@ impl Conv<'_> {
             Rule::chokepoints => {
                 let limit = self.limit(&inner)?;
                 let by = self.grouping(&inner);
+                // `chokepoints of A except B` reads as "A's chokepoints, except B's nodes" as
+                // easily as "of the targets A but B": either meaning is written out.
+                if let Some(x) = inner
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::set)
+                    .and_then(|s| s.into_inner().find(|x| x.as_rule() == Rule::kw_except))
+                {
+                    return Err(self
+                        .err(
+                            self.span(&x),
+                            "`except` after `chokepoints of` is ambiguous",
+                        )
+                        .with_label(
+                            "to leave nodes out of the result, filter it: `chokepoints of A \
+                             where country != \"China\"`; to leave targets out, use \
+                             parentheses: `chokepoints of (A except B)`",
+                        ));
+                }
                 let target = self.sets(inner)?.into_iter().next().need("set")?;
                 Stmt::Chokepoints { target, by, limit }
             }
@@ -691,7 +897,7 @@ impl Conv<'_> {
             Rule::list => Stmt::List(self.sets(inner)?.into_iter().next().need("set")?),
             r => return Err(internal(format!("statement rule {r:?}"))),
         };
-        Ok(Statement { stmt, span })
+        Ok(stmt)
     }
 
     /// The `set` children of a pair, in order.
@@ -1120,6 +1326,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             statement_input | statement => &[
                 kw_diagram,
                 kw_with,
+                kw_compare,
                 kw_let,
                 kw_scenario,
                 kw_exposure,
@@ -1141,6 +1348,13 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             value | value_list => &[word, string, amount],
             by => &[kw_by],
             limit => &[kw_limit],
+            result_ops | result_op => &[kw_where, kw_order, kw_limit, kw_columns],
+            result_where => &[kw_where],
+            order_by => &[kw_order],
+            columns => &[kw_columns],
+            sort_key => &[word, string],
+            compare_stmt => &[kw_compare],
+            compared => &[kw_scenario, kw_baseline],
             depth => &[kw_depth],
             upstream => &[kw_upstream],
             downstream => &[kw_downstream],

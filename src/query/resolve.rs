@@ -72,7 +72,14 @@ impl Session<'_> {
     /// restriction no edge matches) is checked as the statement runs.
     pub(super) fn check_names(&self, st: &Statement) -> Result<()> {
         match &st.stmt {
-            Stmt::Diagram { body, .. } => self.check_names(body),
+            Stmt::Diagram { body, .. }
+            | Stmt::Refine { body, .. }
+            | Stmt::LetResult { body, .. } => self.check_names(body),
+            // The body is checked under each case as it runs.
+            Stmt::Compare { cases, .. } => cases.iter().try_for_each(|c| match c {
+                Case::Scenario(n) => self.scenario(n).map(drop),
+                Case::Baseline => Ok(()),
+            }),
             // The body is checked once the what-if is resolved (see `Session::statement`): a
             // what-if that matches nothing is the first thing to hear about.
             Stmt::With { clauses, .. } => self.check_clauses(clauses),

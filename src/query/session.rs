@@ -139,11 +139,40 @@ impl<'m> Session<'m> {
         st.to_string()
     }
 
-    fn statement(&mut self, st: &Statement) -> Result<Outcome> {
+    pub(super) fn statement(&mut self, st: &Statement) -> Result<Outcome> {
         match &st.stmt {
-            Stmt::Diagram { body, limit, file } => {
+            Stmt::Refine { body, ops } => {
+                let Outcome::Table(t) = self.statement(body)? else {
+                    return Err(self.err(body.span, EvalError::NoTable));
+                };
+                let mut t = self.refine(t, ops)?;
+                t.title = st.stmt.to_string();
+                Ok(Outcome::Table(t))
+            }
+            Stmt::LetResult { name, body } => {
+                let Outcome::Table(t) = self.statement(body)? else {
+                    return Err(self.err(body.span, EvalError::NoTable));
+                };
+                let v = self.result_nodes(&t, body.span)?;
+                let n = v.len();
+                self.vars.insert(name.text.to_lowercase(), v);
+                Ok(Outcome::Message(format!(
+                    "let {} = {} node{} (the result's id column)",
+                    name.text,
+                    n,
+                    plural(n)
+                )))
+            }
+            Stmt::Compare { cases, body } => self.compare(st, cases, body),
+            Stmt::Diagram { body, file } => {
+                // `diagram loss of X limit 10 to F`: the limit bounds what is drawn, with the
+                // caption saying how many were left out, rather than cutting the table first.
+                let (body, limit) = match split_trailing_limit(body) {
+                    Some((b, n)) => (std::borrow::Cow::Owned(b), Some(n)),
+                    None => (std::borrow::Cow::Borrowed(&**body), None),
+                };
                 let drawing = std::mem::replace(&mut self.drawing, true);
-                let out = self.statement(body);
+                let out = self.statement(&body);
                 self.drawing = drawing;
                 let Outcome::Table(t) = out? else {
                     return Err(self.err(body.span, EvalError::NothingToDraw));
@@ -255,13 +284,35 @@ fn plural(n: usize) -> &'static str {
 
 /// The row limit of a statement whose rows are its nodes (`chokepoints ... limit N`, `explain
 /// ... limit N`), which a diagram of it draws as its node limit.
+/// A statement whose result ops end in `limit N`: the statement without it, and N.
+fn split_trailing_limit(st: &Statement) -> Option<(Statement, u32)> {
+    let Stmt::Refine { body, ops } = &st.stmt else {
+        return None;
+    };
+    let (Some(ResultOp::Limit(n)), rest) = (ops.last(), &ops[..ops.len().saturating_sub(1)]) else {
+        return None;
+    };
+    let stmt = if rest.is_empty() {
+        (**body).clone()
+    } else {
+        Statement {
+            stmt: Stmt::Refine {
+                body: body.clone(),
+                ops: rest.to_vec(),
+            },
+            span: st.span,
+        }
+    };
+    Some((stmt, *n))
+}
+
 fn drawn_limit(st: &Stmt) -> Option<u32> {
     match st {
         Stmt::Chokepoints {
             limit, by: None, ..
         }
         | Stmt::Explain { limit, .. } => *limit,
-        Stmt::With { body, .. } => drawn_limit(&body.stmt),
+        Stmt::With { body, .. } | Stmt::Refine { body, .. } => drawn_limit(&body.stmt),
         _ => None,
     }
 }
@@ -289,7 +340,8 @@ mod tests {
 
     #[test]
     fn evaluation_errors_carry_their_code() {
-        let p = run(r#"chokepoints of nodes"#).unwrap_err();
+        // Concentration is per target (chokepoints take several).
+        let p = run(r#"concentration of nodes by country"#).unwrap_err();
         assert_eq!(p.code, Some(ErrorCode(202)), "{p}");
     }
 

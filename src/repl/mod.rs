@@ -334,7 +334,10 @@ pub fn run_piped(
                     let left = total - index;
                     match step {
                         Step::Ran(st) => {
-                            if matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. }) {
+                            if matches!(
+                                st.stmt,
+                                Stmt::Let { .. } | Stmt::LetResult { .. } | Stmt::Scenario { .. }
+                            ) {
                                 shell.replay.push(st.to_string());
                             }
                             if interrupt.stop.is_cancelled() {
@@ -506,7 +509,10 @@ fn run_statements(session: &mut Session<'_>, shell: &mut Shell, text: &str) {
     for range in parse::split(text) {
         let started = Instant::now();
         let result = parse::parse_statement(&file, range.clone()).and_then(|st| {
-            let remember = matches!(st.stmt, Stmt::Let { .. } | Stmt::Scenario { .. });
+            let remember = matches!(
+                st.stmt,
+                Stmt::Let { .. } | Stmt::LetResult { .. } | Stmt::Scenario { .. }
+            );
             let _progress = Progress::start(format!("running `{}`", st.stmt));
             let out = session.run(&file, &st)?.drawn(session.model, &file)?;
             if remember {

@@ -539,7 +539,8 @@ pub fn gen_statement(c: &mut dyn Choose, nm: &mut Names) -> String {
             } else {
                 String::new()
             };
-            format!("chokepoints of {t}{by}{}", limit(c))
+            // `chokepoints of A except B` asks which is meant: the targets in parentheses.
+            format!("chokepoints of ({t}){by}{}", limit(c))
         }
         4 => {
             let t = gen_set(c, nm, 1);
@@ -571,6 +572,7 @@ pub fn gen_statement(c: &mut dyn Choose, nm: &mut Names) -> String {
             nm.scenarios.push(name);
             s
         }
+        12 | 13 if c.one_in(2) => gen_relation(c, nm),
         10 => format!(
             "diagram chokepoints of {} to \"fuzz.svg\"",
             q(&nm.nodes[c.below(nm.nodes.len())])
@@ -580,9 +582,64 @@ pub fn gen_statement(c: &mut dyn Choose, nm: &mut Names) -> String {
             let body = match c.below(3) {
                 0 => format!("loss of {}", gen_set(c, nm, 1)),
                 1 => format!("exposure of {} to {}", gen_set(c, nm, 1), gen_set(c, nm, 1)),
-                _ => format!("chokepoints of {}{}", gen_set(c, nm, 1), limit(c)),
+                _ => format!("chokepoints of ({}){}", gen_set(c, nm, 1), limit(c)),
             };
             format!("with {clauses}: {body}")
+        }
+    }
+}
+
+/// Steps on a result's table (`where`, `order by`, `limit`, `columns`) over `columns`, the
+/// first of them numeric.
+fn gen_result_ops(c: &mut dyn Choose, columns: &[&str]) -> String {
+    let mut out = String::new();
+    for _ in 0..1 + c.below(3) {
+        let col = columns[c.below(columns.len())];
+        out.push_str(&match c.below(4) {
+            0 => format!(" where {} > {}", columns[0], gen_amount(c)),
+            1 => format!(" order by {col}{}", c.pick(&["", " desc", " asc"])),
+            2 => format!(" limit {}", c.below(10)),
+            _ => format!(" columns {col}, {}", columns[0]),
+        });
+    }
+    out
+}
+
+/// A statement whose table is refined, compared across cases, or bound with `let`.
+pub fn gen_relation(c: &mut dyn Choose, nm: &mut Names) -> String {
+    let (body, columns): (String, &[&str]) = match c.below(3) {
+        0 => (
+            format!("loss of {}", gen_set(c, nm, 1)),
+            &["loss", "id", "name"],
+        ),
+        1 => (
+            format!("exposure of {} to {}", gen_set(c, nm, 1), gen_set(c, nm, 1)),
+            &["exposure", "id", "name"],
+        ),
+        _ => (
+            format!("chokepoints of ({})", gen_set(c, nm, 1)),
+            &["impact", "id", "critical", "country"],
+        ),
+    };
+    match c.below(3) {
+        0 => format!("{body}{}", gen_result_ops(c, columns)),
+        1 => {
+            let v = format!("v{}", nm.variables.len());
+            nm.variables.push(v.clone());
+            format!("let {v} = {body}{}", gen_result_ops(c, columns))
+        }
+        _ => {
+            let mut cases = vec!["baseline".to_string()];
+            if let Some(s) = nm.scenarios.first() {
+                cases.push(format!("scenario {s}"));
+            } else {
+                let clauses = gen_clauses(c, nm);
+                return format!("with {clauses}: {body}{}", gen_result_ops(c, columns));
+            }
+            if c.one_in(2) {
+                cases.reverse();
+            }
+            format!("compare {}: {body}", cases.join(", "))
         }
     }
 }

@@ -75,14 +75,7 @@ fn columns(t: &Table) -> Option<Columns> {
 }
 
 fn text(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Num(x) => crate::number::rounded(*x),
-        Cell::Int(i) => i.to_string(),
-        Cell::Bool(b) => b.to_string(),
-        Cell::List(xs) => xs.join(" -> "),
-        Cell::Null => String::new(),
-    }
+    c.display()
 }
 
 /// The length in points of the bar for `share` (at least 1, so a tiny share still shows).
