@@ -284,26 +284,42 @@ fn plural(n: usize) -> &'static str {
 
 /// The row limit of a statement whose rows are its nodes (`chokepoints ... limit N`, `explain
 /// ... limit N`), which a diagram of it draws as its node limit.
-/// A statement whose result ops end in `limit N`: the statement without it, and N.
+/// A statement whose result ops end in `limit N` (under any `with`): the statement without
+/// it, and N.
 fn split_trailing_limit(st: &Statement) -> Option<(Statement, u32)> {
-    let Stmt::Refine { body, ops } = &st.stmt else {
-        return None;
-    };
-    let (Some(ResultOp::Limit(n)), rest) = (ops.last(), &ops[..ops.len().saturating_sub(1)]) else {
-        return None;
-    };
-    let stmt = if rest.is_empty() {
-        (**body).clone()
-    } else {
-        Statement {
-            stmt: Stmt::Refine {
+    let (stmt, n) = match &st.stmt {
+        Stmt::With { clauses, body } => {
+            let (inner, n) = split_trailing_limit(body)?;
+            let stmt = Stmt::With {
+                clauses: clauses.clone(),
+                body: Box::new(inner),
+            };
+            (stmt, n)
+        }
+        Stmt::Refine { body, ops } => {
+            let (Some(ResultOp::Limit(n)), rest) =
+                (ops.last(), &ops[..ops.len().saturating_sub(1)])
+            else {
+                return None;
+            };
+            if rest.is_empty() {
+                return Some(((**body).clone(), *n));
+            }
+            let stmt = Stmt::Refine {
                 body: body.clone(),
                 ops: rest.to_vec(),
-            },
-            span: st.span,
+            };
+            (stmt, *n)
         }
+        _ => return None,
     };
-    Some((stmt, *n))
+    Some((
+        Statement {
+            stmt,
+            span: st.span,
+        },
+        n,
+    ))
 }
 
 fn drawn_limit(st: &Stmt) -> Option<u32> {
