@@ -401,6 +401,14 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::kw_to => "`to`".into(),
         Rule::kw_from => "`from`".into(),
         Rule::kw_at => "`at`".into(),
+        Rule::uncertain_stmt => "`with uncertainty [N runs] [seed S]: statement`".into(),
+        Rule::runs => "`N runs`".into(),
+        Rule::seed => "`seed S`".into(),
+        Rule::sensitivity => "`sensitivity of ... to ...`".into(),
+        Rule::kw_uncertainty => "`uncertainty`".into(),
+        Rule::kw_runs => "`runs`".into(),
+        Rule::kw_seed => "`seed`".into(),
+        Rule::kw_sensitivity => "`sensitivity`".into(),
     }
 }
 
@@ -418,6 +426,7 @@ const COMMANDS: &[&str] = &[
     "explain",
     "let",
     "scenario",
+    "sensitivity",
     "with",
     "upstream",
     "downstream",
@@ -663,9 +672,54 @@ impl Conv<'_> {
             },
             Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),
             Rule::list => Stmt::List(self.sets(inner)?.into_iter().next().need("set")?),
+            Rule::uncertain_stmt => self.uncertain(inner)?,
+            Rule::sensitivity => {
+                let mut sets = self.sets(inner)?.into_iter();
+                Stmt::Sensitivity {
+                    target: sets.next().need("target")?,
+                    sources: sets.next().need("sources")?,
+                }
+            }
             r => return Err(internal(format!("statement rule {r:?}"))),
         };
         Ok(Statement { stmt, span })
+    }
+
+    /// `with uncertainty [N runs] [seed S]: STATEMENT`.
+    fn uncertain(&self, p: Pair<'_, Rule>) -> R<Stmt> {
+        let (mut runs, mut seed, mut body) = (None, None, None);
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::runs => {
+                    let n = x.into_inner().find(|y| y.as_rule() == Rule::integer);
+                    let n = n.need("runs")?;
+                    let span = self.span(&n);
+                    let count = self.integer(n)?;
+                    if count == 0 {
+                        return Err(self.err(span, "at least 1 run"));
+                    }
+                    runs = Some(count);
+                }
+                Rule::seed => {
+                    let n = x.into_inner().find(|y| y.as_rule() == Rule::integer);
+                    let n = n.need("seed")?;
+                    let text = n.as_str();
+                    seed = Some(text.parse::<u64>().map_err(|_| {
+                        self.err(
+                            self.span(&n),
+                            format!("{text} is too large for a seed (at most {})", u64::MAX),
+                        )
+                    })?);
+                }
+                Rule::statement => body = Some(self.statement(x)?),
+                _ => {}
+            }
+        }
+        Ok(Stmt::Uncertain {
+            runs,
+            seed,
+            body: Box::new(body.need("body")?),
+        })
     }
 
     /// The `set` children of a pair, in order.
