@@ -137,6 +137,14 @@ impl Ranges {
         out
     }
 
+    /// The ranges of supply edge `k` (items are in supply order).
+    pub fn of_supply(&self, k: usize) -> &[FigureRange] {
+        let k = k as u32;
+        let a = self.items.partition_point(|r| r.supply < k);
+        let b = self.items.partition_point(|r| r.supply <= k);
+        &self.items[a..b]
+    }
+
     /// How many ranges come from `origin`.
     pub fn count(&self, origin: RangeOrigin) -> usize {
         self.items.iter().filter(|r| r.origin == origin).count()

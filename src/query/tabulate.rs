@@ -297,10 +297,18 @@ fn figure_rows(
                 format!("{mark}; {note}")
             };
         }
+        let mut value = val.value.to_string();
+        if let Some((lo, hi)) = val.range() {
+            value = format!("{value} (range {})", range_text(lo, hi));
+        } else if several && std::ptr::eq(val, f.used()) {
+            if let Some((lo, hi)) = f.range() {
+                value = format!("{value} (range {} from the sources)", range_text(lo, hi));
+            }
+        }
         table.push(vec![
             Cell::text(id),
             Cell::text(k),
-            Cell::Text(val.value.to_string()),
+            Cell::Text(value),
             Cell::opt(f.unit.as_ref().map(|u| u.text.clone())),
             Cell::opt(
                 val.source
@@ -355,11 +363,24 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             .or(d.source.as_ref())
             .map(|n| n.text.clone());
         let other = m.entity(other).id;
+        let range = m
+            .ranges()
+            .of_supply(k)
+            .iter()
+            .find(|r| r.field == crate::model::ranges::RangeField::Share)
+            .map(|r| {
+                let why = match r.origin {
+                    crate::model::ranges::RangeOrigin::Assumption => ", assumption range",
+                    _ => "",
+                };
+                format!(" (range {}{why})", range_text(r.low, r.high))
+            })
+            .unwrap_or_default();
         table.push(vec![
             Cell::text(id),
             Cell::text(field),
             Cell::Text(format!(
-                "{other}: {mat}, share {}{status}",
+                "{other}: {mat}, share {}{range}{status}",
                 crate::output::rounded(s.share)
             )),
             Cell::Null,
@@ -376,6 +397,11 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             figure_rows(table, id, &label, fig, default_source);
         }
     }
+}
+
+/// A range as read: `0.4..0.8`.
+fn range_text(lo: f64, hi: f64) -> String {
+    format!("{}..{}", crate::output::rounded(lo), crate::output::rounded(hi))
 }
 
 /// The figures of the `[model]` table (`show model`): one row per value.

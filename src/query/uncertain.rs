@@ -101,7 +101,9 @@ impl Session<'_> {
         };
         t.add_interval(col, &per_row);
         t.title = st.stmt.to_string();
-        t.notes.push(describe(&sampler, runs, seed));
+        if !sampler.is_empty() {
+            t.notes.push(describe(&sampler, runs, seed));
+        }
         Ok(Outcome::Table(t))
     }
 
