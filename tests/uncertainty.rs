@@ -81,14 +81,20 @@ fn a_uniform_share_gives_its_own_percentiles() {
     // Exposure of the consumer to A is A's share, drawn uniformly in 0.4..0.8: its 5th, 50th
     // and 95th percentiles are 0.4 + 0.4 x (0.05, 0.5, 0.95) = 0.42, 0.60, 0.78.
     let (_d, m) = model_of(TWO);
-    let t = table(&m, r#"with uncertainty 2000 runs: exposure of "Consumer" to "A""#);
+    let t = table(
+        &m,
+        r#"with uncertainty 2000 runs: exposure of "Consumer" to "A""#,
+    );
     assert_eq!(cell(&t, 0, "exposure"), 0.6);
     for (col, want) in [("p05", 0.42), ("p50", 0.60), ("p95", 0.78)] {
         let got = cell(&t, 0, col);
         assert!((got - want).abs() < 0.02, "{col}: {got}, want {want}");
     }
     // B takes up the rest of the group: its exposure is 1 - A's share.
-    let t = table(&m, r#"with uncertainty 2000 runs: exposure of "Consumer" to "B""#);
+    let t = table(
+        &m,
+        r#"with uncertainty 2000 runs: exposure of "Consumer" to "B""#,
+    );
     for (col, want) in [("p05", 0.22), ("p50", 0.40), ("p95", 0.58)] {
         let got = cell(&t, 0, col);
         assert!((got - want).abs() < 0.02, "{col}: {got}, want {want}");
@@ -113,7 +119,10 @@ fn the_interval_reaches_the_real_binary_in_every_format() {
     let row = &json[0];
     assert_eq!(row["exposure"], 0.6);
     let p = |k: &str| row[k].as_f64().unwrap_or_else(|| panic!("{k} in {row}"));
-    assert!((p("p05") - 0.42).abs() < 0.02 && (p("p95") - 0.78).abs() < 0.02, "{row}");
+    assert!(
+        (p("p05") - 0.42).abs() < 0.02 && (p("p95") - 0.78).abs() < 0.02,
+        "{row}"
+    );
     let csv = run("csv");
     assert!(csv.starts_with("id,name,exposure,p05,p50,p95\n"), "{csv}");
     // The text table shows the interval beside the value, and no separate columns.
@@ -258,8 +267,14 @@ share = 0.5
     let (_d, m) = model_of(toml);
     let t = table(&m, r#"sensitivity of "C" to "A""#);
     assert_eq!(t.rows.len(), 2, "{}", t.to_text(None));
-    assert_eq!(text(&t.rows[0][t.column("figure_id").unwrap()]), "m->c.share");
-    assert_eq!(text(&t.rows[1][t.column("figure_id").unwrap()]), "a->m.share");
+    assert_eq!(
+        text(&t.rows[0][t.column("figure_id").unwrap()]),
+        "m->c.share"
+    );
+    assert_eq!(
+        text(&t.rows[1][t.column("figure_id").unwrap()]),
+        "a->m.share"
+    );
     let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
     assert!(close(cell(&t, 0, "exposure_low"), 0.15));
     assert!(close(cell(&t, 0, "exposure_high"), 0.45));
@@ -318,7 +333,10 @@ share = 0.8
     // A group of one share below 1 keeps its draw: the rest comes from outside the model.
     let t = table(&m, r#"with uncertainty 2000 runs: exposure of "E" to "B""#);
     let (lo, hi) = (cell(&t, 0, "p05"), cell(&t, 0, "p95"));
-    assert!((lo - 0.62).abs() < 0.02 && (hi - 0.98).abs() < 0.02, "{lo} {hi}");
+    assert!(
+        (lo - 0.62).abs() < 0.02 && (hi - 0.98).abs() < 0.02,
+        "{lo} {hi}"
+    );
 }
 
 #[test]
@@ -346,7 +364,10 @@ fn csv_ranges_read_as_toml_ranges_do() {
     );
     let m = load(dir.path());
     let r = &m.ranges().items;
-    assert_eq!((r[0].value, r[0].low, r[0].high), (0.6000000000000001, 0.4, 0.8));
+    assert_eq!(
+        (r[0].value, r[0].low, r[0].high),
+        (0.6000000000000001, 0.4, 0.8)
+    );
 }
 
 /// The codes of a model's problems with their places.
@@ -414,7 +435,11 @@ fn only_fractional_statements_take_uncertainty() {
     let file = Arc::new(SourceText::new("<q>", q));
     let st = parse::parse_one(q).expect("parses");
     let e = s.run(&file, &st).expect_err("not fractional");
-    assert_eq!(e.code.map(|c| c.to_string()).as_deref(), Some("E0230"), "{e}");
+    assert_eq!(
+        e.code.map(|c| c.to_string()).as_deref(),
+        Some("E0230"),
+        "{e}"
+    );
     // The canonical form parses back equal.
     for q in [
         r#"with uncertainty 500 runs seed 3: exposure of "a" to "b""#,
@@ -431,8 +456,15 @@ fn only_fractional_statements_take_uncertainty() {
 #[test]
 fn chokepoints_and_what_ifs_take_intervals_too() {
     let (_d, m) = model_of(TWO);
-    let t = table(&m, r#"with uncertainty 2000 runs: chokepoints of "Consumer""#);
-    let a = t.rows.iter().position(|r| text(&r[0]) == "a").expect("a row");
+    let t = table(
+        &m,
+        r#"with uncertainty 2000 runs: chokepoints of "Consumer""#,
+    );
+    let a = t
+        .rows
+        .iter()
+        .position(|r| text(&r[0]) == "a")
+        .expect("a row");
     assert_eq!(cell(&t, a, "impact"), 0.6);
     assert!((cell(&t, a, "p95") - 0.78).abs() < 0.02);
     // Under a what-if: B loses half its output, so the consumer loses 0.5 x (1 - s(A)).

@@ -595,7 +595,8 @@ impl<'a> Builder<'a> {
                 }
                 Scalar::Num(_) => {}
                 Scalar::Text(t) if t.contains("..") => {
-                    self.p.push(ModelError::BadRange(t.clone()).at(v.at.clone()));
+                    self.p
+                        .push(ModelError::BadRange(t.clone()).at(v.at.clone()));
                 }
                 other => {
                     self.p.push(
@@ -618,7 +619,8 @@ impl<'a> Builder<'a> {
             (None, None) => return,
             (lo, _) => {
                 let given = if lo.is_some() { "low" } else { "high" };
-                self.p.push(ModelError::HalfRange(given.into()).at(v.at.clone()));
+                self.p
+                    .push(ModelError::HalfRange(given.into()).at(v.at.clone()));
                 return;
             }
         };
@@ -647,7 +649,8 @@ impl<'a> Builder<'a> {
             return;
         }
         if is_share && hi > 1.0 {
-            self.p.push(ModelError::ShareOutOfRange(hi).at(v.at.clone()));
+            self.p
+                .push(ModelError::ShareOutOfRange(hi).at(v.at.clone()));
             return;
         }
         if let Scalar::Num(x) = v.value {

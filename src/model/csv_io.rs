@@ -379,7 +379,10 @@ impl<'a> RowView<'a> {
             self.table.companions[i].map(|c| c.and_then(|c| self.name_at(c)));
         let (date, note) = (date.map(|d| d.text), note.map(|d| d.text));
         let n = n?;
-        let (mut low, mut high) = (low.map(|x| end_of_range(&x)), high.map(|x| end_of_range(&x)));
+        let (mut low, mut high) = (
+            low.map(|x| end_of_range(&x)),
+            high.map(|x| end_of_range(&x)),
+        );
         let value = match n.text.parse::<f64>() {
             Ok(x) => Scalar::Num(x),
             Err(_) => match n.text.as_str() {

@@ -329,7 +329,10 @@ pub enum Stmt {
         body: Box<Statement>,
     },
     /// `sensitivity of TARGET to SOURCES`: the uncertain figures ranked by swing.
-    Sensitivity { target: Set, sources: Set },
+    Sensitivity {
+        target: Set,
+        sources: Set,
+    },
 }
 
 /// A statement and where it stands in its text.

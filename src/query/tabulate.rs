@@ -401,7 +401,11 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
 
 /// A range as read: `0.4..0.8`.
 fn range_text(lo: f64, hi: f64) -> String {
-    format!("{}..{}", crate::output::rounded(lo), crate::output::rounded(hi))
+    format!(
+        "{}..{}",
+        crate::output::rounded(lo),
+        crate::output::rounded(hi)
+    )
 }
 
 /// The figures of the `[model]` table (`show model`): one row per value.

@@ -14,6 +14,8 @@ use super::error::{EvalError, Result};
 use super::outcome::Outcome;
 use super::session::Session;
 use crate::analysis::chokepoints;
+use crate::analysis::propagate::Propagator;
+use crate::analysis::scenario::Effects;
 use crate::analysis::uncertainty::{self, Sampler, DEFAULT_RUNS, DEFAULT_SEED};
 use crate::model::ranges::{FigureRange, RangeField, RangeOrigin};
 use crate::output::progress::Progress;
@@ -54,41 +56,68 @@ impl Session<'_> {
         let sampler = Sampler::new(m, &m.net.in_share);
         let point: Vec<f64> = t.rows.iter().map(|r| num(&r[col])).collect();
         let per_row: Vec<[f64; 3]> = if sampler.is_empty() {
-            t.notes.push(
-                "the model gives no figure a range: every draw is the point value".into(),
-            );
+            t.notes
+                .push("the model gives no figure a range: every draw is the point value".into());
             point.iter().map(|&x| [x, x, x]).collect()
         } else {
             let threads = std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(runs.div_ceil(16))
                 .max(1);
-            let states: Vec<(Session<'_>, Vec<f64>)> =
-                (0..threads).map(|_| (self.fork(), Vec::new())).collect();
             let progress = Progress::counted(format!("{runs} draws"), runs as u64);
             let rows = t.rows.len();
-            let draws = uncertainty::run_draws(
-                runs,
-                states,
-                &self.cancel,
-                |(s, buf), i| {
-                    sampler.draw(seed, i as u64, buf);
-                    s.draw_shares = Some(Arc::new(std::mem::take(buf)));
-                    let mut vals = vec![0.0; rows];
-                    if let Ok(Outcome::Table(d)) = s.statement(body) {
-                        for r in &d.rows {
-                            if let Some(&i) = index.get(&key(&r[0])) {
-                                vals[i] = num(&r[col]);
+            let draws = if let Some((effects, targets, sources)) = self.plan(body)? {
+                // Exposure and loss: the names, sets and what-if resolved once; a draw is one
+                // propagation on its shares.
+                let net = &m.net;
+                let states: Vec<(Propagator<'_>, Vec<f64>)> = (0..threads)
+                    .map(|_| (Propagator::new(net, self.cancel.clone()), Vec::new()))
+                    .collect();
+                uncertainty::run_draws(
+                    runs,
+                    states,
+                    &self.cancel,
+                    |(prop, buf), i| {
+                        sampler.draw(seed, i as u64, buf);
+                        let shares = Arc::new(std::mem::take(buf));
+                        let mut dis = effects.disruption_on(net, Some(&shares));
+                        dis.node_loss.extend(sources.iter().map(|&v| (v, 1.0)));
+                        prop.run(&dis, None);
+                        drop(dis);
+                        *buf = Arc::try_unwrap(shares).unwrap_or_default();
+                        targets
+                            .iter()
+                            .map(|&v| prop.loss_of(v))
+                            .collect::<Vec<f64>>()
+                    },
+                    |n| progress.set_done(n as u64),
+                )
+            } else {
+                let states: Vec<(Session<'_>, Vec<f64>)> =
+                    (0..threads).map(|_| (self.fork(), Vec::new())).collect();
+                uncertainty::run_draws(
+                    runs,
+                    states,
+                    &self.cancel,
+                    |(s, buf), i| {
+                        sampler.draw(seed, i as u64, buf);
+                        s.draw_shares = Some(Arc::new(std::mem::take(buf)));
+                        let mut vals = vec![0.0; rows];
+                        if let Ok(Outcome::Table(d)) = s.statement(body) {
+                            for r in &d.rows {
+                                if let Some(&i) = index.get(&key(&r[0])) {
+                                    vals[i] = num(&r[col]);
+                                }
                             }
                         }
-                    }
-                    if let Some(shares) = s.draw_shares.take() {
-                        *buf = Arc::try_unwrap(shares).unwrap_or_default();
-                    }
-                    vals
-                },
-                |n| progress.set_done(n as u64),
-            );
+                        if let Some(shares) = s.draw_shares.take() {
+                            *buf = Arc::try_unwrap(shares).unwrap_or_default();
+                        }
+                        vals
+                    },
+                    |n| progress.set_done(n as u64),
+                )
+            };
             drop(progress);
             let mut column = Vec::with_capacity(draws.len());
             (0..rows)
@@ -105,6 +134,31 @@ impl Session<'_> {
             t.notes.push(describe(&sampler, runs, seed));
         }
         Ok(Outcome::Table(t))
+    }
+
+    /// For exposure and loss (under any `with`): the what-if in force, the targets and the
+    /// sources, resolved once for every draw; `None` for other statements.
+    fn plan(&mut self, st: &Statement) -> Result<Option<(Effects, Vec<u32>, Vec<u32>)>> {
+        match &st.stmt {
+            Stmt::Exposure { targets, sources } => {
+                let targets = self.targets(targets)?;
+                let sources = self.sources(sources)?;
+                Ok(Some((self.effects.clone(), targets, sources)))
+            }
+            Stmt::Loss(targets) => {
+                let targets = self.targets(targets)?;
+                Ok(Some((self.effects.clone(), targets, Vec::new())))
+            }
+            Stmt::With { clauses, body } => {
+                let effects = self.resolve_clauses(clauses)?;
+                let saved = self.effects.clone();
+                self.effects.extend(&effects);
+                let plan = self.plan(body);
+                self.effects = saved;
+                plan
+            }
+            _ => Ok(None),
+        }
     }
 
     /// `sensitivity of TARGET to SOURCES`: each uncertain figure upstream of the target moved
