@@ -34,6 +34,16 @@ fn figure_query_cases() {
     });
 }
 
+/// Cases on the built-in (flagship) model: uncertainty over its assumed figures.
+#[test]
+fn flagship_query_cases() {
+    let (m, p) = model::load_builtin().build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    insta::glob!("queries_flagship/*.sgq", |path| {
+        insta::assert_snapshot!(run_case(&m, path));
+    });
+}
+
 /// The output of one case file, every statement's canonical form checked to parse back equal.
 fn run_case(m: &Model, path: &Path) -> String {
     {

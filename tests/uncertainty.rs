@@ -476,3 +476,30 @@ fn chokepoints_and_what_ifs_take_intervals_too() {
     assert!((cell(&t, 0, "p05") - 0.11).abs() < 0.01);
     assert!((cell(&t, 0, "p95") - 0.29).abs() < 0.01);
 }
+
+#[test]
+fn a_diagram_shades_a_node_from_its_p05_to_its_p95() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = write(dir.path(), "m.toml", TWO);
+    let dot = dir.path().join("x.dot");
+    let q = format!(
+        r#"diagram with uncertainty 500 runs: exposure of "Consumer" to "A" to "{}""#,
+        dot.display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+        .args(["query", "--model"])
+        .arg(&p)
+        .arg(&q)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&dot).expect("written");
+    let line = text
+        .lines()
+        .find(|l| l.contains("Consumer"))
+        .expect("the consumer is drawn");
+    // A gradient between two colours, and the interval in the label.
+    assert!(line.contains("gradientangle"), "{line}");
+    assert!(line.contains(r#"fillcolor="0.07 "#) && line.contains(":0.07 "), "{line}");
+    assert!(line.contains("loss 0.6 [0.4"), "{line}");
+}

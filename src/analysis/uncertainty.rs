@@ -369,6 +369,26 @@ mod tests {
     }
 
     #[test]
+    fn draws_do_not_depend_on_the_number_of_threads_and_stop_when_cancelled() {
+        let cancel = Cancel::new();
+        let run = |threads: usize| {
+            run_draws(
+                500,
+                vec![(); threads],
+                &cancel,
+                |_, i| Rng::new(3, i as u64).unit(),
+                |_| {},
+            )
+        };
+        let one = run(1);
+        assert_eq!(one.len(), 500);
+        assert_eq!(one, run(3));
+        assert_eq!(one, run(8));
+        cancel.cancel();
+        assert!(run(2).is_empty());
+    }
+
+    #[test]
     fn the_generator_is_uniform_enough_and_reproducible() {
         let mut a = Rng::new(7, 3);
         let mut b = Rng::new(7, 3);

@@ -345,12 +345,32 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
         attr("color", esc("#555555")),
     ])));
     let node = |n: &DrawnNode| {
+        // Under uncertainty, a node is shaded from its p05's colour to its p95's: the wider
+        // the interval, the plainer the gradient.
+        let interval = r.intervals.get(&n.key).filter(|_| n.value.is_some());
+        let label = match interval {
+            Some(&(lo, hi)) => format!(
+                "{} [{}-{}]",
+                n.label,
+                super::rounded(lo),
+                super::rounded(hi)
+            ),
+            None => n.label.clone(),
+        };
         let mut a = vec![
-            attr("label", esc(&n.label)),
+            attr("label", esc(&label)),
             attr("shape", plain(shape(n.kind))),
         ];
-        if let Some(x) = n.value {
-            a.push(attr("fillcolor", esc(&fill(x))));
+        match (n.value, interval) {
+            (Some(_), Some(&(lo, hi))) => {
+                a.push(attr(
+                    "fillcolor",
+                    esc(&format!("{}:{}", fill(lo), fill(hi))),
+                ));
+                a.push(attr("gradientangle", plain("0")));
+            }
+            (Some(x), None) => a.push(attr("fillcolor", esc(&fill(x)))),
+            _ => {}
         }
         if n.critical {
             a.push(attr("color", plain("red")));

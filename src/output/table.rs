@@ -89,6 +89,9 @@ pub struct ResultGraph {
     pub shares: Option<std::sync::Arc<Vec<f64>>>,
     /// The what-if in force, as written.
     pub scenario: Option<String>,
+    /// Under `with uncertainty`: the p05 and p95 of the measure, by node id (a diagram shades
+    /// such a node from the one to the other).
+    pub intervals: std::collections::HashMap<String, (f64, f64)>,
 }
 
 /// A value per node: impact, exposure or loss.

@@ -128,6 +128,11 @@ impl Session<'_> {
                 })
                 .collect()
         };
+        if let Some(g) = &mut t.graph {
+            for (row, p) in t.rows.iter().zip(&per_row) {
+                g.intervals.insert(key(&row[0]), (p[0], p[2]));
+            }
+        }
         t.add_interval(col, &per_row);
         t.title = st.stmt.to_string();
         if !sampler.is_empty() {
