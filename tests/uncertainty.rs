@@ -496,7 +496,7 @@ fn a_diagram_shades_a_node_from_its_p05_to_its_p95() {
     let text = std::fs::read_to_string(&dot).expect("written");
     let line = text
         .lines()
-        .find(|l| l.contains("Consumer"))
+        .find(|l| l.trim_start().starts_with("\"c\"["))
         .expect("the consumer is drawn");
     // A gradient between two colours, and the interval in the label.
     assert!(line.contains("gradientangle"), "{line}");
