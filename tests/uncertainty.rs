@@ -500,6 +500,9 @@ fn a_diagram_shades_a_node_from_its_p05_to_its_p95() {
         .expect("the consumer is drawn");
     // A gradient between two colours, and the interval in the label.
     assert!(line.contains("gradientangle"), "{line}");
-    assert!(line.contains(r#"fillcolor="0.07 "#) && line.contains(":0.07 "), "{line}");
+    assert!(
+        line.contains(r#"fillcolor="0.07 "#) && line.contains(":0.07 "),
+        "{line}"
+    );
     assert!(line.contains("loss 0.6 [0.4"), "{line}");
 }

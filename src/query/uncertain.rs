@@ -21,6 +21,9 @@ use crate::model::ranges::{FigureRange, RangeField, RangeOrigin};
 use crate::output::progress::Progress;
 use crate::output::{Cell, Table};
 
+/// An exposure or loss resolved for its draws: the what-if in force, the targets, the sources.
+type Plan = (Effects, Vec<u32>, Vec<u32>);
+
 /// The columns that hold a fractional measure, in the statements `with uncertainty` takes.
 const MEASURES: [&str; 3] = ["exposure", "loss", "impact"];
 
@@ -143,7 +146,7 @@ impl Session<'_> {
 
     /// For exposure and loss (under any `with`): the what-if in force, the targets and the
     /// sources, resolved once for every draw; `None` for other statements.
-    fn plan(&mut self, st: &Statement) -> Result<Option<(Effects, Vec<u32>, Vec<u32>)>> {
+    fn plan(&mut self, st: &Statement) -> Result<Option<Plan>> {
         match &st.stmt {
             Stmt::Exposure { targets, sources } => {
                 let targets = self.targets(targets)?;
