@@ -1159,6 +1159,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
                 kw_shortfall,
                 kw_paths,
                 kw_show,
+                kw_sensitivity,
                 set_primary,
             ],
             set | set_primary | list => &[kw_upstream, kw_downstream, kw_nodes, string, ident],
@@ -1192,6 +1193,10 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             planned => &[kw_planned],
             name_list => &[string],
             scenario_name => &[ident, string],
+            uncertain_stmt => &[kw_with],
+            sensitivity => &[kw_sensitivity],
+            runs => &[integer],
+            seed => &[kw_seed],
             _ => {
                 if !out.contains(&r) {
                     out.push(r);
