@@ -506,3 +506,26 @@ fn a_diagram_shades_a_node_from_its_p05_to_its_p95() {
     );
     assert!(line.contains("loss 0.6 [0.4"), "{line}");
 }
+
+#[test]
+fn a_volume_range_moves_the_shares_of_a_group_split_by_volume() {
+    // s(A) = v(A) / (v(A) + 40) with v(A) uniform in 40..80, an increasing function: its
+    // percentiles are those of v(A) mapped: p05 at 42 -> 42/82, p50 at 60 -> 0.6, p95 at 78 ->
+    // 78/118.
+    let toml = TWO
+        .replace(
+            "share = { value = 0.6, low = 0.4, high = 0.8 }",
+            "volume = { value = 60, low = 40, high = 80 }",
+        )
+        .replace("share = 0.4", "volume = 40");
+    let (_d, m) = model_of(&toml);
+    let t = table(
+        &m,
+        r#"with uncertainty 4000 runs: exposure of "Consumer" to "A""#,
+    );
+    assert!((cell(&t, 0, "exposure") - 0.6).abs() < 1e-12);
+    for (col, want) in [("p05", 42.0 / 82.0), ("p50", 0.6), ("p95", 78.0 / 118.0)] {
+        let got = cell(&t, 0, col);
+        assert!((got - want).abs() < 0.01, "{col}: {got}, want {want}");
+    }
+}

@@ -91,7 +91,7 @@ impl Sampler {
             if pos == NONE || base[pos as usize] <= 0.0 {
                 continue;
             }
-            if r.field == RangeField::Volume && m.edge_def(r.supply as usize).share.is_some() {
+            if !r.moves_share {
                 continue;
             }
             by_group.push((group_of(net, pos), figures.len()));

@@ -53,6 +53,9 @@ pub struct FigureRange {
     pub low: f64,
     pub high: f64,
     pub origin: RangeOrigin,
+    /// Whether the figure moves its edge's share: a share, or the volume of an edge whose
+    /// group is split by volume (no share of its own).
+    pub moves_share: bool,
 }
 
 /// The uncertain figures of a model's operating supply edges, by supply.
@@ -129,6 +132,7 @@ impl Ranges {
                             low,
                             high,
                             origin,
+                            moves_share: field == RangeField::Share || e.share.is_none(),
                         });
                     }
                 }
