@@ -34,7 +34,8 @@ fn figure_query_cases() {
     });
 }
 
-/// Cases on the built-in (flagship) model: named scenarios, many end uses.
+/// Cases on the built-in (flagship) model: named scenarios, many end uses, uncertainty over
+/// its assumed figures.
 #[test]
 fn flagship_query_cases() {
     let (m, p) = model::load_builtin().build();

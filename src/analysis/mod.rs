@@ -11,3 +11,4 @@ pub mod reach;
 pub mod scenario;
 pub mod shortfall;
 pub mod stages;
+pub mod uncertainty;

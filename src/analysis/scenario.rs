@@ -45,10 +45,15 @@ impl Effects {
     /// shares of every group they join: a planned edge takes its share, and the group's
     /// operating edges are scaled down so that the group adds up to at most 1.
     pub fn disruption(&self, net: &Net) -> Disruption {
-        let shares = if self.planned.is_empty() {
-            None
-        } else {
-            Some(Arc::new(planned_shares(net, &self.planned)))
+        self.disruption_on(net, None)
+    }
+
+    /// The disruption on other operating shares than the model's (a draw's), when given.
+    pub fn disruption_on(&self, net: &Net, base: Option<&Arc<Vec<f64>>>) -> Disruption {
+        let shares = match (self.planned.is_empty(), base) {
+            (true, b) => b.cloned(),
+            (false, None) => Some(Arc::new(planned_shares(net, &self.planned))),
+            (false, Some(b)) => Some(Arc::new(planned_shares_on(net, b, &self.planned))),
         };
         Disruption {
             node_loss: self.node_loss.clone(),
@@ -74,7 +79,13 @@ fn compound(v: &mut Vec<(u32, f64)>) {
 
 /// Shares with the given planned edges running.
 pub fn planned_shares(net: &Net, planned: &[u32]) -> Vec<f64> {
-    let mut shares = net.in_share.clone();
+    planned_shares_on(net, &net.in_share, planned)
+}
+
+/// Shares with the given planned edges running, from the operating shares `base` (the
+/// model's, or a draw's: docs/semantics.md §9).
+pub fn planned_shares_on(net: &Net, base: &[f64], planned: &[u32]) -> Vec<f64> {
+    let mut shares = base.to_vec();
     let mut on = vec![false; shares.len()];
     for &p in planned {
         on[p as usize] = true;
@@ -93,7 +104,7 @@ pub fn planned_shares(net: &Net, planned: &[u32]) -> Vec<f64> {
             if added == 0.0 {
                 continue;
             }
-            let operating: f64 = ins.clone().map(|p| net.in_share[p]).sum();
+            let operating: f64 = ins.clone().map(|p| base[p]).sum();
             let scale = if operating > 0.0 {
                 ((1.0 - added).max(0.0) / operating).min(1.0)
             } else {
@@ -103,7 +114,7 @@ pub fn planned_shares(net: &Net, planned: &[u32]) -> Vec<f64> {
                 shares[p] = if on[p] {
                     net.planned_share(p)
                 } else {
-                    net.in_share[p] * scale
+                    base[p] * scale
                 };
             }
         }

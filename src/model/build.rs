@@ -192,6 +192,15 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
     (Some(model), p)
 }
 
+/// An end of a range as written in a message (`?` where it is not a number).
+fn fmt_end(x: f64) -> String {
+    if x.is_nan() {
+        "?".into()
+    } else {
+        x.to_string()
+    }
+}
+
 /// A material named by an edge of a model that declares none.
 pub fn free_material(parts: &mut Parts, name: &str) -> u32 {
     let k = parts.materials.len() as u32;
@@ -254,6 +263,7 @@ pub fn finish(
         cycles,
         net,
         figures: Default::default(),
+        ranges: Default::default(),
     };
     for c in &model.cycles {
         let def = model.entity(c.path[0]).def;
@@ -552,8 +562,11 @@ impl<'a> Builder<'a> {
     }
 
     fn attrs(&mut self, a: &Attrs) {
-        for (_, f) in &a.0 {
+        for (k, f) in &a.0 {
             self.figure(f);
+            for v in &f.values {
+                self.range(&k.text, v, false);
+            }
         }
     }
 
@@ -562,6 +575,7 @@ impl<'a> Builder<'a> {
     fn quantity(&mut self, what: &str, f: &Figure, is_share: bool) {
         self.figure(f);
         for v in &f.values {
+            self.range(what, v, is_share);
             match &v.value {
                 Scalar::Num(x) if *x < 0.0 => {
                     self.p.push(
@@ -580,6 +594,10 @@ impl<'a> Builder<'a> {
                     );
                 }
                 Scalar::Num(_) => {}
+                Scalar::Text(t) if t.contains("..") => {
+                    self.p
+                        .push(ModelError::BadRange(t.clone()).at(v.at.clone()));
+                }
                 other => {
                     self.p.push(
                         ModelError::NotANumber {
@@ -589,6 +607,62 @@ impl<'a> Builder<'a> {
                         .at(v.at.clone()),
                     );
                 }
+            }
+        }
+    }
+
+    /// A value's range (docs/semantics.md §9): both ends numbers, low at most high, the value
+    /// within it, and the ends themselves valid quantities.
+    fn range(&mut self, what: &str, v: &FigureValue, is_share: bool) {
+        let (lo, hi) = match (v.low, v.high) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            (None, None) => return,
+            (lo, _) => {
+                let given = if lo.is_some() { "low" } else { "high" };
+                self.p
+                    .push(ModelError::HalfRange(given.into()).at(v.at.clone()));
+                return;
+            }
+        };
+        if lo.is_nan() || hi.is_nan() {
+            self.p.push(
+                ModelError::BadRange(format!("{}..{}", fmt_end(lo), fmt_end(hi))).at(v.at.clone()),
+            );
+            return;
+        }
+        if lo > hi {
+            self.p.push(
+                ModelError::RangeReversed { low: lo, high: hi }
+                    .at(v.at.clone())
+                    .with_label(format!("write {hi}..{lo}")),
+            );
+            return;
+        }
+        if lo < 0.0 {
+            self.p.push(
+                ModelError::Negative {
+                    what: format!("the low end of {what}"),
+                    value: lo,
+                }
+                .at(v.at.clone()),
+            );
+            return;
+        }
+        if is_share && hi > 1.0 {
+            self.p
+                .push(ModelError::ShareOutOfRange(hi).at(v.at.clone()));
+            return;
+        }
+        if let Scalar::Num(x) = v.value {
+            if x < lo || x > hi {
+                self.p.push(
+                    ModelError::OutsideRange {
+                        value: x,
+                        low: lo,
+                        high: hi,
+                    }
+                    .at(v.at.clone()),
+                );
             }
         }
     }

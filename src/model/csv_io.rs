@@ -32,11 +32,12 @@ pub struct Header {
     pub body: usize,
     /// Column index by (trimmed) header name.
     index: std::collections::HashMap<String, usize>,
-    /// For each column, its `_unit`, `_source`, `_date` and `_note` companions.
-    companions: Vec<[Option<usize>; 4]>,
+    /// For each column, its `_unit`, `_source`, `_date`, `_note`, `_low` and `_high`
+    /// companions.
+    companions: Vec<[Option<usize>; 6]>,
 }
 
-pub const COMPANIONS: [&str; 4] = ["_unit", "_source", "_date", "_note"];
+pub const COMPANIONS: [&str; 6] = ["_unit", "_source", "_date", "_note", "_low", "_high"];
 
 pub struct Row {
     pub at: Loc,
@@ -374,16 +375,26 @@ impl<'a> RowView<'a> {
 
     fn figure_at(&mut self, i: usize) -> Option<Figure> {
         let n = self.name_at(i);
-        let [unit, source, date, note] =
+        let [unit, source, date, note, low, high] =
             self.table.companions[i].map(|c| c.and_then(|c| self.name_at(c)));
         let (date, note) = (date.map(|d| d.text), note.map(|d| d.text));
         let n = n?;
+        let (mut low, mut high) = (
+            low.map(|x| end_of_range(&x)),
+            high.map(|x| end_of_range(&x)),
+        );
         let value = match n.text.parse::<f64>() {
             Ok(x) => Scalar::Num(x),
             Err(_) => match n.text.as_str() {
                 "true" => Scalar::Bool(true),
                 "false" => Scalar::Bool(false),
-                _ => Scalar::Text(n.text.clone()),
+                t => match super::doc::scalar_or_range(t) {
+                    (v, Some((lo, hi))) => {
+                        (low, high) = (Some(lo), Some(hi));
+                        v
+                    }
+                    (v, None) => v,
+                },
             },
         };
         Some(Figure {
@@ -393,6 +404,8 @@ impl<'a> RowView<'a> {
                 date,
                 note,
                 used: false,
+                low,
+                high,
                 at: n.at.clone(),
             }],
             unit,
@@ -449,6 +462,12 @@ impl FieldReader for RowView<'_> {
     }
     /// Columns beyond an entity's fields are left alone in tables without attributes.
     fn no_more(&mut self, _: &mut Problems) {}
+}
+
+/// An end of a range from a `_low` or `_high` column: a number, or NaN (reported by the
+/// validator as a bad range).
+fn end_of_range(n: &Name) -> f64 {
+    n.text.trim().parse::<f64>().unwrap_or(f64::NAN)
 }
 
 /// Reads the rows of a table of `E`s (every problem reported, the rows that can be read kept).

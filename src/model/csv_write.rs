@@ -1,8 +1,8 @@
 //! Writing a model as plain tables (docs/semantics.md §7): `nodes.csv` (regions, then flow
 //! nodes), `edges.csv`, and `sources.csv`, `materials.csv`, `controls.csv` and `scenarios.csv`
 //! when the model has such items. Every table's columns come from its entity's field table
-//! (`fields`); a figure `X` takes the companion columns `X_unit`, `X_source`, `X_date` and
-//! `X_note` it needs.
+//! (`fields`); a figure `X` takes the companion columns `X_unit`, `X_source`, `X_date`,
+//! `X_note`, `X_low` and `X_high` it needs.
 
 use std::path::Path;
 
@@ -130,6 +130,11 @@ fn figure_cells(row: &mut Vec<(String, String)>, key: &str, f: &Figure) {
     }
     if let Some(n) = &v.note {
         row.push((format!("{key}_note"), n.clone()));
+    }
+    // The range the figure has (several sources' span included, which CSV cannot list).
+    if let Some((lo, hi)) = f.range() {
+        row.push((format!("{key}_low"), crate::number::number(lo)));
+        row.push((format!("{key}_high"), crate::number::number(hi)));
     }
 }
 

@@ -80,8 +80,51 @@ pub struct FigureValue {
     /// The value the model uses, where sources disagree.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub used: bool,
+    /// The low end of the value's range (docs/semantics.md §9), when the source gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// The high end of the value's range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
     #[serde(skip)]
     pub at: Loc,
+}
+
+impl FigureValue {
+    /// A value with nothing but itself.
+    pub fn plain(value: Scalar) -> FigureValue {
+        FigureValue {
+            value,
+            source: None,
+            date: None,
+            note: None,
+            used: false,
+            low: None,
+            high: None,
+            at: Loc::Nowhere,
+        }
+    }
+
+    /// Its own range, when both ends are given.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        Some((self.low?, self.high?))
+    }
+}
+
+/// A range written as text, `0.4..0.8`: its two ends (`None` when the text is no range).
+pub fn parse_range(text: &str) -> Option<(f64, f64)> {
+    let (a, b) = text.split_once("..")?;
+    let a = a.trim().parse::<f64>().ok()?;
+    let b = b.trim().parse::<f64>().ok()?;
+    (a.is_finite() && b.is_finite()).then_some((a, b))
+}
+
+/// A scalar read from a text: a range `low..high` becomes its midpoint with the range.
+pub fn scalar_or_range(text: &str) -> (Scalar, Option<(f64, f64)>) {
+    match parse_range(text) {
+        Some((lo, hi)) => (Scalar::Num((lo + hi) / 2.0), Some((lo, hi))),
+        None => (Scalar::Text(text.to_string()), None),
+    }
 }
 
 /// A figure: one value, or several values from different sources side by side.
@@ -98,14 +141,7 @@ impl Figure {
     }
     pub fn of(value: Scalar) -> Figure {
         Figure {
-            values: vec![FigureValue {
-                value,
-                source: None,
-                date: None,
-                note: None,
-                used: false,
-                at: Loc::Nowhere,
-            }],
+            values: vec![FigureValue::plain(value)],
             unit: None,
             at: Loc::Nowhere,
         }
@@ -123,6 +159,21 @@ impl Figure {
             _ => None,
         }
     }
+    /// The range of the figure (docs/semantics.md §9): the used value's own range, else,
+    /// where several sources give numbers, the span of their numbers; `None` when certain.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        if let Some(r) = self.used().range() {
+            return Some(r);
+        }
+        let mut nums = self.values.iter().filter_map(|v| match v.value {
+            Scalar::Num(x) => Some(x),
+            _ => None,
+        });
+        let first = nums.next()?;
+        let (lo, hi) = nums.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        (hi > lo).then_some((lo, hi))
+    }
+
     /// Whether the figure is plain: one value with nothing but the value.
     fn is_plain(&self) -> bool {
         self.unit.is_none()
@@ -130,6 +181,8 @@ impl Figure {
             && self.values[0].source.is_none()
             && self.values[0].date.is_none()
             && self.values[0].note.is_none()
+            && self.values[0].low.is_none()
+            && self.values[0].high.is_none()
     }
 }
 
@@ -155,6 +208,12 @@ impl Serialize for Figure {
             }
             if let Some(n) = &v.note {
                 m.serialize_entry("note", n)?;
+            }
+            if let Some(x) = v.low {
+                m.serialize_entry("low", &x)?;
+            }
+            if let Some(x) = v.high {
+                m.serialize_entry("high", &x)?;
             }
         } else {
             if let Some(u) = &self.unit {

@@ -193,6 +193,18 @@ pub enum ModelError {
     /// E0460: the cycle's regions, and its first again.
     #[error("regions lie within each other in a cycle: {cycle} -> {first}")]
     WithinCycle { cycle: String, first: String },
+    /// E0461
+    #[error("a range is written `low..high` with two numbers, found \"{0}\"")]
+    BadRange(String),
+    /// E0462
+    #[error("a range's low end {low} is above its high end {high}")]
+    RangeReversed { low: f64, high: f64 },
+    /// E0463
+    #[error("the value {value} lies outside its range {low}..{high}")]
+    OutsideRange { value: f64, low: f64, high: f64 },
+    /// E0464
+    #[error("a range needs both `low` and `high`; only `{0}` is given")]
+    HalfRange(String),
 
     // Warnings (E0470–E0489).
     /// E0470
@@ -332,6 +344,10 @@ impl Code for ModelError {
             EdgeAtRegion { .. } => 458,
             UnknownNode(_) => 459,
             WithinCycle { .. } => 460,
+            BadRange(_) => 461,
+            RangeReversed { .. } => 462,
+            OutsideRange { .. } => 463,
+            HalfRange(_) => 464,
             SecondEdge { .. } => 470,
             EmptyFile(_) => 471,
             ShipsMoreThanOutput { .. } => 472,
@@ -481,6 +497,17 @@ mod tests {
                 cycle: s(),
                 first: s(),
             },
+            BadRange(s()),
+            RangeReversed {
+                low: 1.0,
+                high: 0.0,
+            },
+            OutsideRange {
+                value: 1.0,
+                low: 0.0,
+                high: 0.5,
+            },
+            HalfRange(s()),
             SecondEdge { from: s(), to: s() },
             EmptyFile(s()),
             ShipsMoreThanOutput {

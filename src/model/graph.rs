@@ -319,6 +319,8 @@ pub struct Model {
     pub net: Net,
     /// Figures in tonnes, read on first use (see [`Model::figures`]).
     pub(crate) figures: std::sync::OnceLock<super::figures::Figures>,
+    /// Ranges of the supply edges' figures, read on first use (see [`Model::ranges`]).
+    pub(crate) ranges: std::sync::OnceLock<super::ranges::Ranges>,
 }
 
 /// A recycling loop: a shortest cycle through one node of a strongly connected component, and

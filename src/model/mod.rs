@@ -30,6 +30,7 @@ pub mod index;
 pub mod load;
 pub mod neo4j;
 pub mod net;
+pub mod ranges;
 pub mod read;
 pub mod rows;
 pub mod shares;

@@ -301,6 +301,7 @@ pub fn read_figure(key: &str, it: &Item, p: &mut Problems) -> Option<Figure> {
         let mut f = Figure::of(value);
         f.at = it.at.clone();
         f.values[0].at = it.at.clone();
+        with_text_range(&mut f.values[0]);
         return Some(f);
     }
     let mut f = Fields::of(it, "figure", p)?;
@@ -371,12 +372,42 @@ fn figure_value_fields(f: &mut Fields<'_>, p: &mut Problems) -> Option<FigureVal
             false
         }
     };
-    Some(FigureValue {
+    let mut v = FigureValue {
         value,
         source: f.name("source", p),
         date: f.text("date", p),
         note: f.text("note", p),
         used,
+        low: None,
+        high: None,
         at: vi.at.clone(),
-    })
+    };
+    with_text_range(&mut v);
+    for (key, slot) in [("low", &mut v.low), ("high", &mut v.high)] {
+        let Some(x) = f.take(key) else { continue };
+        match &x.val {
+            Val::Int(i) => *slot = Some(*i as f64),
+            Val::Float(n) => *slot = Some(*n),
+            Val::Invalid => {}
+            other => p.push(
+                ModelError::NotANumber {
+                    what: format!("`{key}`"),
+                    found: other.type_name().to_string(),
+                }
+                .at(x.at.clone()),
+            ),
+        }
+    }
+    Some(v)
+}
+
+/// A value written as a range, `"0.4..0.8"`: its midpoint, with the range.
+fn with_text_range(v: &mut FigureValue) {
+    if let Scalar::Text(t) = &v.value {
+        if let (value, Some((lo, hi))) = super::doc::scalar_or_range(t) {
+            v.value = value;
+            v.low = Some(lo);
+            v.high = Some(hi);
+        }
+    }
 }

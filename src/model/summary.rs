@@ -28,6 +28,11 @@ pub struct Summary {
     pub sources: usize,
     pub figures: usize,
     pub conflicting_figures: usize,
+    /// Figures with a range: their own, or their sources' span.
+    pub uncertain_figures: usize,
+    /// Supply figures given a range by the model's `assumption_range`, and that range.
+    pub assumed_ranges: usize,
+    pub assumption_range: Option<f64>,
     /// How many figures (of flow nodes, edges and other items) have no source.
     pub unsourced: usize,
     /// The first few of them, as `item: key`.
@@ -67,6 +72,9 @@ impl Summary {
             sources: m.doc.source.len(),
             figures: 0,
             conflicting_figures: 0,
+            uncertain_figures: 0,
+            assumed_ranges: 0,
+            assumption_range: None,
             unsourced: 0,
             unsourced_shown: Vec::new(),
             cycles: Vec::new(),
@@ -129,6 +137,9 @@ impl Summary {
         for c in &m.cycles {
             s.cycles.push(c.describe(&m.entities));
         }
+        let ranges = m.ranges();
+        s.assumed_ranges = ranges.count(super::ranges::RangeOrigin::Assumption);
+        s.assumption_range = ranges.assumption_range;
         s
     }
 
@@ -144,6 +155,9 @@ impl Summary {
             self.figures += 1;
             if f.values.len() > 1 {
                 self.conflicting_figures += 1;
+            }
+            if f.range().is_some() {
+                self.uncertain_figures += 1;
             }
             if f.values.iter().any(|v| v.source.is_none()) && default.is_none() {
                 self.unsourced += 1;
@@ -198,6 +212,19 @@ impl fmt::Display for Summary {
             f,
             "sources: {}; figures: {} ({} with values from several sources)",
             self.sources, self.figures, self.conflicting_figures
+        )?;
+        let assumed = match self.assumption_range {
+            Some(r) => format!(
+                "; {} supply figures more from the assumption range +-{}%",
+                self.assumed_ranges,
+                crate::number::number(r * 100.0)
+            ),
+            None => String::new(),
+        };
+        writeln!(
+            f,
+            "uncertain figures: {} with a range (own or from disagreeing sources){assumed}",
+            self.uncertain_figures
         )?;
         if self.cycles.is_empty() {
             writeln!(f, "supply cycles: none")?;

@@ -41,6 +41,24 @@ impl Progress {
         Progress { bar, done }
     }
 
+    /// Starts `what`, `total` steps long ("1,000 draws"): a bar with the steps done, shown
+    /// after a second on a terminal.
+    pub fn counted(what: impl Into<String>, total: u64) -> Progress {
+        let p = Progress::start(what);
+        p.bar.set_length(total);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} ({elapsed}, {eta} left)")
+        {
+            p.bar.set_style(style);
+        }
+        p
+    }
+
+    /// Sets how many steps are done.
+    pub fn set_done(&self, n: u64) {
+        self.bar.set_position(n);
+    }
+
     /// Says which step the work is at.
     pub fn step(&self, what: impl Into<String>) {
         self.bar.set_message(short(what.into()));

@@ -113,6 +113,9 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
     pub graph: Option<Box<ResultGraph>>,
+    /// A measure column followed by its `p05`, `p50` and `p95` columns (docs/semantics.md
+    /// §9): a text table shows the three in one cell, `0.97 [0.91-0.99]`.
+    pub interval: Option<usize>,
 }
 
 /// The part of the model a result is about: its nodes (for exposure, chokepoints and paths, the
@@ -129,6 +132,9 @@ pub struct ResultGraph {
     pub shares: Option<std::sync::Arc<Vec<f64>>>,
     /// The what-if in force, as written.
     pub scenario: Option<String>,
+    /// Under `with uncertainty`: the p05 and p95 of the measure, by node id (a diagram shades
+    /// such a node from the one to the other).
+    pub intervals: std::collections::HashMap<String, (f64, f64)>,
 }
 
 /// A value per node: impact, exposure or loss.
@@ -158,6 +164,49 @@ impl Table {
             rows: Vec::new(),
             notes: Vec::new(),
             graph: None,
+            interval: None,
+        }
+    }
+
+    /// Adds the columns `p05`, `p50`, `p95` after measure column `c`, from each row's
+    /// percentiles; the text table shows them as an interval beside the value.
+    pub fn add_interval(&mut self, c: usize, per_row: &[[f64; 3]]) {
+        for (i, name) in ["p05", "p50", "p95"].into_iter().enumerate() {
+            self.columns.insert(c + 1 + i, name.to_string());
+        }
+        for (row, p) in self.rows.iter_mut().zip(per_row) {
+            for (i, x) in p.iter().enumerate() {
+                row.insert(c + 1 + i, Cell::Num(*x));
+            }
+        }
+        self.interval = Some(c);
+    }
+
+    /// The text of cell `c` of `row`, with its interval when it has one; `None` for the
+    /// interval's own columns.
+    fn shown(&self, row: &[Cell], c: usize, fraction: bool) -> Option<String> {
+        match self.interval {
+            Some(m) if c > m && c <= m + 3 => None,
+            Some(m) if c == m => {
+                let num = |i: usize| match row.get(i) {
+                    Some(Cell::Num(x)) => Some(*x),
+                    _ => None,
+                };
+                let fig = |x: f64| {
+                    if fraction {
+                        crate::number::percent(x)
+                    } else {
+                        rounded(x)
+                    }
+                };
+                Some(match (num(m), num(m + 1), num(m + 3)) {
+                    (Some(v), Some(lo), Some(hi)) => {
+                        format!("{} [{}-{}]", fig(v), fig(lo), fig(hi))
+                    }
+                    _ => row[c].display_in(fraction),
+                })
+            }
+            _ => Some(row[c].display_in(fraction)),
         }
     }
 
@@ -184,15 +233,25 @@ impl Table {
                 t.set_content_arrangement(ContentArrangement::Disabled);
             }
         }
-        t.set_header(self.columns.iter().map(CCell::new));
+        let hidden = |i: usize| self.interval.is_some_and(|m| i > m && i <= m + 3);
+        t.set_header(
+            self.columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !hidden(*i))
+                .map(|(i, c)| match self.interval {
+                    Some(m) if i == m => CCell::new(format!("{c} [p05-p95]")),
+                    _ => CCell::new(c),
+                }),
+        );
         let fraction: Vec<bool> = self.columns.iter().map(|c| is_fraction_column(c)).collect();
         for row in &self.rows {
-            t.add_row(row.iter().zip(&fraction).map(|(c, &f)| {
-                let cell = CCell::new(terminal_safe(&c.display_in(f)));
-                match c {
+            t.add_row(row.iter().enumerate().filter_map(|(i, c)| {
+                let cell = CCell::new(terminal_safe(&self.shown(row, i, fraction[i])?));
+                Some(match c {
                     Cell::Num(_) | Cell::Int(_) => cell.set_alignment(CellAlignment::Right),
                     _ => cell,
-                }
+                })
             }));
         }
         let mut out = format!("{}\n{t}\n", terminal_safe(&self.title));

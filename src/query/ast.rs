@@ -368,6 +368,17 @@ pub enum Stmt {
     /// `show model`: the figures of the `[model]` table.
     ShowModel,
     List(Set),
+    /// `with uncertainty [N runs] [seed S]: STATEMENT` (docs/semantics.md §9).
+    Uncertain {
+        runs: Option<u32>,
+        seed: Option<u64>,
+        body: Box<Statement>,
+    },
+    /// `sensitivity of TARGET to SOURCES`: the uncertain figures ranked by swing.
+    Sensitivity {
+        target: Set,
+        sources: Set,
+    },
 }
 
 /// A statement and where it stands in its text.
@@ -779,6 +790,19 @@ impl fmt::Display for Stmt {
             Stmt::ShowModel => f.write_str("show model"),
             Stmt::Loss(s) => write!(f, "loss of {s}"),
             Stmt::List(s) => write!(f, "{s}"),
+            Stmt::Uncertain { runs, seed, body } => {
+                f.write_str("with uncertainty")?;
+                if let Some(n) = runs {
+                    write!(f, " {n} runs")?;
+                }
+                if let Some(s) = seed {
+                    write!(f, " seed {s}")?;
+                }
+                write!(f, ": {}", body.stmt)
+            }
+            Stmt::Sensitivity { target, sources } => {
+                write!(f, "sensitivity of {target} to {sources}")
+            }
         }
     }
 }

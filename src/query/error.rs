@@ -117,6 +117,9 @@ pub enum EvalError {
     /// E0223: the shortfall's linear program could not be solved.
     #[error("the shortfall could not be computed: {}", clip(.0))]
     Solver(String),
+    /// E0230: `with uncertainty` around a statement that is not a fractional measure.
+    #[error("`with uncertainty` needs a fractional measure (exposure, loss or chokepoints), found `{0}`")]
+    NotFractional(String),
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -135,6 +138,7 @@ impl Code for EvalError {
             EvalError::NotANumber { .. } => ErrorCode(221),
             EvalError::MissingFigure { .. } => ErrorCode(222),
             EvalError::Solver(_) => ErrorCode(223),
+            EvalError::NotFractional(_) => ErrorCode(230),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

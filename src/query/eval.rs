@@ -52,6 +52,7 @@ impl Session<'_> {
             shares: (!self.effects.planned.is_empty())
                 .then(|| Arc::new(self.current_shares().into_owned())),
             scenario: None,
+            intervals: Default::default(),
         }
     }
 

@@ -26,6 +26,7 @@ pub mod sets;
 pub mod shortfall;
 pub mod tabulate;
 pub mod total;
+pub mod uncertain;
 
 pub use outcome::{Diagram, Outcome};
 pub use session::Session;

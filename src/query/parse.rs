@@ -416,6 +416,14 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::kw_columns => "`columns`".into(),
         Rule::kw_compare => "`compare`".into(),
         Rule::kw_baseline => "`baseline`".into(),
+        Rule::uncertain_stmt => "`with uncertainty [N runs] [seed S]: statement`".into(),
+        Rule::runs => "`N runs`".into(),
+        Rule::seed => "`seed S`".into(),
+        Rule::sensitivity => "`sensitivity of ... to ...`".into(),
+        Rule::kw_uncertainty => "`uncertainty`".into(),
+        Rule::kw_runs => "`runs`".into(),
+        Rule::kw_seed => "`seed`".into(),
+        Rule::kw_sensitivity => "`sensitivity`".into(),
     }
 }
 
@@ -434,6 +442,7 @@ const COMMANDS: &[&str] = &[
     "explain",
     "let",
     "scenario",
+    "sensitivity",
     "with",
     "upstream",
     "downstream",
@@ -895,9 +904,54 @@ impl Conv<'_> {
             },
             Rule::loss => Stmt::Loss(self.sets(inner)?.into_iter().next().need("set")?),
             Rule::list => Stmt::List(self.sets(inner)?.into_iter().next().need("set")?),
+            Rule::uncertain_stmt => self.uncertain(inner)?,
+            Rule::sensitivity => {
+                let mut sets = self.sets(inner)?.into_iter();
+                Stmt::Sensitivity {
+                    target: sets.next().need("target")?,
+                    sources: sets.next().need("sources")?,
+                }
+            }
             r => return Err(internal(format!("statement rule {r:?}"))),
         };
         Ok(stmt)
+    }
+
+    /// `with uncertainty [N runs] [seed S]: STATEMENT`.
+    fn uncertain(&self, p: Pair<'_, Rule>) -> R<Stmt> {
+        let (mut runs, mut seed, mut body) = (None, None, None);
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::runs => {
+                    let n = x.into_inner().find(|y| y.as_rule() == Rule::integer);
+                    let n = n.need("runs")?;
+                    let span = self.span(&n);
+                    let count = self.integer(n)?;
+                    if count == 0 {
+                        return Err(self.err(span, "at least 1 run"));
+                    }
+                    runs = Some(count);
+                }
+                Rule::seed => {
+                    let n = x.into_inner().find(|y| y.as_rule() == Rule::integer);
+                    let n = n.need("seed")?;
+                    let text = n.as_str();
+                    seed = Some(text.parse::<u64>().map_err(|_| {
+                        self.err(
+                            self.span(&n),
+                            format!("{text} is too large for a seed (at most {})", u64::MAX),
+                        )
+                    })?);
+                }
+                Rule::statement => body = Some(self.statement(x)?),
+                _ => {}
+            }
+        }
+        Ok(Stmt::Uncertain {
+            runs,
+            seed,
+            body: Box::new(body.need("body")?),
+        })
     }
 
     /// The `set` children of a pair, in order.
@@ -1338,6 +1392,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
                 kw_shortfall,
                 kw_paths,
                 kw_show,
+                kw_sensitivity,
                 set_primary,
             ],
             set | set_primary | list => &[kw_upstream, kw_downstream, kw_nodes, string, ident],
@@ -1378,6 +1433,10 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             planned => &[kw_planned],
             name_list => &[string],
             scenario_name => &[ident, string],
+            uncertain_stmt => &[kw_with],
+            sensitivity => &[kw_sensitivity],
+            runs => &[integer],
+            seed => &[kw_seed],
             _ => {
                 if !out.contains(&r) {
                     out.push(r);

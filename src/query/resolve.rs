@@ -14,6 +14,7 @@ use crate::model::net::NONE;
 use crate::suggest;
 
 /// Facts about a model that conditions check names against, gathered once per session.
+#[derive(Debug, Clone)]
 pub struct Vocabulary {
     pub stages: BTreeSet<String>,
     pub attributes: BTreeSet<String>,
@@ -109,6 +110,11 @@ impl Session<'_> {
                 self.check_set(to)
             }
             Stmt::ShowModel => Ok(()),
+            Stmt::Uncertain { body, .. } => self.check_names(body),
+            Stmt::Sensitivity { target, sources } => {
+                self.check_set(target)?;
+                self.check_set(sources)
+            }
             Stmt::Total { attribute, set, .. } => {
                 self.check_set(set)?;
                 self.total_attribute(attribute)

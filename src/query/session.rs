@@ -39,6 +39,9 @@ pub struct Session<'m> {
     /// The statement under way is to be drawn (`diagram`, `supplygraph diagram`): results of
     /// concentration come as every group's share, for a bar chart.
     pub drawing: bool,
+    /// The operating shares of one draw of the uncertain figures (docs/semantics.md §9), in
+    /// place of the model's, while `with uncertainty` runs its statement.
+    pub(super) draw_shares: Option<Arc<Vec<f64>>>,
 }
 
 impl<'m> Session<'m> {
@@ -60,6 +63,7 @@ impl<'m> Session<'m> {
             cancel,
             lp_figs: std::sync::OnceLock::new(),
             drawing: false,
+            draw_shares: None,
         };
         let mut problems = Vec::new();
         for sc in &model.doc.scenario {
@@ -121,18 +125,44 @@ impl<'m> Session<'m> {
     /// Edge shares under the what-if in force: the model's own unless planned capacity runs
     /// (borrowed then, so that no statement copies them).
     pub(crate) fn current_shares(&self) -> std::borrow::Cow<'m, [f64]> {
+        let base: &[f64] = match &self.draw_shares {
+            Some(d) => d,
+            None => &self.model.net.in_share,
+        };
         if self.effects.planned.is_empty() {
-            std::borrow::Cow::Borrowed(&self.model.net.in_share)
+            match &self.draw_shares {
+                Some(d) => std::borrow::Cow::Owned(d.to_vec()),
+                None => std::borrow::Cow::Borrowed(&self.model.net.in_share),
+            }
         } else {
-            std::borrow::Cow::Owned(crate::analysis::scenario::planned_shares(
+            std::borrow::Cow::Owned(crate::analysis::scenario::planned_shares_on(
                 &self.model.net,
+                base,
                 &self.effects.planned,
             ))
         }
     }
 
     pub(super) fn disruption(&self) -> Disruption {
-        self.effects.disruption(&self.model.net)
+        self.effects
+            .disruption_on(&self.model.net, self.draw_shares.as_ref())
+    }
+
+    /// A session on the same model with the same variables, scenarios and what-if in force,
+    /// and a propagator of its own (one per thread drawing the uncertain figures).
+    pub(super) fn fork(&self) -> Session<'m> {
+        Session {
+            model: self.model,
+            vars: self.vars.clone(),
+            scenarios: self.scenarios.clone(),
+            vocab: self.vocab.clone(),
+            prop: Propagator::new(&self.model.net, self.cancel.clone()),
+            effects: self.effects.clone(),
+            cancel: self.cancel.clone(),
+            lp_figs: std::sync::OnceLock::new(),
+            drawing: self.drawing,
+            draw_shares: self.draw_shares.clone(),
+        }
     }
 
     pub(super) fn title(&self, st: &Stmt) -> String {
@@ -270,6 +300,8 @@ impl<'m> Session<'m> {
                 self.title(&st.stmt),
             ))),
             Stmt::List(set) => self.list(st, set),
+            Stmt::Uncertain { runs, seed, body } => self.uncertain(st, *runs, *seed, body),
+            Stmt::Sensitivity { target, sources } => self.sensitivity(st, target, sources),
         }
     }
 }

@@ -302,6 +302,22 @@ fn figure_rows(
                 format!("{mark}; {note}")
             };
         }
+        // A range goes first in the note: the value stays a number.
+        let range = if let Some((lo, hi)) = val.range() {
+            Some(format!("range {}", range_text(lo, hi)))
+        } else if several && std::ptr::eq(val, f.used()) {
+            f.range()
+                .map(|(lo, hi)| format!("range {} from the sources", range_text(lo, hi)))
+        } else {
+            None
+        };
+        if let Some(r) = range {
+            note = if note.is_empty() {
+                r
+            } else {
+                format!("{r}; {note}")
+            };
+        }
         table.push(vec![
             Cell::text(id),
             Cell::text(k),
@@ -356,7 +372,7 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             EdgeStatus::Planned => "planned",
             EdgeStatus::Stopped => "stopped",
         };
-        let note: Vec<String> = [
+        let mut note: Vec<String> = [
             (!mat.is_empty()).then(|| format!("material {mat}")),
             (!status.is_empty()).then(|| status.to_string()),
         ]
@@ -371,6 +387,19 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             .or(d.source.as_ref())
             .map(|n| n.text.clone());
         let other = m.entity(other).id;
+        let range = m
+            .ranges()
+            .of_supply(k)
+            .iter()
+            .find(|r| r.field == crate::model::ranges::RangeField::Share)
+            .map(|r| {
+                let why = match r.origin {
+                    crate::model::ranges::RangeOrigin::Assumption => ", assumption range",
+                    _ => "",
+                };
+                format!("range {}{why}", range_text(r.low, r.high))
+            });
+        note.extend(range);
         table.push(vec![
             Cell::text(id),
             Cell::Text(format!("{field} {other}: share")),
@@ -393,6 +422,15 @@ fn edge_rows(m: &Model, table: &mut Table, x: u32) {
             figure_rows(table, id, &label, fig, default_source);
         }
     }
+}
+
+/// A range as read: `0.4..0.8`.
+fn range_text(lo: f64, hi: f64) -> String {
+    format!(
+        "{}..{}",
+        crate::output::rounded(lo),
+        crate::output::rounded(hi)
+    )
 }
 
 /// The figures of the `[model]` table (`show model`): one row per value.

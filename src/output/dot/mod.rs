@@ -806,13 +806,33 @@ fn to_graph(d: &Drawn, r: &ResultGraph, opts: &DiagramOptions) -> Graph {
         attr("arrowsize", plain("0.6")),
     ])));
     let node = |n: &DrawnNode| {
+        // Under uncertainty, a node is shaded from its p05's colour to its p95's: the wider
+        // the interval, the plainer the gradient.
+        let interval = r.intervals.get(&n.key).filter(|_| n.value.is_some());
+        let label = match interval {
+            Some(&(lo, hi)) => format!(
+                "{} [{}-{}]",
+                n.label,
+                super::rounded(lo),
+                super::rounded(hi)
+            ),
+            None => n.label.clone(),
+        };
         let mut a = vec![
-            attr("label", esc(&n.label)),
+            attr("label", esc(&label)),
             attr("shape", plain(shape(n.kind))),
             attr("tooltip", esc(&n.tooltip)),
         ];
-        if let (Some(x), Some(s)) = (n.value, &d.scale) {
-            a.push(attr("fillcolor", esc(&s.fill(x))));
+        match (n.value, interval, &d.scale) {
+            (Some(_), Some(&(lo, hi)), Some(s)) => {
+                a.push(attr(
+                    "fillcolor",
+                    esc(&format!("{}:{}", s.fill(lo), s.fill(hi))),
+                ));
+                a.push(attr("gradientangle", plain("0")));
+            }
+            (Some(x), None, Some(s)) => a.push(attr("fillcolor", esc(&s.fill(x)))),
+            _ => {}
         }
         if n.critical {
             a.push(attr("color", plain("red")));
