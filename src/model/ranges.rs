@@ -91,10 +91,20 @@ impl Ranges {
         if m.rows.edges.is_some() && relative.is_none() {
             return out;
         }
+        // Members of each input group (consumer, material): a group's only member with share 1
+        // is the whole group, not an estimate, so the default range leaves it alone.
+        let mut members: rustc_hash::FxHashMap<(u32, Option<u32>), u32> = Default::default();
+        for s in &m.supplies {
+            if s.status == EdgeStatus::Operating {
+                *members.entry((s.to, s.material())).or_default() += 1;
+            }
+        }
         for k in 0..m.supplies.len() {
-            if m.supplies[k].status != EdgeStatus::Operating {
+            let s = &m.supplies[k];
+            if s.status != EdgeStatus::Operating {
                 continue;
             }
+            let alone = members.get(&(s.to, s.material())) == Some(&1);
             let e = m.edge_def(k);
             let fields = [
                 (RangeField::Share, &e.share, true),
@@ -115,6 +125,7 @@ impl Ranges {
                         Some((low, high, origin))
                     }
                     None => relative
+                        .filter(|_| !(fraction && alone && value >= 1.0))
                         .filter(|_| cites(fig, e.source.as_ref(), &assumption))
                         .map(|r| {
                             let max = if fraction { 1.0 } else { f64::INFINITY };
