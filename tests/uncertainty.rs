@@ -506,7 +506,10 @@ fn a_diagram_shades_a_node_from_its_p05_to_its_p95() {
         .and_then(|r| r.split('"').next())
         .expect("a fill");
     let (lo, hi) = fill.split_once(':').expect("two colours");
-    assert!(lo.starts_with('#') && hi.starts_with('#') && lo != hi, "{line}");
+    assert!(
+        lo.starts_with('#') && hi.starts_with('#') && lo != hi,
+        "{line}"
+    );
     assert!(line.contains("loss 0.6 [0.4"), "{line}");
 }
 
