@@ -47,6 +47,10 @@ pub fn percent(x: f64) -> String {
             return format!("{s}%");
         }
     }
+    if (p.abs() - 100.0).abs() < 1.0 {
+        // Within a millionth of a percent of 100, yet not exactly 1.
+        return format!("{}~100%", if p < 0.0 { "-" } else { "" });
+    }
     format!("{p:.1e}%")
 }
 
@@ -65,6 +69,7 @@ mod tests {
         assert_eq!(percent(-0.00004), "-0.004%");
         assert_eq!(percent(3.1e-11), "3.1e-9%");
         assert_eq!(percent(1.5), "150.0%");
+        assert_eq!(percent(1.0 - 1e-12), "~100%");
     }
 
     #[test]

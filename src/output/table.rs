@@ -33,6 +33,7 @@ pub const FRACTION_WORDS: &[&str] = &[
     "share",
     "reach",
     "contribution",
+    "swing",
 ];
 
 /// Whether a column holds fractions, by the rule of `FRACTION_WORDS`.
