@@ -535,3 +535,60 @@ fn a_volume_range_moves_the_shares_of_a_group_split_by_volume() {
         assert!((got - want).abs() < 0.01, "{col}: {got}, want {want}");
     }
 }
+
+/// Two suppliers of a consumer demanding 100 t: A (share 0.6, range 0.4..0.8, 100 t of
+/// capacity) and B (40 t, no spare capacity).
+const SHORT: &str = r#"
+[[node]]
+id = "a"
+name = "A"
+kind = "mine"
+output = 60
+capacity = 100
+
+[[node]]
+id = "b"
+name = "B"
+kind = "mine"
+output = 40
+
+[[node]]
+id = "c"
+name = "Consumer"
+kind = "end_use"
+output = 100
+
+[[edge]]
+from = "a"
+to = "c"
+share = { value = 0.6, low = 0.4, high = 0.8 }
+
+[[edge]]
+from = "b"
+to = "c"
+share = 0.4
+"#;
+
+#[test]
+fn a_shortfall_share_follows_the_drawn_shares() {
+    // Halving the route A -> consumer caps it at half its base-year volume, s x 100 t for A's
+    // share s; B adds its 40 t: supply 50 s + 40, shortfall share 0.6 - 0.5 s. With s uniform
+    // in 0.4..0.8, the shortfall share is uniform in 0.2..0.4: percentiles 0.21, 0.30, 0.39,
+    // and the point value (s = 0.6) 0.3.
+    let (_d, m) = model_of(SHORT);
+    let q = r#"with uncertainty 2000 runs seed 5: with restrict exports from "A" to "Consumer" by 50%: shortfall of "Consumer""#;
+    let t = table(&m, q);
+    assert!((cell(&t, 0, "shortfall_share") - 0.3).abs() < 1e-9, "{t:?}");
+    for (col, want) in [("p05", 0.21), ("p50", 0.30), ("p95", 0.39)] {
+        let got = cell(&t, 0, col);
+        assert!((got - want).abs() < 0.01, "{col}: {got}, want {want}");
+    }
+    // `explain shortfall` names constraints, not a fraction: no interval.
+    let (mut s, _) = Session::new(&m);
+    let q = r#"with uncertainty: explain shortfall of "Consumer""#;
+    let st = parse::parse_one(q).expect("parses");
+    let e = s
+        .run(&Arc::new(SourceText::new("<q>", q)), &st)
+        .expect_err("not fractional");
+    assert_eq!(e.code.map(|c| c.to_string()).as_deref(), Some("E0230"));
+}

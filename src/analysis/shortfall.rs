@@ -73,6 +73,9 @@ pub struct Figures {
     pub volume: Vec<Option<f64>>,
     /// Per incoming-edge position: the most the route can carry (unbounded unless given).
     pub edge_capacity: Vec<Option<f64>>,
+    /// Per incoming-edge position: operating shares in place of the net's (one draw of the
+    /// uncertain figures, docs/semantics.md §9); `None`: the net's.
+    pub share: Option<Vec<f64>>,
 }
 
 fn at(v: &[Option<f64>], i: usize) -> Option<f64> {
@@ -87,7 +90,27 @@ impl Figures {
             capacity: vec![None; nodes],
             volume: vec![None; edges],
             edge_capacity: vec![None; edges],
+            share: None,
         }
+    }
+
+    /// These figures under one draw of the shares (`shares`, per incoming-edge position): an
+    /// edge's share is the draw's, and a given volume moves with it (`volume x drawn / base`),
+    /// so that the recipes and derived volumes follow the draw; at the base shares, the same
+    /// figures.
+    pub fn drawn(&self, net: &Net, shares: &[f64]) -> Figures {
+        let mut f = self.clone();
+        for (p, v) in f.volume.iter_mut().enumerate() {
+            let (Some(x), Some(&base), Some(&s)) = (v.as_mut(), net.in_share.get(p), shares.get(p))
+            else {
+                continue;
+            };
+            if base > 0.0 && s != base {
+                *x *= s / base;
+            }
+        }
+        f.share = Some(shares.to_vec());
+        f
     }
 
     pub fn output(&self, n: u32) -> Option<f64> {
@@ -299,7 +322,7 @@ pub fn recipe(net: &Net, figs: &Figures, n: u32) -> Option<Vec<(usize, f64)>> {
 pub fn edge_volume(net: &Net, figs: &Figures, p: usize) -> Option<f64> {
     figs.volume(p).or_else(|| {
         let out = figs.output(net.in_dst[p])?;
-        Some(base_share(net, p) * out)
+        Some(base_share(net, figs, p) * out)
     })
 }
 
@@ -307,11 +330,14 @@ fn is_planned(net: &Net, p: usize) -> bool {
     net.planned_share(p) > 0.0
 }
 
-fn base_share(net: &Net, p: usize) -> f64 {
+fn base_share(net: &Net, figs: &Figures, p: usize) -> f64 {
     if is_planned(net, p) {
         net.planned_share(p)
     } else {
-        net.in_share[p]
+        figs.share
+            .as_ref()
+            .and_then(|s| s.get(p).copied())
+            .unwrap_or(net.in_share[p])
     }
 }
 
@@ -329,7 +355,7 @@ fn group_inflow(net: &Net, figs: &Figures, g: usize, out: f64) -> f64 {
     let vols: Option<f64> = members().map(|p| figs.volume(p)).sum();
     match vols {
         Some(v) if members().next().is_some() => v,
-        _ => out * members().map(|p| base_share(net, p)).sum::<f64>(),
+        _ => out * members().map(|p| base_share(net, figs, p)).sum::<f64>(),
     }
 }
 

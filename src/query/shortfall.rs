@@ -158,7 +158,11 @@ impl Session<'_> {
         explain: bool,
     ) -> Result<Outcome> {
         let nodes = self.targets(targets)?;
-        let figs = self.lp_figures();
+        let figs = match &self.draw_shares {
+            // One draw of `with uncertainty`: the recipes follow the drawn shares.
+            Some(d) => Arc::new(self.lp_figures().drawn(&self.model.net, d)),
+            None => self.lp_figures(),
+        };
         let dis = self.disruption();
         let net = &self.model.net;
         let span = targets.span();

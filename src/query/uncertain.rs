@@ -25,7 +25,7 @@ use crate::output::{Cell, Table};
 type Plan = (Effects, Vec<u32>, Vec<u32>);
 
 /// The columns that hold a fractional measure, in the statements `with uncertainty` takes.
-const MEASURES: [&str; 3] = ["exposure", "loss", "impact"];
+const MEASURES: [&str; 4] = ["exposure", "loss", "impact", "shortfall_share"];
 
 impl Session<'_> {
     pub(super) fn uncertain(
@@ -38,7 +38,7 @@ impl Session<'_> {
         fractional(body).map_err(|found| {
             self.err(body.span, EvalError::NotFractional(found))
                 .with_label("not a fraction to draw")
-                .with_note("shortfall, totals, paths and the other statements give no interval")
+                .with_note("exposure, loss, chokepoints and shortfall take it; totals, paths and the other statements give no interval")
         })?;
         let runs = runs.unwrap_or(DEFAULT_RUNS) as usize;
         let seed = seed.unwrap_or(DEFAULT_SEED);
@@ -271,8 +271,11 @@ impl Session<'_> {
 /// Whether a statement is a fractional measure `with uncertainty` can draw; else its kind.
 fn fractional(st: &Statement) -> std::result::Result<(), String> {
     match &st.stmt {
-        Stmt::Exposure { .. } | Stmt::Loss(_) | Stmt::Chokepoints { .. } => Ok(()),
-        Stmt::With { body, .. } => fractional(body),
+        Stmt::Exposure { .. }
+        | Stmt::Loss(_)
+        | Stmt::Chokepoints { .. }
+        | Stmt::Shortfall { explain: false, .. } => Ok(()),
+        Stmt::With { body, .. } | Stmt::Refine { body, .. } => fractional(body),
         other => Err(other
             .to_string()
             .split_whitespace()
