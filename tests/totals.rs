@@ -165,7 +165,7 @@ fn totals_convert_units_and_count_what_is_missing() {
     assert_eq!(
         c.columns,
         [
-            "top",
+            "top_country",
             "top_share",
             "top_three",
             "hhi",

@@ -277,12 +277,13 @@ pub fn total_table(title: String, column: &str, total: &Total, grouped: bool) ->
     t
 }
 
-/// One row: `top`, `top_share`, `top_three`, `hhi`, `concentrated`, `total`, `unit`, `groups`.
+/// One row: `top_GROUPING` (`top_country`), `top_share`, `top_three`, `hhi`, `concentrated`,
+/// `total`, `unit`, `groups`: the keys of `concentration of X by GROUPING`.
 pub fn concentration_table(title: String, column: &str, total: &Total) -> Table {
     let mut t = Table::new(
         title,
         &[
-            "top",
+            &format!("top_{column}"),
             "top_share",
             "top_three",
             "hhi",
