@@ -253,9 +253,17 @@ impl<'m> Session<'m> {
                 limit,
             } => self.explain(st, targets, sources, *limit),
             Stmt::Chokepoints { target, by, limit } => self.chokepoints(st, target, *by, *limit),
-            Stmt::Concentration { target, by, stage } => {
-                self.concentration(st, target, *by, stage.as_ref())
-            }
+            Stmt::Concentration {
+                target,
+                by,
+                stage,
+                material,
+            } => self.concentration(st, target, *by, stage.as_ref(), material.as_ref()),
+            Stmt::Origin {
+                material,
+                target,
+                by,
+            } => self.origin(st, material, target, *by),
             Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
             Stmt::Total {
                 attribute,
