@@ -556,10 +556,10 @@ impl Session<'_> {
             }
         };
         table.notes.push(format!(
-            "share: of {}'s {} that passes through the node (summed per stage and group with \
-             `by`), along supply edges carrying it only (docs/semantics.md §9)",
-            crate::diag::terminal_safe(m.entity(t).name),
-            crate::diag::terminal_safe(&mat.text)
+            "share: how much of the {} of {} passes through the node (summed per stage and \
+             group with `by`), along supply edges carrying it only (docs/semantics.md §9)",
+            crate::diag::terminal_safe(&mat.text),
+            crate::diag::terminal_safe(m.entity(t).name)
         ));
         if unbounded > 0 {
             table.notes.push(format!(
