@@ -184,6 +184,7 @@ impl<'m> Session<'m> {
                     limit: limit
                         .or_else(|| drawn_limit(&body.stmt))
                         .map(|n| n as usize),
+                    diverging: is_compare(&body.stmt),
                 }))
             }
             Stmt::With { clauses, body } => {
@@ -279,6 +280,15 @@ impl<'m> Session<'m> {
             ))),
             Stmt::List(set) => self.list(st, set),
         }
+    }
+}
+
+/// A comparison, under any `with` or result operations: its diagram shades by a difference.
+fn is_compare(s: &Stmt) -> bool {
+    match s {
+        Stmt::Compare { .. } => true,
+        Stmt::With { body, .. } | Stmt::Refine { body, .. } => is_compare(&body.stmt),
+        _ => false,
     }
 }
 
