@@ -211,7 +211,10 @@ fn origin_of_dy_per_node_follows_only_dy_bearing_edges() {
 fn origin_of_a_material_counts_what_contains_its_elements() {
     let m = model();
     // "NdPr oxide" by name: the ndpr edges, and the ore and magnets that contain Nd and Pr.
-    let t = table(&m, r#"origin of material "NdPr oxide" for "motors" by country"#);
+    let t = table(
+        &m,
+        r#"origin of material "NdPr oxide" for "motors" by country"#,
+    );
     assert_shares(
         shares(&t, &["stage", "country"]),
         &[
@@ -227,7 +230,10 @@ fn origin_of_a_material_counts_what_contains_its_elements() {
 #[test]
 fn concentration_of_material_dy_has_the_concentration_keys() {
     let m = model();
-    let t = table(&m, r#"concentration of "motors" of material "Dy" by country"#);
+    let t = table(
+        &m,
+        r#"concentration of "motors" of material "Dy" by country"#,
+    );
     let stage = col(&t, "stage");
     let row = |s: &str| {
         t.rows

@@ -432,6 +432,7 @@ const COMMANDS: &[&str] = &[
     "loss",
     "chokepoints",
     "concentration",
+    "origin",
     "total",
     "shortfall",
     "paths",
