@@ -561,6 +561,13 @@ impl Session<'_> {
             crate::diag::terminal_safe(&mat.text),
             crate::diag::terminal_safe(m.entity(t).name)
         ));
+        if table.rows.is_empty() && unbounded == 0 {
+            table.notes.push(format!(
+                "no supply edge carrying {} reaches {}: its inputs name materials without it",
+                crate::diag::terminal_safe(&mat.text),
+                crate::diag::terminal_safe(m.entity(t).name)
+            ));
+        }
         if unbounded > 0 {
             table.notes.push(format!(
                 "left out: {unbounded} node(s) on a recycling loop whose shares multiply to 1 \
