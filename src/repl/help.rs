@@ -10,6 +10,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("sets", "### Node sets"),
     ("measures", "### Measures"),
     ("what-ifs", "### What-ifs"),
+    ("materials", "### Materials"),
     ("language", "## The query language"),
     ("meaning", "## What the measures mean"),
     ("shell", "## The interactive shell"),
@@ -17,7 +18,14 @@ const SECTIONS: &[(&str, &str)] = &[
 ];
 
 pub const TOPICS: &[&str] = &[
-    "sets", "measures", "what-ifs", "language", "meaning", "shell", "model",
+    "sets",
+    "measures",
+    "what-ifs",
+    "materials",
+    "language",
+    "meaning",
+    "shell",
+    "model",
 ];
 
 /// The README section under `heading`, up to the next heading of the same or a higher level.
