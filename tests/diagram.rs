@@ -716,3 +716,67 @@ fn a_difference_between_scenarios_shades_on_a_diverging_scale() {
         "lighter than the deepest: {magnets}"
     );
 }
+
+/// `diagram compare A, B: loss of X`: the graph of B shaded by B's loss minus A's. On the small
+/// model, A loses half of Mine A, B all of Mine B: Mine B's difference is +1 (deepest orange),
+/// Mine A's -0.5 (blue, half way), the separator's 0.4 - 0.3 = +0.1 (light orange).
+#[test]
+fn a_compare_diagram_shades_by_the_second_case_minus_the_first() {
+    use supplygraph::output::dot::{build, DiagramOptions};
+    let (m, problems) = supplygraph::model::load_path(&small()).build();
+    let m = m.unwrap_or_else(|| panic!("{problems:?}"));
+    let (mut session, _) = supplygraph::query::Session::new(&m);
+    let text = "scenario a = disrupt \"mine-a\" by 50%; scenario b = disrupt \"mine-b\"; \
+                compare scenario a, scenario b: loss of \"ev\"";
+    let file = std::sync::Arc::new(supplygraph::diag::SourceText::new("<test>", text));
+    session.drawing = true;
+    let mut last = None;
+    for r in supplygraph::query::parse::split(text) {
+        let st = supplygraph::query::parse::parse_statement(&file, r).unwrap();
+        last = Some(session.run(&file, &st).unwrap());
+    }
+    let Some(supplygraph::query::Outcome::Table(t)) = last else {
+        panic!("a table")
+    };
+    let g = t.graph.expect("a compared result draws");
+    let opts = DiagramOptions {
+        diverging: true,
+        ..Default::default()
+    };
+    let (graph, _, _) = build(&m, &g, &opts).unwrap();
+    let c = caption(&graph);
+    assert!(
+        c.contains("fill: difference in loss, b minus a, from -0.5 to 1"),
+        "{c}"
+    );
+    let sw = swatches(&c);
+    // The largest difference, +1, is the deepest orange; the scale is symmetric around zero.
+    assert_eq!(node_attr(&graph, "mine-b", "fillcolor").unwrap(), sw[4].0);
+    let channel = |c: &str, i: usize| u8::from_str_radix(&c[1 + 2 * i..3 + 2 * i], 16).unwrap();
+    let mine_a = node_attr(&graph, "mine-a", "fillcolor").unwrap();
+    assert!(channel(&mine_a, 2) > channel(&mine_a, 0), "blue: {mine_a}");
+    assert_eq!(mine_a, sw[1].0, "half way to the deepest blue");
+    let sep = node_attr(&graph, "sep", "fillcolor").unwrap();
+    assert!(channel(&sep, 0) > channel(&sep, 2), "orange: {sep}");
+    assert!(channel(&sep, 2) > channel(&sw[4].0, 2), "lighter: {sep}");
+
+    // Through the statement, to a file: the legend says which difference is shown.
+    let dir = std::env::temp_dir().join(format!("sg-cmp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("cmp.dot");
+    let stmt = format!(
+        "diagram compare scenario a, scenario b: loss of \"ev\" to \"{}\"",
+        out.display()
+    );
+    let file = std::sync::Arc::new(supplygraph::diag::SourceText::new("<test>", stmt.clone()));
+    let st = supplygraph::query::parse::parse_one(&stmt).unwrap();
+    session.drawing = false;
+    let msg = session
+        .run(&file, &st)
+        .and_then(|o| o.drawn(&m, &file))
+        .unwrap();
+    assert!(matches!(msg, supplygraph::query::Outcome::Message(_)));
+    let dot = std::fs::read_to_string(&out).unwrap();
+    assert!(dot.contains("difference in loss, b minus a"), "{dot}");
+    assert!(dot.contains("blue below zero, orange above"));
+}

@@ -5,6 +5,7 @@ pub mod chokepoints;
 pub mod concentration;
 pub mod cone;
 pub mod exposure;
+pub mod origin;
 pub mod paths;
 pub mod propagate;
 pub mod reach;

@@ -339,10 +339,19 @@ pub enum Stmt {
         by: Option<Grouping>,
         limit: Option<u32>,
     },
+    /// `concentration of TARGET [of material "M"] by GROUPING [at stage "S"]`.
     Concentration {
         target: Set,
         by: Grouping,
         stage: Option<Named>,
+        /// Only the supply carrying this material or element (docs/semantics.md §10).
+        material: Option<Named>,
+    },
+    /// `origin of "M" for TARGET [by GROUPING]`: where the target's M comes from.
+    Origin {
+        material: Named,
+        target: Set,
+        by: Option<Grouping>,
     },
     Paths {
         from: Set,
@@ -752,10 +761,30 @@ impl fmt::Display for Stmt {
                 }
                 limit(f, l)
             }
-            Stmt::Concentration { target, by, stage } => {
-                write!(f, "concentration of {target} by {}", by.as_str())?;
+            Stmt::Concentration {
+                target,
+                by,
+                stage,
+                material,
+            } => {
+                write!(f, "concentration of {target}")?;
+                if let Some(mat) = material {
+                    write!(f, " of material {}", quote(&mat.text))?;
+                }
+                write!(f, " by {}", by.as_str())?;
                 if let Some(s) = stage {
                     write!(f, " at stage {}", quote(&s.text))?;
+                }
+                Ok(())
+            }
+            Stmt::Origin {
+                material,
+                target,
+                by,
+            } => {
+                write!(f, "origin of {} for {target}", quote(&material.text))?;
+                if let Some(g) = by {
+                    write!(f, " by {}", g.as_str())?;
                 }
                 Ok(())
             }

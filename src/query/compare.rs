@@ -88,6 +88,9 @@ impl Session<'_> {
         }
         let reference = cases.iter().position(|c| *c == Case::Baseline).unwrap_or(0);
         let mut t = join(self.title(&st.stmt), &tables, &labels, reference);
+        if self.drawing {
+            t.graph = difference(&tables, &labels, reference).map(Box::new);
+        }
         t.notes.push(format!(
             "one column per case; diff_COLUMN_CASE: the case's value minus {}'s",
             labels
@@ -97,6 +100,46 @@ impl Session<'_> {
         ));
         Ok(Outcome::Table(t))
     }
+}
+
+/// What a diagram of a comparison draws: the graph of the first case other than the
+/// reference (the second case, or the first when the baseline is the reference), every node
+/// of either case's graph, shaded by that case's measure minus the reference's on the
+/// diverging scale. `None` when the cases' results are not about nodes.
+pub fn difference(
+    tables: &[Table],
+    labels: &[String],
+    reference: usize,
+) -> Option<crate::output::ResultGraph> {
+    let shown = (0..tables.len()).find(|&k| k != reference)?;
+    let (a, b) = (
+        tables[reference].graph.as_deref()?,
+        tables[shown].graph.as_deref()?,
+    );
+    let (ma, mb) = (a.measure.as_ref()?, b.measure.as_ref()?);
+    let mut nodes: Vec<u32> = a.nodes.iter().chain(&b.nodes).copied().collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let mut diffs = HashMap::new();
+    for &v in ma.values.keys().chain(mb.values.keys()).chain(&nodes) {
+        let d = mb.of(v).unwrap_or(0.0) - ma.of(v).unwrap_or(0.0);
+        if d != 0.0 && d.is_finite() {
+            diffs.insert(v, d);
+        }
+    }
+    let name = format!(
+        "difference in {}, {} minus {}",
+        mb.name, labels[shown], labels[reference]
+    );
+    let mut base = b.clone();
+    base.nodes = nodes;
+    base.cone = a.cone || b.cone;
+    let mut critical: Vec<u32> = a.critical.iter().chain(&b.critical).copied().collect();
+    critical.sort_unstable();
+    critical.dedup();
+    base.critical = critical;
+    base.scenario = None;
+    Some(crate::output::dot::difference_graph(&base, &name, diffs))
 }
 
 /// The tables of the cases (same statement, so same columns), side by side.

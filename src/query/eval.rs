@@ -14,6 +14,7 @@ use super::tabulate::{self, Contribution};
 use crate::analysis::chokepoints::{self, Impact};
 use crate::analysis::concentration;
 use crate::analysis::exposure;
+use crate::analysis::origin;
 use crate::analysis::paths;
 use crate::analysis::reach::{reach, Reacher};
 use crate::analysis::stages::STAGE_ORDER;
@@ -368,13 +369,17 @@ impl Session<'_> {
         target: &Set,
         by: Grouping,
         stage: Option<&Named>,
+        material: Option<&Named>,
     ) -> Result<Outcome> {
         let t = self.single_target(target)?;
         if let Some(s) = stage {
             self.resolve_stage(s)?;
         }
         let m = self.model;
-        let shares = self.current_shares();
+        let shares = match material {
+            Some(mat) => std::borrow::Cow::Owned(self.material_shares(mat)?),
+            None => self.current_shares(),
+        };
         let (_, mask) = chokepoints::cone_of(&m.net, &shares, t);
         let w = reach(&m.net, &shares, t, &mask);
         // Producers only: markets (products) and end uses on a recycling loop hold no stage's
@@ -443,6 +448,12 @@ impl Session<'_> {
             );
             table.notes.extend(note);
         }
+        if let Some(mat) = material {
+            table.notes.push(format!(
+                "counting only the supply edges that carry {} (docs/semantics.md §10)",
+                crate::diag::terminal_safe(&mat.text)
+            ));
+        }
         if let Some(&first) = unbounded.first() {
             table.notes.push(
                 format!(
@@ -455,6 +466,114 @@ impl Session<'_> {
                     crate::diag::terminal_safe(m.entity(first).id)
                 ) + if unbounded.len() > 1 { ", ..." } else { "" },
             );
+        }
+        Ok(Outcome::Table(table))
+    }
+
+    /// The shares in force with every edge that does not carry `mat` set to 0
+    /// (docs/semantics.md §10): an edge carries it when its material is one of `carriers`, or
+    /// when it names no material (what it carries is not known, so it is not cut).
+    pub(super) fn material_shares(&self, mat: &Named) -> Result<Vec<f64>> {
+        let m = self.model;
+        let carried = self.carriers(mat)?;
+        let shares = self.current_shares();
+        Ok(origin::carrying_shares(&m.net, &shares, |p| {
+            m.supplies[m.net.in_supply[p] as usize]
+                .material()
+                .is_none_or(|k| carried[k as usize])
+        }))
+    }
+
+    /// `origin of "M" for TARGET [by GROUPING]`: each upstream node's material reach (the
+    /// share of the target's M that passes through it), or their sums per stage and group.
+    pub(super) fn origin(
+        &mut self,
+        st: &Statement,
+        mat: &Named,
+        target: &Set,
+        by: Option<Grouping>,
+    ) -> Result<Outcome> {
+        let t = self.single_target(target)?;
+        let m = self.model;
+        let shares = self.material_shares(mat)?;
+        let rank = |s: Option<&str>| {
+            s.and_then(|s| STAGE_ORDER.iter().position(|k| k.eq_ignore_ascii_case(s)))
+                .unwrap_or(STAGE_ORDER.len())
+        };
+        let mut unbounded = 0usize;
+        let mut rows: Vec<(u32, f64)> = Vec::new();
+        for (v, w) in origin::origin(&m.net, &shares, t) {
+            if !w.is_finite() {
+                unbounded += 1;
+            } else if w > 0.0 {
+                rows.push((v, w));
+            }
+        }
+        let title = self.title(&st.stmt);
+        let mut table = match by {
+            None => {
+                rows.sort_by(|a, b| {
+                    let (ea, eb) = (m.entity(a.0), m.entity(b.0));
+                    rank(ea.stage)
+                        .cmp(&rank(eb.stage))
+                        .then(ea.stage.cmp(&eb.stage))
+                        .then(b.1.total_cmp(&a.1))
+                        .then(ea.id.cmp(eb.id))
+                });
+                let mut table = Table::new(title, &["id", "name", "stage", "country", "share"]);
+                for &(v, w) in &rows {
+                    let e = m.entity(v);
+                    table.push(vec![
+                        Cell::text(e.id),
+                        Cell::text(e.name),
+                        Cell::text(e.stage.unwrap_or("")),
+                        Cell::Text(self.group_of(v, Grouping::Country)),
+                        Cell::Num(w),
+                    ]);
+                }
+                table
+            }
+            Some(g) => {
+                let mut sums: BTreeMap<(usize, String, String), f64> = BTreeMap::new();
+                for &(v, w) in &rows {
+                    let e = m.entity(v);
+                    let Some(stage) = e.stage else { continue };
+                    *sums
+                        .entry((rank(Some(stage)), stage.to_string(), self.group_of(v, g)))
+                        .or_default() += w;
+                }
+                let mut out: Vec<_> = sums.into_iter().collect();
+                out.sort_by(|a, b| {
+                    (a.0 .0, &a.0 .1)
+                        .cmp(&(b.0 .0, &b.0 .1))
+                        .then(b.1.total_cmp(&a.1))
+                        .then(a.0 .2.cmp(&b.0 .2))
+                });
+                let mut table = Table::new(title, &["stage", g.as_str(), "share"]);
+                for ((_, stage, group), w) in out {
+                    table.push(vec![Cell::Text(stage), Cell::Text(group), Cell::Num(w)]);
+                }
+                table
+            }
+        };
+        table.notes.push(format!(
+            "share: how much of the {} of {} passes through the node (summed per stage and \
+             group with `by`), along supply edges carrying it only (docs/semantics.md §10)",
+            crate::diag::terminal_safe(&mat.text),
+            crate::diag::terminal_safe(m.entity(t).name)
+        ));
+        if table.rows.is_empty() && unbounded == 0 {
+            table.notes.push(format!(
+                "no supply edge carrying {} reaches {}: its inputs name materials without it",
+                crate::diag::terminal_safe(&mat.text),
+                crate::diag::terminal_safe(m.entity(t).name)
+            ));
+        }
+        if unbounded > 0 {
+            table.notes.push(format!(
+                "left out: {unbounded} node(s) on a recycling loop whose shares multiply to 1 \
+                 or more, where the share has no bound"
+            ));
         }
         Ok(Outcome::Table(table))
     }

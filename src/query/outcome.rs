@@ -26,6 +26,8 @@ pub struct Diagram {
     pub span: Span,
     /// At most this many nodes drawn (`diagram ... limit N to FILE`).
     pub limit: Option<usize>,
+    /// Shaded on the diverging scale around zero (a comparison's difference).
+    pub diverging: bool,
 }
 
 impl Diagram {
@@ -37,6 +39,7 @@ impl Diagram {
             std::path::Path::new(&self.path),
             &crate::output::dot::DiagramOptions {
                 limit: self.limit,
+                diverging: self.diverging,
                 ..Default::default()
             },
         )

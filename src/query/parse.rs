@@ -327,6 +327,8 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::explain => "`explain exposure of ... to ...`".into(),
         Rule::chokepoints => "`chokepoints of ...`".into(),
         Rule::concentration => "`concentration of ... by ...`".into(),
+        Rule::material_of => "`of material \"NAME\"`".into(),
+        Rule::origin => "`origin of \"MATERIAL\" for ...`".into(),
         Rule::paths => "`paths from ... to ...`".into(),
         Rule::total => "`total ATTRIBUTE of ...`".into(),
         Rule::shortfall => "`shortfall of ...`".into(),
@@ -369,6 +371,9 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::kw_with => "`with`".into(),
         Rule::kw_disrupt => "`disrupt`".into(),
         Rule::kw_restrict => "`restrict`".into(),
+        Rule::kw_material => "`material`".into(),
+        Rule::kw_for => "`for`".into(),
+        Rule::kw_origin => "`origin`".into(),
         Rule::kw_exports => "`exports`".into(),
         Rule::kw_planned => "`planned`".into(),
         Rule::kw_capacity => "`capacity`".into(),
@@ -435,6 +440,7 @@ const COMMANDS: &[&str] = &[
     "loss",
     "chokepoints",
     "concentration",
+    "origin",
     "total",
     "shortfall",
     "paths",
@@ -860,8 +866,34 @@ impl Conv<'_> {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::string)
                     .map(|s| self.string(s));
+                let material = inner
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::material_of)
+                    .and_then(|m| m.into_inner().find(|x| x.as_rule() == Rule::string))
+                    .map(|s| self.string(s));
                 let target = self.sets(inner)?.into_iter().next().need("set")?;
-                Stmt::Concentration { target, by, stage }
+                Stmt::Concentration {
+                    target,
+                    by,
+                    stage,
+                    material,
+                }
+            }
+            Rule::origin => {
+                let by = self.grouping(&inner);
+                let material = inner
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::string)
+                    .map(|s| self.string(s))
+                    .need("material")?;
+                let target = self.sets(inner)?.into_iter().next().need("set")?;
+                Stmt::Origin {
+                    material,
+                    target,
+                    by,
+                }
             }
             Rule::paths => {
                 let limit = self.limit(&inner)?;
@@ -1388,6 +1420,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
                 kw_explain,
                 kw_chokepoints,
                 kw_concentration,
+                kw_origin,
                 kw_total,
                 kw_shortfall,
                 kw_paths,
@@ -1425,6 +1458,8 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             as_of => &[kw_as],
             chokepoints => &[kw_chokepoints],
             concentration | total_concentration => &[kw_concentration],
+            origin => &[kw_origin],
+            material_of => &[kw_of, kw_for],
             total => &[kw_total],
             paths => &[kw_paths],
             show => &[kw_show],

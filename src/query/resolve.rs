@@ -98,7 +98,21 @@ impl Session<'_> {
                 self.check_set(sources)
             }
             Stmt::Chokepoints { target, .. } => self.check_set(target),
-            Stmt::Concentration { target, stage, .. } => {
+            Stmt::Origin {
+                material, target, ..
+            } => {
+                self.carriers(material)?;
+                self.check_set(target)
+            }
+            Stmt::Concentration {
+                target,
+                stage,
+                material,
+                ..
+            } => {
+                if let Some(mat) = material {
+                    self.carriers(mat)?;
+                }
                 self.check_set(target)?;
                 match stage {
                     Some(s) => self.resolve_stage(s),
@@ -262,6 +276,27 @@ impl Session<'_> {
                     .any(|e| elements.contains(e))
             })
             .collect())
+    }
+
+    /// Which materials carry `name` (docs/semantics.md §10), by material number: for an
+    /// element, every material containing it; for a material, itself and every material
+    /// containing all its elements (ore carries NdPr oxide); for an export control, every
+    /// material containing one of its elements.
+    pub(crate) fn carriers(&self, name: &Named) -> Result<Vec<bool>> {
+        let m = self.model;
+        let mut out = vec![false; m.materials.len()];
+        if let Some(k) = m.material(&name.text) {
+            let own = &m.materials[k as usize].elements;
+            for (j, x) in m.materials.iter().enumerate() {
+                out[j] = j == k as usize
+                    || (!own.is_empty() && own.iter().all(|e| x.elements.contains(e)));
+            }
+        } else {
+            for k in self.materials_named(&name.text, name.span)? {
+                out[k as usize] = true;
+            }
+        }
+        Ok(out)
     }
 
     /// Resolves what-if clauses into effects, checking every name.

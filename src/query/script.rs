@@ -432,6 +432,7 @@ pub fn measure(stmt: &Stmt) -> &'static str {
         Stmt::Chokepoints { .. } => "chokepoints",
         Stmt::Concentration { .. } => "concentration",
         Stmt::Paths { .. } => "paths",
+        Stmt::Origin { .. } => "origin",
         Stmt::Total {
             concentration: true,
             ..

@@ -214,6 +214,7 @@ impl<'m> Session<'m> {
                     limit: limit
                         .or_else(|| drawn_limit(&body.stmt))
                         .map(|n| n as usize),
+                    diverging: is_compare(&body.stmt),
                 }))
             }
             Stmt::With { clauses, body } => {
@@ -283,9 +284,17 @@ impl<'m> Session<'m> {
                 limit,
             } => self.explain(st, targets, sources, *limit),
             Stmt::Chokepoints { target, by, limit } => self.chokepoints(st, target, *by, *limit),
-            Stmt::Concentration { target, by, stage } => {
-                self.concentration(st, target, *by, stage.as_ref())
-            }
+            Stmt::Concentration {
+                target,
+                by,
+                stage,
+                material,
+            } => self.concentration(st, target, *by, stage.as_ref(), material.as_ref()),
+            Stmt::Origin {
+                material,
+                target,
+                by,
+            } => self.origin(st, material, target, *by),
             Stmt::Paths { from, to, limit } => self.paths(st, from, to, *limit),
             Stmt::Total {
                 attribute,
@@ -303,6 +312,15 @@ impl<'m> Session<'m> {
             Stmt::Uncertain { runs, seed, body } => self.uncertain(st, *runs, *seed, body),
             Stmt::Sensitivity { target, sources } => self.sensitivity(st, target, sources),
         }
+    }
+}
+
+/// A comparison, under any `with` or result operations: its diagram shades by a difference.
+fn is_compare(s: &Stmt) -> bool {
+    match s {
+        Stmt::Compare { .. } => true,
+        Stmt::With { body, .. } | Stmt::Refine { body, .. } => is_compare(&body.stmt),
+        _ => false,
     }
 }
 

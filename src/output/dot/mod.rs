@@ -238,6 +238,12 @@ pub fn difference_graph(
     }
 }
 
+/// A measure's name as a node's label gives it: up to its first comma (the legend gives the
+/// rest: "difference in loss, B minus A").
+fn short(name: &str) -> &str {
+    name.split(',').next().unwrap_or(name)
+}
+
 /// The unit a node folds into: (stage, group) for a fold by country or by stage.
 fn fold_key(m: &Model, v: u32, how: Fold) -> (Option<String>, Option<String>) {
     let stage = m.entity(v).stage.map(String::from);
@@ -374,7 +380,7 @@ fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, Draw
                 let e = m.entity(v);
                 let mut label = wrap(e.name, WRAP);
                 if let (Some(x), Some(mea)) = (value(v), &r.measure) {
-                    label.push_str(&format!("\n{} {}", mea.name, super::rounded(x)));
+                    label.push_str(&format!("\n{} {}", short(&mea.name), super::rounded(x)));
                 }
                 nodes.push(DrawnNode {
                     key: e.id.to_string(),
@@ -518,7 +524,7 @@ fn folded_node(
     value: &dyn Fn(u32) -> Option<f64>,
 ) -> DrawnNode {
     let mut label = what.clone();
-    let name = r.measure.as_ref().map(|x| x.name.as_str()).unwrap_or("");
+    let name = r.measure.as_ref().map(|x| short(&x.name)).unwrap_or("");
     if let Some(t) = top {
         label.push_str(&format!("\n{name} up to {}", super::rounded(t)));
     }
