@@ -131,9 +131,9 @@ share = 1
 "#;
 
 fn model() -> Model {
-    let dir = std::env::temp_dir().join(format!("sg-materials-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("two_materials.toml");
+    // A folder per call: tests run in parallel, and one must not read another's half-written file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two_materials.toml");
     std::fs::write(&path, MODEL).unwrap();
     let (m, p) = model::load_path(&path).build();
     m.unwrap_or_else(|| panic!("{p}"))
