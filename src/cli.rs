@@ -104,6 +104,10 @@ pub enum Command {
         /// The folder to write nodes.csv and edges.csv into.
         #[arg(long, short)]
         output: PathBuf,
+        /// Keep the rows sorted (regions first, nodes by id, edges by consumer) instead of
+        /// in a seeded random order.
+        #[arg(long)]
+        sorted: bool,
     },
     /// The interactive shell (on piped input: the statements read from it, like a script).
     Repl {
@@ -184,7 +188,17 @@ pub fn main() -> i32 {
             nodes,
             seed,
             output,
-        } => match crate::generate::generate(nodes, seed, &output) {
+            sorted,
+        } => match crate::generate::generate_in(
+            nodes,
+            seed,
+            &output,
+            if sorted {
+                crate::generate::Order::Sorted
+            } else {
+                crate::generate::Order::Shuffled
+            },
+        ) {
             Ok(g) => {
                 println!(
                     "wrote {}: {} flow nodes, {} regions, {} supply edges",

@@ -53,9 +53,98 @@ fn a_generated_network_is_deterministic_valid_and_layered() {
     // Share, volume and equal-split groups all occur.
     let edges: Vec<_> = (0..m.supplies.len()).map(|k| m.edge_def(k)).collect();
     let with_share = edges.iter().filter(|e| e.share.is_some()).count();
-    let with_volume = edges.iter().filter(|e| e.volume.is_some()).count();
-    let neither = edges.len() - with_share - with_volume;
-    assert!(with_share > 1000 && with_volume > 1000 && neither > 1000);
+    let volume_only = edges
+        .iter()
+        .filter(|e| e.share.is_none() && e.volume.is_some())
+        .count();
+    let neither = edges
+        .iter()
+        .filter(|e| e.share.is_none() && e.volume.is_none())
+        .count();
+    assert!(with_share > 1000 && volume_only > 1000 && neither > 1000);
+}
+
+/// The figures balance: every node but an end use makes exactly what its customers take (each
+/// operating edge its effective share of its consumer's output), recomputed here from the loaded
+/// model; capacity is above output; `check` has no balance warning; some planned edges have a
+/// start year.
+#[test]
+fn generated_figures_balance_and_check_has_no_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    supplygraph::generate::generate(5_000, 3, dir.path()).unwrap();
+    let (m, problems) = model::load_path(dir.path()).build();
+    let m = m.unwrap_or_else(|| panic!("{problems}"));
+    assert!(model::balance::warnings(&m).is_empty());
+    let f = m.figures();
+    let mut take = vec![0.0f64; m.entities.len()];
+    let mut planned = 0;
+    for (k, s) in m.supplies.iter().enumerate() {
+        if s.status == model::graph::EdgeStatus::Planned {
+            planned += 1;
+            let def = m.edge_def(k);
+            let start = &def.attrs.get("start").unwrap().used().value;
+            assert!(
+                matches!(start, model::doc::Scalar::Num(y) if (2025.0..=2030.0).contains(y)),
+                "{start:?}"
+            );
+            continue;
+        }
+        let out = f.node_output(s.to).unwrap().tonnes;
+        take[s.from as usize] += s.share * out;
+        if let Some(v) = f.edge_volume(k) {
+            assert!((v.tonnes - s.share * out).abs() <= 1e-6 * out.max(1.0) + 1e-5);
+        }
+    }
+    assert!(planned > 10, "{planned} planned edges");
+    let mut checked = 0;
+    for v in m.flow_nodes() {
+        let out = f.node_output(v).unwrap().tonnes;
+        let cap = f.node_capacity(v).unwrap().tonnes;
+        assert!(cap > out, "{}: capacity {cap} <= output {out}", m.entity(v).id);
+        if m.entity(v).stage != Some("end use") && take[v as usize] >= 1.0 {
+            assert!(
+                (out - take[v as usize]).abs() <= 1e-6 * out,
+                "{}: output {out}, taken {}",
+                m.entity(v).id,
+                take[v as usize]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 3000, "{checked}");
+}
+
+/// Shuffled and sorted rows are the same network: the same nodes with the same figures and
+/// the same edges, in another order.
+#[test]
+fn shuffled_and_sorted_rows_hold_the_same_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    use supplygraph::generate::{generate_in, Order};
+    generate_in(2_000, 5, &a, Order::Shuffled).unwrap();
+    generate_in(2_000, 5, &b, Order::Sorted).unwrap();
+    let lines = |d: &std::path::Path, f: &str| {
+        let text = std::fs::read_to_string(d.join(f)).unwrap();
+        let mut l: Vec<String> = text.lines().map(str::to_string).collect();
+        let header = l.remove(0);
+        (header, l)
+    };
+    for f in ["nodes.csv", "edges.csv"] {
+        let (ha, mut la) = lines(&a, f);
+        let (hb, mut lb) = lines(&b, f);
+        assert_eq!(ha, hb);
+        assert_ne!(la, lb, "{f}: the rows are shuffled");
+        la.sort();
+        lb.sort();
+        assert_eq!(la, lb, "{f}");
+    }
+    let (ta, tb) = (lines(&b, "nodes.csv").1, lines(&b, "edges.csv").1);
+    assert!(ta[0].starts_with("c0,") && tb.windows(2).all(|w| to(&w[0]) <= to(&w[1])));
+}
+
+/// The consumer's number of an edge row of the generator.
+fn to(row: &str) -> usize {
+    row.split(',').nth(1).unwrap()[1..].parse().unwrap()
 }
 
 #[test]
