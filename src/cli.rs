@@ -121,6 +121,14 @@ pub enum Command {
         /// The script file; `-` reads the script from standard input.
         script: PathBuf,
     },
+    /// Print a completion script for a shell, e.g. `supplygraph completions bash >
+    /// ~/.local/share/bash-completion/completions/supplygraph`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `supplygraph man > ~/.local/share/man/man1/supplygraph.1`.
+    Man,
 }
 
 /// What `query` and `run` share.
@@ -163,9 +171,43 @@ fn read_stdin() -> Result<String, String> {
     Ok(text)
 }
 
+/// The command line, with clap's help and errors in colour only where `NO_COLOR` allows
+/// (clap also honours `CLICOLOR_FORCE`, which `NO_COLOR` overrides).
+fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    if crate::text::no_color() {
+        command = command.color(clap::ColorChoice::Never);
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "supplygraph", &mut std::io::stdout());
+    0
+}
+
+/// Writes the manual page to standard output.
+fn man() -> i32 {
+    use clap::CommandFactory;
+    let page = clap_mangen::Man::new(Cli::command());
+    let mut out = std::io::stdout().lock();
+    match page.render(&mut out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: cannot write the manual page: {e}");
+            1
+        }
+    }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = parse_args();
     let command = cli.command.unwrap_or(Command::Repl { shell: cli.shell });
     match command {
         Command::Repl { shell } => {
@@ -183,6 +225,8 @@ pub fn main() -> i32 {
             crate::repl::run_piped(shell.model, shell.format, shell.continue_on_error, text)
         }
         Command::Check { model, verbose } => check(model, verbose),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
         Command::Convert { model, to, output } => convert(model, to, output),
         Command::Generate {
             nodes,

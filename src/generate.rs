@@ -189,7 +189,11 @@ pub fn generate_in(n: usize, seed: u64, dir: &Path, order: Order) -> std::io::Re
             writeln!(w, "k{k},Country {k},region,,c{},country,,", k % CONTINENTS)
         } else if row < regions {
             let p = row - CONTINENTS - COUNTRIES;
-            writeln!(w, "p{p},Province {p},region,,k{},province,,", province_of[p])
+            writeln!(
+                w,
+                "p{p},Province {p},region,,k{},province,,",
+                province_of[p]
+            )
         } else {
             let i = row - regions;
             let (stage, kind, _, _) = LAYERS[layer_of(i)];
@@ -222,7 +226,12 @@ pub fn generate_in(n: usize, seed: u64, dir: &Path, order: Order) -> std::io::Re
         let (u, v, m) = (e.from, e.to, MATERIALS[e.material as usize]);
         write!(w, "n{u},n{v},{m},")?;
         if let Some(start) = e.planned {
-            return writeln!(w, "{},,,planned,{}", Share(e.share), 2025 + u32::from(start));
+            return writeln!(
+                w,
+                "{},,,planned,{}",
+                Share(e.share),
+                2025 + u32::from(start)
+            );
         }
         let volume = e.share * output[v as usize];
         match e.group {

@@ -100,7 +100,11 @@ fn generated_figures_balance_and_check_has_no_warning() {
     for v in m.flow_nodes() {
         let out = f.node_output(v).unwrap().tonnes;
         let cap = f.node_capacity(v).unwrap().tonnes;
-        assert!(cap > out, "{}: capacity {cap} <= output {out}", m.entity(v).id);
+        assert!(
+            cap > out,
+            "{}: capacity {cap} <= output {out}",
+            m.entity(v).id
+        );
         if m.entity(v).stage != Some("end use") && take[v as usize] >= 1.0 {
             assert!(
                 (out - take[v as usize]).abs() <= 1e-6 * out,
@@ -158,5 +162,70 @@ fn sizes_out_of_bounds_are_refused_before_anything_is_written() {
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
         assert!(e.to_string().contains(&n.to_string()), "{e}");
         assert!(!out.exists(), "{n} nodes: {} was created", out.display());
+    }
+}
+
+/// `total output|capacity of nodes by country` on a generated (bulk-read) model equals the sums
+/// made here from the text of `nodes.csv` (province -> country from the region rows), and
+/// `by region` (the node's own province) too.
+#[test]
+fn totals_by_country_on_a_generated_model_match_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    supplygraph::generate::generate(3_000, 11, dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("nodes.csv")).unwrap();
+    let mut parent: HashMap<String, String> = HashMap::new();
+    let mut name: HashMap<String, String> = HashMap::new();
+    let mut flows: Vec<(String, f64, f64)> = Vec::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        name.insert(c[0].to_string(), c[1].to_string());
+        if c[2] == "region" {
+            parent.insert(c[0].to_string(), c[4].to_string());
+        } else {
+            flows.push((
+                c[4].to_string(),
+                c[6].parse().unwrap(),
+                c[7].parse().unwrap(),
+            ));
+        }
+    }
+    for (attribute, by) in [
+        ("output", "country"),
+        ("capacity", "country"),
+        ("output", "region"),
+    ] {
+        let mut want: HashMap<String, (f64, usize)> = HashMap::new();
+        for (province, output, capacity) in &flows {
+            let group = if by == "country" {
+                &parent[province]
+            } else {
+                province
+            };
+            let e = want.entry(name[group].clone()).or_default();
+            e.0 += if attribute == "output" {
+                *output
+            } else {
+                *capacity
+            };
+            e.1 += 1;
+        }
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+            .args(["query", "--format", "json", "--model"])
+            .arg(dir.path())
+            .arg(format!("total {attribute} of nodes by {by}"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(rows.len(), want.len(), "{attribute} by {by}");
+        let all: f64 = want.values().map(|x| x.0).sum();
+        for r in rows {
+            let (total, nodes) = want[r["group"].as_str().unwrap()];
+            let got = r["total"].as_f64().unwrap();
+            assert!((got - total).abs() <= 1e-9 * total, "{r}: {total}");
+            assert_eq!(r["nodes"].as_u64().unwrap() as usize, nodes);
+            assert!((r["share"].as_f64().unwrap() - total / all).abs() < 1e-9);
+            assert_eq!(r["unit"], "t/yr");
+        }
     }
 }

@@ -31,6 +31,7 @@ use super::index::lower;
 use super::rows::{CsvRows, Rows};
 use super::shares::effective_shares;
 use crate::diag::Problems;
+use std::hash::BuildHasher as _;
 
 /// `nodes.csv` and `edges.csv`, whose headers the bulk reader can take.
 pub struct Tables {
@@ -114,7 +115,9 @@ fn build_on(
     }
     b.items(&doc, &mut parts);
     let split = split_rows(&t.edges, threads, parallel_bytes);
-    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, split)?;
+    let ids = FlowIds::of(&parts.entities, first);
+    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
+    drop(ids);
     let mut trouble = false;
     let live = effective_shares(
         parts.entities.len(),
@@ -286,6 +289,7 @@ impl EdgeTable {
         doc: &ModelDoc,
         b: &Builder,
         parts: &mut Parts,
+        ids: &FlowIds,
         split: Option<Vec<std::ops::Range<usize>>>,
     ) -> Bulk<EdgeTable> {
         let ctx = EdgeColumns::new(h, doc);
@@ -298,7 +302,7 @@ impl EdgeTable {
                         .into_iter()
                         .map(|r| {
                             scope.spawn(move || {
-                                ctx.resolve(parts, b, |row| for_each_row_in(h, r, row))
+                                ctx.resolve(parts, ids, b, |row| for_each_row_in(h, r, row))
                             })
                         })
                         .collect();
@@ -308,7 +312,7 @@ impl EdgeTable {
                         .collect::<Bulk<Vec<_>>>()
                 })?
             }
-            _ => vec![ctx.resolve(parts, b, |row| for_each_row(h, row))?],
+            _ => vec![ctx.resolve(parts, ids, b, |row| for_each_row(h, row))?],
         };
         let mut out = EdgeTable {
             starts: Vec::new(),
@@ -398,20 +402,12 @@ impl EdgeColumns {
     fn resolve(
         &self,
         parts: &Parts,
+        ids: &FlowIds,
         b: &Builder,
         rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<EdgeChunk> {
         let mut out = EdgeChunk::default();
-        let flow = |id: &str| {
-            parts
-                .by_id
-                .first(&parts.entities, &lower(id))
-                .filter(|&i| parts.entities.kind(i).is_flow())
-                .ok_or(GiveUp)
-        };
-        // Consecutive rows often name the same consumer and material.
-        let mut last_to: (String, u32) = (String::new(), NO);
-        let mut last_material: (String, Option<u32>) = (String::new(), None);
+        let flow = |id: &str| ids.find(&parts.entities, &lower(id)).ok_or(GiveUp);
         let mut new_by_key: HashMap<String, u32> = HashMap::default();
         rows(&mut |start, f| {
             check(f.len() == self.width)?;
@@ -419,19 +415,9 @@ impl EdgeColumns {
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
-            let u = flow(f_id)?;
-            let v = if last_to.1 != NO && last_to.0 == t_id {
-                last_to.1
-            } else {
-                let v = flow(t_id)?;
-                last_to = (t_id.to_string(), v);
-                v
-            };
+            let (u, v) = (flow(f_id)?, flow(t_id)?);
             let m = match opt(self.material) {
                 None => None,
-                Some(name) if last_material.1.is_some() && last_material.0 == name => {
-                    last_material.1
-                }
                 Some(name) => {
                     let key = lower(name);
                     let k = match parts.material_by_key.get(key.as_ref()) {
@@ -447,7 +433,6 @@ impl EdgeColumns {
                             }
                         },
                     };
-                    last_material = (name.to_string(), Some(k));
                     Some(k)
                 }
             };
@@ -481,6 +466,93 @@ impl EdgeColumns {
             Ok(())
         })?;
         Ok(out)
+    }
+}
+
+/// The flow nodes by id (lower case), for resolving the rows of `edges.csv`: open addressing
+/// with linear probing over 16-byte slots that hold the entity and the first bytes of its key,
+/// so that a lookup of an id of up to [`INLINE`] bytes reads one cache line, whatever the order
+/// of the rows (the general index reads the entity's id from the text arena, and its kind,
+/// for every lookup: several cache misses each, which is what made shuffled rows slow).
+/// Only flow entities are in it: a row naming a region or an unknown id is not found.
+struct FlowIds {
+    slots: Vec<Slot>,
+    /// `slots.len() - 1` (a power of two less one).
+    mask: usize,
+}
+
+/// Bytes of a key held in its slot.
+const INLINE: usize = 11;
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The key's first bytes (all of them when `len <= INLINE`).
+    key: [u8; INLINE],
+    /// The key's length, capped at 255; 0: an empty slot (ids are never empty).
+    len: u8,
+    entity: u32,
+}
+
+impl FlowIds {
+    /// The flow entities from `first` on (their ids are unique, case folded: checked before).
+    fn of(entities: &Entities, first: u32) -> FlowIds {
+        let n = entities.len().saturating_sub(first as usize);
+        let size = (n * 2).next_power_of_two().max(16);
+        let mut ids = FlowIds {
+            slots: vec![Slot::default(); size],
+            mask: size - 1,
+        };
+        for i in first..entities.len() as u32 {
+            if !entities.kind(i).is_flow() {
+                continue;
+            }
+            let key = lower(entities.id(i));
+            let mut at = ids.home(&key);
+            while ids.slots[at].len != 0 {
+                at = (at + 1) & ids.mask;
+            }
+            ids.slots[at] = Slot::of(&key, i);
+        }
+        ids
+    }
+
+    fn home(&self, key: &str) -> usize {
+        let h = rustc_hash::FxBuildHasher.hash_one(key.as_bytes());
+        // The hash's high bits: FxHash mixes them best.
+        (h >> 32) as usize & self.mask
+    }
+
+    /// The flow entity whose id is `key` (lower case).
+    fn find(&self, entities: &Entities, key: &str) -> Option<u32> {
+        let want = Slot::of(key, 0);
+        let mut at = self.home(key);
+        loop {
+            let s = &self.slots[at];
+            if s.len == 0 {
+                return None;
+            }
+            if s.len == want.len && s.key == want.key {
+                let full = key.len() <= INLINE || lower(entities.id(s.entity)) == key;
+                if full {
+                    return Some(s.entity);
+                }
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+impl Slot {
+    fn of(key: &str, entity: u32) -> Slot {
+        let b = key.as_bytes();
+        let mut s = Slot {
+            key: [0; INLINE],
+            len: b.len().min(255) as u8,
+            entity,
+        };
+        let k = b.len().min(INLINE);
+        s.key[..k].copy_from_slice(&b[..k]);
+        s
     }
 }
 

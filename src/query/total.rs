@@ -94,7 +94,50 @@ impl Session<'_> {
         let mut first: Option<(Dimension, String, u32)> = None;
         let mut rate = false;
         let (mut missing, mut defaulted) = (0, 0);
-        for v in nodes {
+        // Tables read by the bulk reader hold plain numbers (tonnes a year) in `output` and
+        // `capacity`: the model's figure arrays have them, so no row is read again (at 10^6
+        // nodes, reading every row again took most of the time).
+        let from_arrays =
+            declared.is_some() && m.rows.nodes.is_some() && matches!(key, "output" | "capacity");
+        // A node's country or region group depends only on its own region: found once each.
+        let mut group_by_region: rustc_hash::FxHashMap<Option<u32>, String> =
+            rustc_hash::FxHashMap::default();
+        let mut group_name = |s: &Self, v: u32| -> String {
+            match by {
+                Some(g @ (Grouping::Country | Grouping::Region)) if m.entity(v).kind.is_flow() => {
+                    group_by_region
+                        .entry(m.entity(v).region)
+                        .or_insert_with(|| s.group_of(v, g))
+                        .clone()
+                }
+                Some(g) => s.group_of(v, g),
+                None => "all".to_string(),
+            }
+        };
+        if from_arrays {
+            let f = m.figures();
+            for &v in &nodes {
+                let q = if key == "output" {
+                    f.node_output(v)
+                } else {
+                    let q = f.node_capacity(v);
+                    defaulted += usize::from(q.is_some() && !f.has_own_capacity(v));
+                    q
+                };
+                let Some(q) = q else {
+                    missing += 1;
+                    continue;
+                };
+                if first.is_none() {
+                    first = Some((Unit::parse(Some("t/yr")).dimension(), "t/yr".into(), v));
+                    rate = true;
+                }
+                let e = groups.entry(group_name(self, v)).or_default();
+                e.0 += q.tonnes;
+                e.1 += 1;
+            }
+        }
+        for v in nodes.into_iter().filter(|_| !from_arrays) {
             let def = m.node_def(m.entity(v).def);
             let mut fig = match declared {
                 Some(f) => def.figure(f),
@@ -158,11 +201,7 @@ impl Session<'_> {
             if let Unit::Mass { rate: r, .. } = value.unit {
                 rate |= r;
             }
-            let group = match by {
-                Some(g) => self.group_of(v, g),
-                None => "all".to_string(),
-            };
-            let e = groups.entry(group).or_default();
+            let e = groups.entry(group_name(self, v)).or_default();
             e.0 += value.unit.convert(x);
             e.1 += 1;
         }
