@@ -29,7 +29,7 @@ use super::fields::{must_columns, Entity, Flag};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
 use super::rows::{CsvRows, Rows};
-use super::shares::effective_shares;
+use super::shares::effective_shares_grouped;
 use crate::diag::Problems;
 use std::hash::BuildHasher as _;
 
@@ -119,42 +119,39 @@ fn build_on(
     let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
     drop(ids);
     let mut trouble = false;
-    let live = effective_shares(
+    let (live, grouped) = effective_shares_grouped(
         parts.entities.len(),
         &mut parts.supplies,
         |k| Some(edges.volume[k]).filter(|v| !v.is_nan()),
         |_| trouble = true,
     );
-    check(!trouble && !has_duplicates(&parts.supplies, &live))?;
+    check(!trouble && !has_duplicates(&grouped))?;
     check(p.0.is_empty())?;
     drop(edges.volume);
     let rows = Rows {
         nodes: Some(CsvRows::new(t.nodes, flows.starts)),
         edges: Some(CsvRows::new(t.edges, edges.starts)),
     };
-    let model = finish(doc, rows, parts, &live, origin, &mut p);
+    let model = finish(doc, rows, parts, &live, Some(&grouped), origin, &mut p);
     Ok((model, p))
 }
 
 const NO: u32 = u32::MAX;
 
 /// Whether two live edges of one input group come from the same supplier (the general reader
-/// warns of it).
-fn has_duplicates(supplies: &[Supply], live: &[u32]) -> bool {
-    let key = |k: u32| {
-        let s = &supplies[k as usize];
-        (s.to, s.material())
-    };
+/// warns of it); `grouped`: the live supplies in group order.
+fn has_duplicates(grouped: &[Supply]) -> bool {
+    let key = |s: &Supply| (s.to, s.material());
     let mut from: Vec<u32> = Vec::new();
     let mut i = 0;
-    while i < live.len() {
+    while i < grouped.len() {
         let mut j = i + 1;
-        while j < live.len() && key(live[j]) == key(live[i]) {
+        while j < grouped.len() && key(&grouped[j]) == key(&grouped[i]) {
             j += 1;
         }
         if j - i > 1 {
             from.clear();
-            from.extend(live[i..j].iter().map(|&k| supplies[k as usize].from));
+            from.extend(grouped[i..j].iter().map(|s| s.from));
             from.sort_unstable();
             if from.windows(2).any(|w| w[0] == w[1]) {
                 return true;
