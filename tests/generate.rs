@@ -223,7 +223,7 @@ fn totals_by_country_on_a_generated_model_match_the_tables() {
             let (total, nodes) = want[r["group"].as_str().unwrap()];
             let got = r["total"].as_f64().unwrap();
             assert!((got - total).abs() <= 1e-9 * total, "{r}: {total}");
-            assert_eq!(r["nodes"].as_u64().unwrap() as usize, nodes);
+            assert_eq!(r["nodes"].as_u64().unwrap(), nodes as u64);
             assert!((r["share"].as_f64().unwrap() - total / all).abs() < 1e-9);
             assert_eq!(r["unit"], "t/yr");
         }

@@ -47,7 +47,10 @@ pub fn effective_shares_grouped(
     mut problem: impl FnMut(GroupProblem),
 ) -> (Vec<u32>, Vec<Supply>) {
     let order = group_order(n, supplies);
-    let mut grouped: Vec<Supply> = order.iter().map(|&k| supplies[k as usize].clone()).collect();
+    let mut grouped: Vec<Supply> = order
+        .iter()
+        .map(|&k| supplies[k as usize].clone())
+        .collect();
     let volumes: Vec<Option<f64>> = order.iter().map(|&k| volume(k as usize)).collect();
     // Per group, by position in the group: explicit shares (NaN where none) and volumes.
     let (mut given, mut vols) = (Vec::new(), Vec::new());
