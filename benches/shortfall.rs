@@ -2,7 +2,8 @@
 //! generator's own figures (output, capacity, edge volumes and capacities), rows shuffled:
 //!
 //! - in one process, through the query [`Session`] as a user runs it: the load, the figures
-//!   (built on first use), `with disrupt "k0" by 30%: shortfall of` the last end use and its
+//!   (built on first use), `with disrupt nodes where stage = "component" by 90%: shortfall of`
+//!   the last end use and its
 //!   `explain shortfall`, and `total output of nodes by country` (a 10^6-node set) with its
 //!   concentration;
 //! - end to end through the CLI (a fresh `supplygraph query --model DIR ...` process: load,
@@ -58,19 +59,22 @@ fn one(n: usize) {
         }
     };
     let last = format!("n{}", n - 1);
-    let what_if = format!("with disrupt \"k0\" by 30%: shortfall of \"{last}\"");
+    // Other end uses do not compete (the priority view), so a what-if binds where it reaches
+    // the target's own suppliers: every component maker keeps 10% of its output.
+    let clause = "with disrupt nodes where stage = \"component\" by 90%";
+    let what_if = format!("{clause}: shortfall of \"{last}\"");
     q(
         "first quantity query: the figures built (once per model), then shortfall of one end use, no what-if",
         &format!("shortfall of \"{last}\""),
     );
     let o = q(
-        "shortfall of one end use under a what-if (Country 0 loses 30%)",
+        "shortfall of one end use under a what-if (200,000 component makers lose 90%)",
         &what_if,
     );
     println!("\n{o:?}\n");
     q(
         "explain shortfall of it (primal + dual)",
-        &format!("with disrupt \"k0\" by 30%: explain shortfall of \"{last}\""),
+        &format!("{clause}: explain shortfall of \"{last}\""),
     );
     q(
         "total output of nodes by country (every flow node)",

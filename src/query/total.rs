@@ -90,7 +90,6 @@ impl Session<'_> {
         let m = self.model;
         let key = attribute.text.as_str();
         let declared = NodeDef::field(key).filter(|f| f.is_figure());
-        let mut groups: BTreeMap<String, (f64, usize)> = BTreeMap::new();
         let mut first: Option<(Dimension, String, u32)> = None;
         let mut rate = false;
         let (mut missing, mut defaulted) = (0, 0);
@@ -99,19 +98,36 @@ impl Session<'_> {
         // nodes, reading every row again took most of the time).
         let from_arrays =
             declared.is_some() && m.rows.nodes.is_some() && matches!(key, "output" | "capacity");
-        // A node's country or region group depends only on its own region: found once each.
-        let mut group_by_region: rustc_hash::FxHashMap<Option<u32>, String> =
+        // Groups by number, their names interned; a node's country or region group depends
+        // only on its own region, so it is found once a region.
+        let mut names: Vec<String> = Vec::new();
+        let mut sums: Vec<(f64, usize)> = Vec::new();
+        let mut number: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        let mut by_region: rustc_hash::FxHashMap<Option<u32>, usize> =
             rustc_hash::FxHashMap::default();
-        let mut group_name = |s: &Self, v: u32| -> String {
+        let mut group = |s: &Self, v: u32| -> usize {
+            let mut intern = |name: String| -> usize {
+                *number.entry(name).or_insert_with_key(|name| {
+                    names.push(name.clone());
+                    names.len() - 1
+                })
+            };
             match by {
-                Some(g @ (Grouping::Country | Grouping::Region)) if m.entity(v).kind.is_flow() => {
-                    group_by_region
-                        .entry(m.entity(v).region)
-                        .or_insert_with(|| s.group_of(v, g))
-                        .clone()
+                Some(g @ (Grouping::Country | Grouping::Region))
+                    if m.entities.kind(v).is_flow() =>
+                {
+                    let region = m.entities.region(v);
+                    match by_region.get(&region) {
+                        Some(&k) => k,
+                        None => {
+                            let k = intern(s.group_of(v, g));
+                            by_region.insert(region, k);
+                            k
+                        }
+                    }
                 }
-                Some(g) => s.group_of(v, g),
-                None => "all".to_string(),
+                Some(g) => intern(s.group_of(v, g)),
+                None => intern("all".to_string()),
             }
         };
         if from_arrays {
@@ -132,7 +148,11 @@ impl Session<'_> {
                     first = Some((Unit::parse(Some("t/yr")).dimension(), "t/yr".into(), v));
                     rate = true;
                 }
-                let e = groups.entry(group_name(self, v)).or_default();
+                let k = group(self, v);
+                if k >= sums.len() {
+                    sums.resize(k + 1, (0.0, 0));
+                }
+                let e = &mut sums[k];
                 e.0 += q.tonnes;
                 e.1 += 1;
             }
@@ -201,7 +221,11 @@ impl Session<'_> {
             if let Unit::Mass { rate: r, .. } = value.unit {
                 rate |= r;
             }
-            let e = groups.entry(group_name(self, v)).or_default();
+            let k = group(self, v);
+            if k >= sums.len() {
+                sums.resize(k + 1, (0.0, 0));
+            }
+            let e = &mut sums[k];
             e.0 += value.unit.convert(x);
             e.1 += 1;
         }
@@ -210,6 +234,7 @@ impl Session<'_> {
             Dimension::Other(_) => Some(u),
             Dimension::Plain => None,
         });
+        let groups: BTreeMap<String, (f64, usize)> = names.into_iter().zip(sums).collect();
         let mut groups: Vec<GroupTotal> = groups
             .into_iter()
             .map(|(group, (total, nodes))| GroupTotal {
