@@ -1,56 +1,32 @@
-//! Shortfall with substitution at scale: the generated layered network (10^6 flow nodes by
-//! default), one end use, under a what-if that stops a third of the mines upstream of it.
+//! Quantities at scale, on the generated layered network (10^6 flow nodes by default) with the
+//! generator's own figures (output, capacity, edge volumes and capacities), rows shuffled:
 //!
-//! `cargo bench --bench shortfall [-- SIZES...]`. The generator writes no tonnage figures yet,
-//! so the bench derives a balanced set from the shares (consumers first: an end use demands
-//! 1,000 t, a node makes what its customers take, at least 1 t; capacity 1.2 x output; edge
-//! volumes left to the engine's derivation, share x the consumer's output). Data goes to
-//! `target/bench-data/` (shared with the scale bench).
+//! - in one process, through the query [`Session`] as a user runs it: the load, the figures
+//!   (built on first use), `with disrupt nodes where stage = "component" by 90%: shortfall of`
+//!   the last end use and its
+//!   `explain shortfall`, and `total output of nodes by country` (a 10^6-node set) with its
+//!   concentration;
+//! - end to end through the CLI (a fresh `supplygraph query --model DIR ...` process: load,
+//!   figures and answer), best of three.
+//!
+//! `cargo bench --bench shortfall [-- SIZES...]`. Data goes to `target/bench-data/` (shared
+//! with the scale and load benches).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
 use std::time::Instant;
 
-use supplygraph::analysis::cone;
-use supplygraph::analysis::propagate::Disruption;
-use supplygraph::analysis::shortfall::{explain, shortfall, Figures};
+use supplygraph::diag::SourceText;
 use supplygraph::model;
-use supplygraph::model::net::Net;
+use supplygraph::query::{parse, Session};
 
 fn data_dir(n: usize) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/g{n}"))
 }
 
 fn row(what: &str, secs: f64) {
-    println!("| {what} | {secs:.4} |");
-}
-
-/// Balanced base-year figures from the shares, consumers first (components in reverse
-/// topological order; inside a recycling loop, a customer not yet reached counts 0).
-fn balanced(net: &Net) -> Figures {
-    let n = net.len();
-    let mut figs = Figures::empty(n, net.in_src.len());
-    let mut out = vec![0.0f64; n];
-    for c in (0..net.comp_count()).rev() {
-        for &u in net.comp_members(c) {
-            let outs = net.outputs(u);
-            let has_inputs = !net.inputs(u).is_empty();
-            if outs.is_empty() && !has_inputs {
-                continue; // a region, or an isolated node
-            }
-            out[u as usize] = if outs.is_empty() {
-                1000.0
-            } else {
-                let shipped: f64 = outs
-                    .iter()
-                    .map(|&p| net.in_share[p as usize] * out[net.target(p) as usize])
-                    .sum();
-                shipped.max(1.0)
-            };
-            figs.output[u as usize] = Some(out[u as usize]);
-            figs.capacity[u as usize] = Some(1.2 * out[u as usize]);
-        }
-    }
-    figs
+    println!("| {what} | {secs:.3} |");
 }
 
 fn one(n: usize) {
@@ -58,97 +34,77 @@ fn one(n: usize) {
     if !dir.join("edges.csv").exists() {
         supplygraph::generate::generate(n, 1, &dir).expect("generate");
     }
+    println!("\n{n} nodes ({})\n", dir.display());
+    println!("| step | seconds |\n|---|---|");
     let t = Instant::now();
     let (m, problems) = model::load_path(&dir).build();
     let m = m.unwrap_or_else(|| panic!("{problems}"));
-    println!(
-        "\n{n} nodes: loaded in {:.1} s\n",
-        t.elapsed().as_secs_f64()
-    );
-    println!("| step | seconds |\n|---|---|");
-    let net = &m.net;
-    let t = Instant::now();
-    let figs = balanced(net);
     row(
-        "figures derived for the whole net (once per model)",
+        "load CSV (read, validate, build)",
         t.elapsed().as_secs_f64(),
     );
-    let target = m.find(&format!("n{}", n - 1)).expect("the last end use");
-
-    let t = Instant::now();
-    let base = shortfall(net, &figs, &Disruption::default(), target).expect("solves");
-    row(
-        "shortfall of one end use, no what-if",
-        t.elapsed().as_secs_f64(),
-    );
-    assert_eq!(base.shortfall, 0.0, "{base:?}");
-
-    // The what-if: two mines in three upstream of the target stop.
-    let t = Instant::now();
-    let up = cone::upstream(net, &net.in_share, &[target], None);
-    let mines: Vec<u32> = up
-        .iter()
-        .map(|&(v, _)| v)
-        .filter(|&v| net.inputs(v).is_empty())
-        .collect();
-    let dis = Disruption {
-        node_loss: mines
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 3 != 0)
-            .map(|(_, &v)| (v, 1.0))
-            .collect(),
-        ..Disruption::default()
+    let (mut s, _) = Session::new(&m);
+    let mut q = |what: &str, text: &str| {
+        let file = Arc::new(SourceText::new("<bench>", text));
+        let t = Instant::now();
+        let st = parse::parse_one(text).expect("parses");
+        let out = s.run(&file, &st);
+        let secs = t.elapsed().as_secs_f64();
+        match out {
+            Ok(o) => {
+                row(what, secs);
+                o
+            }
+            Err(p) => panic!("{text}: {p}"),
+        }
     };
-    row("what-if built (upstream walk)", t.elapsed().as_secs_f64());
-
-    let t = Instant::now();
-    let s = shortfall(net, &figs, &dis, target).expect("solves");
-    let secs = t.elapsed().as_secs_f64();
-    row(
-        &format!(
-            "shortfall of one end use, {} of {} mines stopped (cone {} nodes)",
-            dis.node_loss.len(),
-            mines.len(),
-            s.cone
-        ),
-        secs,
+    let last = format!("n{}", n - 1);
+    // Other end uses do not compete (the priority view), so a what-if binds where it reaches
+    // the target's own suppliers: every component maker keeps 10% of its output.
+    let clause = "with disrupt nodes where stage = \"component\" by 90%";
+    let what_if = format!("{clause}: shortfall of \"{last}\"");
+    q(
+        "first quantity query: the figures built (once per model), then shortfall of one end use, no what-if",
+        &format!("shortfall of \"{last}\""),
     );
-    let t = Instant::now();
-    let x = explain(net, &figs, &dis, target).expect("solves");
-    row(
-        &format!(
-            "explain shortfall (primal + dual, {} binding)",
-            x.binding.len()
-        ),
-        t.elapsed().as_secs_f64(),
+    let o = q(
+        "shortfall of one end use under a what-if (200,000 component makers lose 90%)",
+        &what_if,
     );
-    let report = |s: &supplygraph::analysis::shortfall::Shortfall| {
-        println!(
-            "demand {:.1} t, supply {:.1} t, shortfall {:.1} t ({:.1}%)",
-            s.demand,
-            s.supply,
-            s.shortfall,
-            100.0 * s.shortfall_share
-        )
-    };
-    println!();
-    report(&s);
-    // A harder what-if: every mine upstream loses 99.9%; spare capacity cannot cover it.
-    let hard = Disruption {
-        node_loss: mines.iter().map(|&v| (v, 0.999)).collect(),
-        ..Disruption::default()
-    };
-    let t = Instant::now();
-    let h = explain(net, &figs, &hard, target).expect("solves");
-    let secs = t.elapsed().as_secs_f64();
-    report(&h.shortfall);
+    println!("\n{o:?}\n");
+    q(
+        "explain shortfall of it (primal + dual)",
+        &format!("{clause}: explain shortfall of \"{last}\""),
+    );
+    q(
+        "total output of nodes by country (every flow node)",
+        "total output of nodes by country",
+    );
+    q("the same, again", "total output of nodes by country");
+    q(
+        "concentration of total capacity of nodes by country",
+        "concentration of total capacity of nodes by country",
+    );
+    q(
+        "total output of nodes where kind = mine by country",
+        "total output of nodes where kind = mine by country",
+    );
+    // End to end through the CLI.
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let o = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+            .args(["query", "--format", "json", "--model"])
+            .arg(&dir)
+            .arg(&what_if)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
     row(
-        &format!(
-            "explain shortfall, every upstream mine loses 99.9% ({} binding)",
-            h.binding.len()
-        ),
-        secs,
+        "CLI end to end (load, figures, what-if shortfall of one end use), best of 3",
+        best,
     );
 }
 

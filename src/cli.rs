@@ -111,6 +111,10 @@ pub enum Command {
         /// The folder to write nodes.csv and edges.csv into.
         #[arg(long, short)]
         output: PathBuf,
+        /// Keep the rows sorted (regions first, nodes by id, edges by consumer) instead of
+        /// in a seeded random order.
+        #[arg(long)]
+        sorted: bool,
     },
     /// The interactive shell (on piped input: the statements read from it, like a script).
     Repl {
@@ -124,6 +128,14 @@ pub enum Command {
         /// The script file; `-` reads the script from standard input.
         script: PathBuf,
     },
+    /// Print a completion script for a shell, e.g. `supplygraph completions bash >
+    /// ~/.local/share/bash-completion/completions/supplygraph`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `supplygraph man > ~/.local/share/man/man1/supplygraph.1`.
+    Man,
 }
 
 /// What `query` and `run` share.
@@ -170,9 +182,43 @@ fn read_stdin() -> Result<String, String> {
     Ok(text)
 }
 
+/// The command line, with clap's help and errors in colour only where `NO_COLOR` allows
+/// (clap also honours `CLICOLOR_FORCE`, which `NO_COLOR` overrides).
+fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    if crate::text::no_color() {
+        command = command.color(clap::ColorChoice::Never);
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "supplygraph", &mut std::io::stdout());
+    0
+}
+
+/// Writes the manual page to standard output.
+fn man() -> i32 {
+    use clap::CommandFactory;
+    let page = clap_mangen::Man::new(Cli::command());
+    let mut out = std::io::stdout().lock();
+    match page.render(&mut out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: cannot write the manual page: {e}");
+            1
+        }
+    }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = parse_args();
     let command = cli.command.unwrap_or(Command::Repl { shell: cli.shell });
     match command {
         Command::Repl { shell } => {
@@ -190,12 +236,24 @@ pub fn main() -> i32 {
             crate::repl::run_piped(shell.model, shell.format, shell.continue_on_error, text)
         }
         Command::Check { model, verbose } => check(model, verbose),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
         Command::Convert { model, to, output } => convert(model, to, output),
         Command::Generate {
             nodes,
             seed,
             output,
-        } => match crate::generate::generate(nodes, seed, &output) {
+            sorted,
+        } => match crate::generate::generate_in(
+            nodes,
+            seed,
+            &output,
+            if sorted {
+                crate::generate::Order::Sorted
+            } else {
+                crate::generate::Order::Shuffled
+            },
+        ) {
             Ok(g) => {
                 println!(
                     "wrote {}: {} flow nodes, {} regions, {} supply edges",

@@ -19,3 +19,16 @@ pub fn quote(s: &str) -> String {
     out.push('"');
     out
 }
+
+/// Whether `NO_COLOR` is set to a non-empty value (<https://no-color.org>): then nothing the
+/// program prints carries colour (the shell's highlighting, clap's help and errors).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Whether output to a stream that `is_terminal` (or not) may carry colour: on a terminal, or
+/// where `CLICOLOR_FORCE` asks for it (non-empty and not `0`), unless [`no_color`] says no.
+pub fn colour_allowed(is_terminal: bool) -> bool {
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    !no_color() && (is_terminal || forced)
+}

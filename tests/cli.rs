@@ -239,3 +239,159 @@ fn paths_on_a_dense_graph_stop_at_their_bounds() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), 1001);
 }
+
+/// The subcommands a user sees in `--help` (the `Command` enum).
+const SUBCOMMANDS: [&str; 10] = [
+    "check",
+    "convert",
+    "diagram",
+    "query",
+    "generate",
+    "repl",
+    "run",
+    "completions",
+    "man",
+    "help",
+];
+
+/// Whether a program is on the PATH.
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn completion_scripts_parse_and_name_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, checker) in [
+        ("bash", Some("bash")),
+        ("zsh", Some("zsh")),
+        ("fish", Some("fish")),
+        ("elvish", None),
+        ("powershell", None),
+    ] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: no {sub}");
+        }
+        // The shell's own parser reads the script without running it (`-n`), where the shell
+        // is installed (bash always is on the machines the tests run on).
+        if let Some(sh) = checker.filter(|s| *s == "bash" || have(s)) {
+            let file = dir.path().join(format!("completion.{shell}"));
+            std::fs::write(&file, &script).unwrap();
+            let check = Command::new(sh).arg("-n").arg(&file).output().unwrap();
+            assert!(check.status.success(), "{shell}: {}", stderr(&check));
+        }
+    }
+    // Sourced into bash, it registers a completion for the program.
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source <({} completions bash) && complete -p supplygraph",
+            env!("CARGO_BIN_EXE_supplygraph")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("supplygraph"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = run(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bash"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_man_page_is_roff_and_lists_every_subcommand() {
+    let o = run(&["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH supplygraph"),
+        "{page}"
+    );
+    assert!(page.contains(".SH SUBCOMMANDS"), "{page}");
+    for sub in SUBCOMMANDS {
+        assert!(
+            page.contains(&format!("supplygraph\\-{sub}")),
+            "no {sub}: {page}"
+        );
+    }
+    // groff reads it without a warning, where it is installed.
+    if have("groff") {
+        let mut child = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+/// `NO_COLOR` (any non-empty value) wins over `CLICOLOR_FORCE`: a wrong command line's error,
+/// in colour when forced, has no escape byte with `NO_COLOR`; an empty `NO_COLOR` changes
+/// nothing (<https://no-color.org>).
+#[test]
+fn no_color_leaves_no_escape_byte_even_where_colour_is_forced() {
+    let wrong = |no_color: Option<&str>| {
+        let mut c = bin();
+        c.args(["querry", "--modle", "x"])
+            .env("CLICOLOR_FORCE", "1");
+        c.env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        o.stderr
+    };
+    assert!(wrong(None).contains(&0x1b), "colour is forced");
+    assert!(
+        wrong(Some("")).contains(&0x1b),
+        "an empty NO_COLOR is not set"
+    );
+    for v in ["1", "true", "0"] {
+        let err = wrong(Some(v));
+        assert!(
+            !err.contains(&0x1b),
+            "NO_COLOR={v}: {}",
+            String::from_utf8_lossy(&err)
+        );
+        assert!(String::from_utf8_lossy(&err).contains("querry"));
+    }
+    // Help too, and a model error.
+    let o = bin()
+        .arg("--help")
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success() && !o.stdout.contains(&0x1b));
+    let o = bin()
+        .args(["query", "--model", "no/such/model", "exposure of x to y"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!o.stderr.contains(&0x1b) && !o.stdout.contains(&0x1b));
+}

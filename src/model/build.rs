@@ -188,7 +188,7 @@ pub fn build(doc: ModelDoc, origin: &str) -> (Option<Model>, Problems) {
     if p.has_errors() {
         return (None, p);
     }
-    let model = finish(doc, Rows::default(), parts, &live, origin, &mut p);
+    let model = finish(doc, Rows::default(), parts, &live, None, origin, &mut p);
     (Some(model), p)
 }
 
@@ -220,6 +220,7 @@ pub fn finish(
     rows: Rows,
     parts: Parts,
     live: &[u32],
+    grouped: Option<&[Supply]>,
     origin: &str,
     p: &mut Problems,
 ) -> Model {
@@ -232,7 +233,12 @@ pub fn finish(
     } = parts;
     // The petgraph and the analysis form are built side by side.
     let (graph, net) = std::thread::scope(|scope| {
-        let net = scope.spawn(|| Net::build(entities.len(), &supplies, live));
+        // From the live supplies in group order where the caller has them (see
+        // `shares::effective_shares_grouped`).
+        let net = scope.spawn(|| match grouped {
+            Some(g) => Net::build_grouped(entities.len(), supplies.len(), g, live),
+            None => Net::build(entities.len(), &supplies, live),
+        });
         let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(entities.len(), supplies.len());
         for _ in 0..entities.len() {
             graph.add_node(());

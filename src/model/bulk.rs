@@ -29,8 +29,9 @@ use super::fields::{must_columns, Entity, Flag};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
 use super::rows::{CsvRows, Rows};
-use super::shares::effective_shares;
+use super::shares::effective_shares_grouped;
 use crate::diag::Problems;
+use std::hash::BuildHasher as _;
 
 /// `nodes.csv` and `edges.csv`, whose headers the bulk reader can take.
 pub struct Tables {
@@ -114,44 +115,43 @@ fn build_on(
     }
     b.items(&doc, &mut parts);
     let split = split_rows(&t.edges, threads, parallel_bytes);
-    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, split)?;
+    let ids = FlowIds::of(&parts.entities, first);
+    let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
+    drop(ids);
     let mut trouble = false;
-    let live = effective_shares(
+    let (live, grouped) = effective_shares_grouped(
         parts.entities.len(),
         &mut parts.supplies,
         |k| Some(edges.volume[k]).filter(|v| !v.is_nan()),
         |_| trouble = true,
     );
-    check(!trouble && !has_duplicates(&parts.supplies, &live))?;
+    check(!trouble && !has_duplicates(&grouped))?;
     check(p.0.is_empty())?;
     drop(edges.volume);
     let rows = Rows {
         nodes: Some(CsvRows::new(t.nodes, flows.starts)),
         edges: Some(CsvRows::new(t.edges, edges.starts)),
     };
-    let model = finish(doc, rows, parts, &live, origin, &mut p);
+    let model = finish(doc, rows, parts, &live, Some(&grouped), origin, &mut p);
     Ok((model, p))
 }
 
 const NO: u32 = u32::MAX;
 
 /// Whether two live edges of one input group come from the same supplier (the general reader
-/// warns of it).
-fn has_duplicates(supplies: &[Supply], live: &[u32]) -> bool {
-    let key = |k: u32| {
-        let s = &supplies[k as usize];
-        (s.to, s.material())
-    };
+/// warns of it); `grouped`: the live supplies in group order.
+fn has_duplicates(grouped: &[Supply]) -> bool {
+    let key = |s: &Supply| (s.to, s.material());
     let mut from: Vec<u32> = Vec::new();
     let mut i = 0;
-    while i < live.len() {
+    while i < grouped.len() {
         let mut j = i + 1;
-        while j < live.len() && key(live[j]) == key(live[i]) {
+        while j < grouped.len() && key(&grouped[j]) == key(&grouped[i]) {
             j += 1;
         }
         if j - i > 1 {
             from.clear();
-            from.extend(live[i..j].iter().map(|&k| supplies[k as usize].from));
+            from.extend(grouped[i..j].iter().map(|s| s.from));
             from.sort_unstable();
             if from.windows(2).any(|w| w[0] == w[1]) {
                 return true;
@@ -286,6 +286,7 @@ impl EdgeTable {
         doc: &ModelDoc,
         b: &Builder,
         parts: &mut Parts,
+        ids: &FlowIds,
         split: Option<Vec<std::ops::Range<usize>>>,
     ) -> Bulk<EdgeTable> {
         let ctx = EdgeColumns::new(h, doc);
@@ -298,7 +299,7 @@ impl EdgeTable {
                         .into_iter()
                         .map(|r| {
                             scope.spawn(move || {
-                                ctx.resolve(parts, b, |row| for_each_row_in(h, r, row))
+                                ctx.resolve(parts, ids, b, |row| for_each_row_in(h, r, row))
                             })
                         })
                         .collect();
@@ -308,7 +309,7 @@ impl EdgeTable {
                         .collect::<Bulk<Vec<_>>>()
                 })?
             }
-            _ => vec![ctx.resolve(parts, b, |row| for_each_row(h, row))?],
+            _ => vec![ctx.resolve(parts, ids, b, |row| for_each_row(h, row))?],
         };
         let mut out = EdgeTable {
             starts: Vec::new(),
@@ -398,20 +399,12 @@ impl EdgeColumns {
     fn resolve(
         &self,
         parts: &Parts,
+        ids: &FlowIds,
         b: &Builder,
         rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<EdgeChunk> {
         let mut out = EdgeChunk::default();
-        let flow = |id: &str| {
-            parts
-                .by_id
-                .first(&parts.entities, &lower(id))
-                .filter(|&i| parts.entities.kind(i).is_flow())
-                .ok_or(GiveUp)
-        };
-        // Consecutive rows often name the same consumer and material.
-        let mut last_to: (String, u32) = (String::new(), NO);
-        let mut last_material: (String, Option<u32>) = (String::new(), None);
+        let flow = |id: &str| ids.find(&parts.entities, &lower(id)).ok_or(GiveUp);
         let mut new_by_key: HashMap<String, u32> = HashMap::default();
         rows(&mut |start, f| {
             check(f.len() == self.width)?;
@@ -419,19 +412,9 @@ impl EdgeColumns {
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
-            let u = flow(f_id)?;
-            let v = if last_to.1 != NO && last_to.0 == t_id {
-                last_to.1
-            } else {
-                let v = flow(t_id)?;
-                last_to = (t_id.to_string(), v);
-                v
-            };
+            let (u, v) = (flow(f_id)?, flow(t_id)?);
             let m = match opt(self.material) {
                 None => None,
-                Some(name) if last_material.1.is_some() && last_material.0 == name => {
-                    last_material.1
-                }
                 Some(name) => {
                     let key = lower(name);
                     let k = match parts.material_by_key.get(key.as_ref()) {
@@ -447,7 +430,6 @@ impl EdgeColumns {
                             }
                         },
                     };
-                    last_material = (name.to_string(), Some(k));
                     Some(k)
                 }
             };
@@ -481,6 +463,93 @@ impl EdgeColumns {
             Ok(())
         })?;
         Ok(out)
+    }
+}
+
+/// The flow nodes by id (lower case), for resolving the rows of `edges.csv`: open addressing
+/// with linear probing over 16-byte slots that hold the entity and the first bytes of its key,
+/// so that a lookup of an id of up to [`INLINE`] bytes reads one cache line, whatever the order
+/// of the rows (the general index reads the entity's id from the text arena, and its kind,
+/// for every lookup: several cache misses each, which is what made shuffled rows slow).
+/// Only flow entities are in it: a row naming a region or an unknown id is not found.
+struct FlowIds {
+    slots: Vec<Slot>,
+    /// `slots.len() - 1` (a power of two less one).
+    mask: usize,
+}
+
+/// Bytes of a key held in its slot.
+const INLINE: usize = 11;
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The key's first bytes (all of them when `len <= INLINE`).
+    key: [u8; INLINE],
+    /// The key's length, capped at 255; 0: an empty slot (ids are never empty).
+    len: u8,
+    entity: u32,
+}
+
+impl FlowIds {
+    /// The flow entities from `first` on (their ids are unique, case folded: checked before).
+    fn of(entities: &Entities, first: u32) -> FlowIds {
+        let n = entities.len().saturating_sub(first as usize);
+        let size = (n * 2).next_power_of_two().max(16);
+        let mut ids = FlowIds {
+            slots: vec![Slot::default(); size],
+            mask: size - 1,
+        };
+        for i in first..entities.len() as u32 {
+            if !entities.kind(i).is_flow() {
+                continue;
+            }
+            let key = lower(entities.id(i));
+            let mut at = ids.home(&key);
+            while ids.slots[at].len != 0 {
+                at = (at + 1) & ids.mask;
+            }
+            ids.slots[at] = Slot::of(&key, i);
+        }
+        ids
+    }
+
+    fn home(&self, key: &str) -> usize {
+        let h = rustc_hash::FxBuildHasher.hash_one(key.as_bytes());
+        // The hash's high bits: FxHash mixes them best.
+        (h >> 32) as usize & self.mask
+    }
+
+    /// The flow entity whose id is `key` (lower case).
+    fn find(&self, entities: &Entities, key: &str) -> Option<u32> {
+        let want = Slot::of(key, 0);
+        let mut at = self.home(key);
+        loop {
+            let s = &self.slots[at];
+            if s.len == 0 {
+                return None;
+            }
+            if s.len == want.len && s.key == want.key {
+                let full = key.len() <= INLINE || lower(entities.id(s.entity)) == key;
+                if full {
+                    return Some(s.entity);
+                }
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+impl Slot {
+    fn of(key: &str, entity: u32) -> Slot {
+        let b = key.as_bytes();
+        let mut s = Slot {
+            key: [0; INLINE],
+            len: b.len().min(255) as u8,
+            entity,
+        };
+        let k = b.len().min(INLINE);
+        s.key[..k].copy_from_slice(&b[..k]);
+        s
     }
 }
 

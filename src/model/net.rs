@@ -77,6 +77,13 @@ impl Net {
     /// are kept (so that a what-if can switch them on) with share 0 and their would-be share in
     /// `in_planned`. `live` is `group_order(n, supplies)`.
     pub fn build(n: usize, supplies: &[Supply], live: &[u32]) -> Net {
+        let grouped: Vec<Supply> = live.iter().map(|&k| supplies[k as usize].clone()).collect();
+        Net::build_grouped(n, supplies.len(), &grouped, live)
+    }
+
+    /// [`Net::build`] from the live supplies gathered in group order (`grouped[i]` is supply
+    /// `live[i]` of `supplies` supplies in all): read in sequence, whatever the edges' order.
+    pub fn build_grouped(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
         let mat = |s: &Supply| s.material().unwrap_or(NONE);
         let mut net = Net {
             n,
@@ -86,18 +93,18 @@ impl Net {
             in_share: Vec::with_capacity(live.len()),
             in_supply: Vec::with_capacity(live.len()),
             in_planned: Vec::new(),
-            supply_pos: vec![NONE; supplies.len()],
+            supply_pos: vec![NONE; supplies],
             ..Net::default()
         };
         let mut i = 0;
         for v in 0..n as u32 {
             net.grp_off.push(net.grp_material.len() as u32);
-            while i < live.len() && supplies[live[i] as usize].to == v {
-                let m = mat(&supplies[live[i] as usize]);
+            while i < live.len() && grouped[i].to == v {
+                let m = mat(&grouped[i]);
                 net.grp_material.push(m);
                 net.in_off.push(net.in_src.len() as u32);
                 while i < live.len() {
-                    let s = &supplies[live[i] as usize];
+                    let s = &grouped[i];
                     if s.to != v || mat(s) != m {
                         break;
                     }

@@ -30,9 +30,28 @@ pub fn effective_shares(
     n: usize,
     supplies: &mut [Supply],
     volume: impl Fn(usize) -> Option<f64>,
-    mut problem: impl FnMut(GroupProblem),
+    problem: impl FnMut(GroupProblem),
 ) -> Vec<u32> {
+    effective_shares_grouped(n, supplies, volume, problem).0
+}
+
+/// [`effective_shares`], also returning the live supplies gathered in group order (`grouped[i]`
+/// is `supplies[order[i]]`, its share set). The groups are worked on in that gathered copy, read
+/// in sequence, and the shares written back once: whatever the order of the edges (rows of a
+/// table come in any order), each edge is read from `supplies` once and written once, rather
+/// than every pass jumping through `supplies` (a cache miss an edge at 10^6 nodes).
+pub fn effective_shares_grouped(
+    n: usize,
+    supplies: &mut [Supply],
+    volume: impl Fn(usize) -> Option<f64>,
+    mut problem: impl FnMut(GroupProblem),
+) -> (Vec<u32>, Vec<Supply>) {
     let order = group_order(n, supplies);
+    let mut grouped: Vec<Supply> = order
+        .iter()
+        .map(|&k| supplies[k as usize].clone())
+        .collect();
+    let volumes: Vec<Option<f64>> = order.iter().map(|&k| volume(k as usize)).collect();
     // Per group, by position in the group: explicit shares (NaN where none) and volumes.
     let (mut given, mut vols) = (Vec::new(), Vec::new());
     // Positions of the operating and the planned edges.
@@ -40,15 +59,18 @@ pub fn effective_shares(
     let key = |s: &Supply| (s.to, s.material());
     let mut i = 0;
     while i < order.len() {
-        let first = key(&supplies[order[i] as usize]);
+        let first = key(&grouped[i]);
         let mut j = i + 1;
-        while j < order.len() && key(&supplies[order[j] as usize]) == first {
+        while j < order.len() && key(&grouped[j]) == first {
             j += 1;
         }
         let all = &order[i..j];
+        let group = &mut grouped[i..j];
+        let at = i;
+        let volume = |p: usize| volumes[at + p];
         i = j;
         given.clear();
-        given.extend(all.iter().map(|&k| supplies[k as usize].share));
+        given.extend(group.iter().map(|s| s.share));
         let with_share = given.iter().filter(|s| !s.is_nan()).count();
         if with_share > 0 && with_share < all.len() {
             let members = all
@@ -61,7 +83,7 @@ pub fn effective_shares(
         }
         // Volumes are treated as shares are (docs/semantics.md §1): all or none.
         if with_share == 0 {
-            let has: Vec<bool> = all.iter().map(|&k| volume(k as usize).is_some()).collect();
+            let has: Vec<bool> = (0..all.len()).map(|p| volume(p).is_some()).collect();
             let with_volume = has.iter().filter(|&&h| h).count();
             if with_volume > 0 && with_volume < all.len() {
                 let members = all.iter().map(|&k| k as usize).zip(has).collect();
@@ -71,8 +93,8 @@ pub fn effective_shares(
         }
         operating.clear();
         planned.clear();
-        for (p, &k) in all.iter().enumerate() {
-            match supplies[k as usize].status {
+        for (p, s) in group.iter().enumerate() {
+            match s.status {
                 EdgeStatus::Operating => operating.push(p),
                 EdgeStatus::Planned => planned.push(p),
                 EdgeStatus::Stopped => {}
@@ -86,7 +108,7 @@ pub fn effective_shares(
         // Operating edges form the group; planned ones are measured against the whole group.
         for (members, for_planned) in [(&operating, false), (&everyone, true)] {
             vols.clear();
-            let by_volume = members.iter().all(|&p| match volume(all[p] as usize) {
+            let by_volume = members.iter().all(|&p| match volume(p) {
                 Some(v) => {
                     vols.push(v);
                     true
@@ -95,11 +117,10 @@ pub fn effective_shares(
             });
             let total: f64 = if by_volume { vols.iter().sum() } else { 0.0 };
             for (j, &p) in members.iter().enumerate() {
-                let k = all[p] as usize;
-                if for_planned != (supplies[k].status == EdgeStatus::Planned) {
+                if for_planned != (group[p].status == EdgeStatus::Planned) {
                     continue;
                 }
-                supplies[k].share = if !given[p].is_nan() {
+                group[p].share = if !given[p].is_nan() {
                     given[p]
                 } else if by_volume && total > 0.0 {
                     vols[j] / total
@@ -112,7 +133,7 @@ pub fn effective_shares(
             continue;
         }
         for (members, is_planned) in [(&operating, false), (&planned, true)] {
-            let share = |p: &usize| supplies[all[*p] as usize].share;
+            let share = |p: &usize| group[*p].share;
             // A share outside [0, 1] is reported on its own; its group sum would say it again.
             if members.is_empty() || members.iter().any(|p| !(0.0..=1.0).contains(&share(p))) {
                 continue;
@@ -132,10 +153,13 @@ pub fn effective_shares(
             }
         }
     }
+    for (s, &k) in grouped.iter().zip(&order) {
+        supplies[k as usize].share = s.share;
+    }
     for s in supplies.iter_mut() {
         if s.status == EdgeStatus::Stopped {
             s.share = 0.0;
         }
     }
-    order
+    (order, grouped)
 }

@@ -90,11 +90,74 @@ impl Session<'_> {
         let m = self.model;
         let key = attribute.text.as_str();
         let declared = NodeDef::field(key).filter(|f| f.is_figure());
-        let mut groups: BTreeMap<String, (f64, usize)> = BTreeMap::new();
         let mut first: Option<(Dimension, String, u32)> = None;
         let mut rate = false;
         let (mut missing, mut defaulted) = (0, 0);
-        for v in nodes {
+        // Tables read by the bulk reader hold plain numbers (tonnes a year) in `output` and
+        // `capacity`: the model's figure arrays have them, so no row is read again (at 10^6
+        // nodes, reading every row again took most of the time).
+        let from_arrays =
+            declared.is_some() && m.rows.nodes.is_some() && matches!(key, "output" | "capacity");
+        // Groups by number, their names interned; a node's country or region group depends
+        // only on its own region, so it is found once a region.
+        let mut names: Vec<String> = Vec::new();
+        let mut sums: Vec<(f64, usize)> = Vec::new();
+        let mut number: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        let mut by_region: rustc_hash::FxHashMap<Option<u32>, usize> =
+            rustc_hash::FxHashMap::default();
+        let mut group = |s: &Self, v: u32| -> usize {
+            let mut intern = |name: String| -> usize {
+                *number.entry(name).or_insert_with_key(|name| {
+                    names.push(name.clone());
+                    names.len() - 1
+                })
+            };
+            match by {
+                Some(g @ (Grouping::Country | Grouping::Region))
+                    if m.entities.kind(v).is_flow() =>
+                {
+                    let region = m.entities.region(v);
+                    match by_region.get(&region) {
+                        Some(&k) => k,
+                        None => {
+                            let k = intern(s.group_of(v, g));
+                            by_region.insert(region, k);
+                            k
+                        }
+                    }
+                }
+                Some(g) => intern(s.group_of(v, g)),
+                None => intern("all".to_string()),
+            }
+        };
+        if from_arrays {
+            let f = m.figures();
+            for &v in &nodes {
+                let q = if key == "output" {
+                    f.node_output(v)
+                } else {
+                    let q = f.node_capacity(v);
+                    defaulted += usize::from(q.is_some() && !f.has_own_capacity(v));
+                    q
+                };
+                let Some(q) = q else {
+                    missing += 1;
+                    continue;
+                };
+                if first.is_none() {
+                    first = Some((Unit::parse(Some("t/yr")).dimension(), "t/yr".into(), v));
+                    rate = true;
+                }
+                let k = group(self, v);
+                if k >= sums.len() {
+                    sums.resize(k + 1, (0.0, 0));
+                }
+                let e = &mut sums[k];
+                e.0 += q.tonnes;
+                e.1 += 1;
+            }
+        }
+        for v in nodes.into_iter().filter(|_| !from_arrays) {
             let def = m.node_def(m.entity(v).def);
             let mut fig = match declared {
                 Some(f) => def.figure(f),
@@ -158,11 +221,11 @@ impl Session<'_> {
             if let Unit::Mass { rate: r, .. } = value.unit {
                 rate |= r;
             }
-            let group = match by {
-                Some(g) => self.group_of(v, g),
-                None => "all".to_string(),
-            };
-            let e = groups.entry(group).or_default();
+            let k = group(self, v);
+            if k >= sums.len() {
+                sums.resize(k + 1, (0.0, 0));
+            }
+            let e = &mut sums[k];
             e.0 += value.unit.convert(x);
             e.1 += 1;
         }
@@ -171,6 +234,7 @@ impl Session<'_> {
             Dimension::Other(_) => Some(u),
             Dimension::Plain => None,
         });
+        let groups: BTreeMap<String, (f64, usize)> = names.into_iter().zip(sums).collect();
         let mut groups: Vec<GroupTotal> = groups
             .into_iter()
             .map(|(group, (total, nodes))| GroupTotal {

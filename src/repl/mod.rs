@@ -156,6 +156,13 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
         .auto_add_history(false)
         .completion_type(CompletionType::List)
         .history_ignore_dups(true)
+        .map(|b| {
+            if crate::text::no_color() {
+                b.color_mode(rustyline::ColorMode::Disabled)
+            } else {
+                b
+            }
+        })
         .map(|b| b.build())
         .unwrap_or_default();
     let mut rl: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
@@ -182,7 +189,7 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
             }
         }
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = crate::text::colour_allowed(std::io::stdout().is_terminal());
     banner(&model);
     loop {
         let next = session_loop(&model, &mut rl, &mut shell, color);
