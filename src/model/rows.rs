@@ -47,6 +47,34 @@ impl CsvRows {
         )
     }
 
+    /// Fields `cols` of row `i` (`""` where a column is absent or empty), the line split once;
+    /// `None` where the row holds quotes (it must be read in full).
+    pub fn plain_fields_of<const N: usize>(
+        &self,
+        i: usize,
+        cols: [Option<usize>; N],
+    ) -> Option<[&str; N]> {
+        let start = *self.starts.get(i)? as usize;
+        let text = self.header.file.text.get(start..)?;
+        let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if memchr::memchr(b'"', line.as_bytes()).is_some() {
+            return None;
+        }
+        let mut out = [""; N];
+        let Some(&last) = cols.iter().flatten().max() else {
+            return Some(out);
+        };
+        for (j, r) in super::csv_io::plain_fields(line).enumerate().take(last + 1) {
+            for (c, o) in cols.iter().zip(out.iter_mut()) {
+                if *c == Some(j) {
+                    *o = line[r.clone()].trim();
+                }
+            }
+        }
+        Some(out)
+    }
+
     fn row(&self, i: usize) -> Option<super::csv_io::Row> {
         self.header.row_at(*self.starts.get(i)? as usize)
     }
