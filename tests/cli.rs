@@ -1,6 +1,8 @@
 //! The real binary, driven as a user would: exit codes, the JSON and CSV contracts, scripts
 //! that fail part-way, and `check` on good and broken models.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -325,20 +327,10 @@ fn the_man_page_is_roff_and_lists_every_subcommand() {
     }
     // groff reads it without a warning, where it is installed.
     if have("groff") {
-        let mut child = Command::new("groff")
-            .args(["-man", "-Tutf8", "-ww", "-z"])
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(page.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::with_stdin(
+            Command::new("groff").args(["-man", "-Tutf8", "-ww", "-z"]),
+            &page,
+        );
         assert!(
             out.status.success() && out.stderr.is_empty(),
             "{}",

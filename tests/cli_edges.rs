@@ -2,7 +2,8 @@
 //! and CSV, piped input with meta-commands, queries that start with a comment, empty input,
 //! mistyped model paths, Ctrl-C, control characters in messages, `generate` sizes.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -16,20 +17,7 @@ fn run(args: &[&str]) -> Output {
 
 /// Runs with `input` on standard input.
 fn piped(args: &[&str], input: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::with_stdin(bin().args(args), input)
 }
 
 fn stdout(o: &Output) -> String {

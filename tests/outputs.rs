@@ -3,8 +3,9 @@
 //! and the shell's help and meta-commands on piped input. Snapshots (insta) keep the shapes;
 //! the other tests check them against figures computed apart (the exact JSON beside the text).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Output};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_supplygraph"))
@@ -21,21 +22,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn piped(args: &[&str], input: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .env_remove("PAGER")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::with_stdin(bin().args(args).env_remove("PAGER"), input)
 }
 
 fn stdout(o: &Output) -> String {

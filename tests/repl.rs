@@ -1,5 +1,7 @@
 //! The interactive shell, driven in a pseudo-terminal as a person would use it.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -192,22 +194,8 @@ fn meta_commands_work() {
 
 #[test]
 fn piped_input_runs_like_a_script() {
-    use std::io::Write;
-    use std::process::Stdio;
     let run = |input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        common::with_stdin(&mut Command::new(env!("CARGO_BIN_EXE_supplygraph")), input)
     };
     let o = run("chokepoints of \"Wind turbines\" limit 2;\n");
     assert!(o.status.success());

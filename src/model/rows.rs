@@ -30,23 +30,6 @@ impl CsvRows {
         self.starts.is_empty()
     }
 
-    /// Field `col` of row `i`, trimmed, read where it stands (`""` when the row is short);
-    /// `None` when the row holds quotes and must be read in full.
-    pub fn plain_field(&self, i: usize, col: usize) -> Option<&str> {
-        let start = *self.starts.get(i)? as usize;
-        let text = self.header.file.text.get(start..)?;
-        let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if memchr::memchr(b'"', line.as_bytes()).is_some() {
-            return None;
-        }
-        Some(
-            super::csv_io::plain_fields(line)
-                .nth(col)
-                .map_or("", |r| line[r].trim()),
-        )
-    }
-
     /// Fields `cols` of row `i` (`""` where a column is absent or empty), the line split once;
     /// `None` where the row holds quotes (it must be read in full).
     pub fn plain_fields_of<const N: usize>(

@@ -138,3 +138,22 @@ pub fn text(c: &Cell) -> String {
         other => panic!("not text: {other:?}"),
     }
 }
+
+/// Runs `cmd` with `input` on its standard input, and its output captured.
+pub fn with_stdin(cmd: &mut std::process::Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("a standard input")
+        .write_all(input.as_bytes())
+        .expect("writes the input");
+    child.wait_with_output().expect("runs")
+}
