@@ -17,7 +17,7 @@ use crate::analysis::chokepoints;
 use crate::analysis::propagate::Propagator;
 use crate::analysis::scenario::Effects;
 use crate::analysis::uncertainty::{self, Sampler, DEFAULT_RUNS, DEFAULT_SEED};
-use crate::model::ranges::{FigureRange, RangeField, RangeOrigin};
+use crate::model::ranges::{FigureRange, RangeOrigin};
 use crate::output::progress::Progress;
 use crate::output::{Cell, Table};
 
@@ -344,10 +344,7 @@ fn figure_id(s: &Session<'_>, r: &FigureRange) -> String {
         .material()
         .map(|k| format!("[{}]", m.materials[k as usize].id))
         .unwrap_or_default();
-    let field = match r.field {
-        RangeField::Share => "share",
-        RangeField::Volume => "volume",
-    };
+    let field = r.field.as_str();
     format!(
         "{}->{}{material}.{field}",
         m.entity(sup.from).id,
