@@ -592,3 +592,96 @@ fn a_shortfall_share_follows_the_drawn_shares() {
         .expect_err("not fractional");
     assert_eq!(e.code.map(|c| c.to_string()).as_deref(), Some("E0230"));
 }
+
+/// The rows of a table keyed by their text cells, with the named columns' numbers.
+fn keyed(t: &Table, cols: &[&str]) -> std::collections::BTreeMap<String, Vec<f64>> {
+    t.rows
+        .iter()
+        .map(|r| {
+            let key: Vec<String> = r
+                .iter()
+                .filter(|c| matches!(c, supplygraph::output::Cell::Text(_)))
+                .map(text)
+                .collect();
+            let vals = cols
+                .iter()
+                .map(|c| num(&r[t.column(c).unwrap_or_else(|| panic!("no {c}"))]))
+                .collect();
+            (key.join("|"), vals)
+        })
+        .collect()
+}
+
+#[test]
+fn many_targets_and_result_ops_keep_each_rows_own_interval() {
+    let (m, p) = model::load_builtin().build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let q = |s: &str| format!("with uncertainty 100 runs seed 4: {s}");
+    let p = ["impact", "p05", "p50", "p95"];
+    // Two targets at once: each row as in its own target's run (same seed, same draws).
+    let both = keyed(
+        &table(
+            &m,
+            &q(r#"chokepoints of "Wind turbines", "Catalysts" limit 2"#),
+        ),
+        &p,
+    );
+    let mut each = keyed(
+        &table(&m, &q(r#"chokepoints of "Wind turbines" limit 2"#)),
+        &p,
+    );
+    each.extend(keyed(
+        &table(&m, &q(r#"chokepoints of "Catalysts" limit 2"#)),
+        &p,
+    ));
+    let strip = |k: &str| k.split_once('|').map_or(k.to_string(), |x| x.1.to_string());
+    assert_eq!(both.len(), 4);
+    for (k, v) in &both {
+        let own = each
+            .iter()
+            .find(|(e, _)| strip(k) == **e)
+            .unwrap_or_else(|| panic!("{k} in {each:?}"));
+        assert_eq!(v, own.1, "{k}");
+        // A row's interval holds its point value, and is not empty of draws.
+        assert!(
+            v[1] <= v[0] + 1e-12 && v[0] <= v[3] + 1e-12 && v[3] > 0.0,
+            "{k}: {v:?}"
+        );
+    }
+    // Result ops apply to the table with its interval: the percentiles can be named, and a
+    // chosen measure keeps them.
+    let all = table(
+        &m,
+        &q(r#"exposure of nodes where kind = end_use to "China""#),
+    );
+    let all = keyed(&all, &["exposure", "p05", "p95"]);
+    let t = table(
+        &m,
+        &q(
+            r#"exposure of nodes where kind = end_use to "China" where p05 < 0.99 order by p95 desc columns exposure, id"#,
+        ),
+    );
+    assert_eq!(t.columns, ["exposure", "p05", "p50", "p95", "id"]);
+    let want = all.values().filter(|v| v[1] < 0.99).count();
+    assert!(
+        want > 0 && t.rows.len() == want,
+        "{} rows, want {want}",
+        t.rows.len()
+    );
+    let p95: Vec<f64> = t.rows.iter().map(|r| num(&r[3])).collect();
+    assert!(p95.windows(2).all(|w| w[0] >= w[1]), "{p95:?}");
+    for r in &t.rows {
+        let (_, v) = all
+            .iter()
+            .find(|(k, _)| k.starts_with(&format!("{}|", text(&r[4]))))
+            .expect("the row is in the full table");
+        assert_eq!((num(&r[0]), num(&r[1]), num(&r[3])), (v[0], v[1], v[2]));
+    }
+    // Without the measure, the interval goes with it.
+    let t = table(
+        &m,
+        &q(r#"exposure of "Electric vehicles" to "China" columns id"#),
+    );
+    assert_eq!(t.columns, ["id"]);
+    assert!(t.interval.is_none());
+}

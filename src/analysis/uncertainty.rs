@@ -18,6 +18,9 @@ use crate::model::ranges::{FigureRange, RangeField};
 
 /// The default number of draws.
 pub const DEFAULT_RUNS: u32 = 1000;
+/// The most draws a statement makes: a percentile of a million draws is as exact as the
+/// ranges behind it, and more only keeps the machine busy.
+pub const MAX_RUNS: u32 = 1_000_000;
 /// The default seed.
 pub const DEFAULT_SEED: u64 = 1;
 /// Group totals within this of 1 count as whole (nothing left to supply outside the model).

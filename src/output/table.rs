@@ -36,11 +36,10 @@ pub const FRACTION_WORDS: &[&str] = &[
     "swing",
 ];
 
-/// Whether a column holds fractions, by the rule of `FRACTION_WORDS`.
+/// Whether a column holds fractions: one of its `_`-separated words is in `FRACTION_WORDS`
+/// (`top_share`, `exposure_low`, `diff_loss_us_magnets_stop`).
 pub fn is_fraction_column(name: &str) -> bool {
-    let first = name.split('_').next().unwrap_or(name);
-    let last = name.rsplit('_').next().unwrap_or(name);
-    FRACTION_WORDS.iter().any(|w| *w == first || *w == last)
+    name.split('_').any(|w| FRACTION_WORDS.contains(&w))
 }
 
 impl Cell {

@@ -822,7 +822,7 @@ impl fmt::Display for Stmt {
             Stmt::Uncertain { runs, seed, body } => {
                 f.write_str("with uncertainty")?;
                 if let Some(n) = runs {
-                    write!(f, " {n} runs")?;
+                    write!(f, " {n} run{}", if *n == 1 { "" } else { "s" })?;
                 }
                 if let Some(s) = seed {
                     write!(f, " seed {s}")?;

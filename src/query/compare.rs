@@ -218,6 +218,10 @@ pub fn join(title: String, tables: &[Table], labels: &[String], reference: usize
                 let r = as_num(&at(reference));
                 for k in (0..tables.len()).filter(|&k| k != reference) {
                     cells.push(match (as_num(&at(k)), r) {
+                        // Within rounding of equal (1e-12 of the larger), no difference.
+                        (Some(a), Some(b)) if (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) => {
+                            Cell::Num(0.0)
+                        }
                         (Some(a), Some(b)) => Cell::Num(a - b),
                         _ => Cell::Null,
                     });

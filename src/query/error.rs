@@ -118,8 +118,11 @@ pub enum EvalError {
     #[error("the shortfall could not be computed: {}", clip(.0))]
     Solver(String),
     /// E0230: `with uncertainty` around a statement that is not a fractional measure.
-    #[error("`with uncertainty` needs a fractional measure (exposure, loss or chokepoints), found `{0}`")]
+    #[error("`with uncertainty` needs a fractional measure (exposure, loss, chokepoints or shortfall), found `{0}`")]
     NotFractional(String),
+    /// E0231: more draws than `uncertainty::MAX_RUNS`.
+    #[error("{0} runs is more than the {max} draws `with uncertainty` makes", max = crate::analysis::uncertainty::MAX_RUNS)]
+    TooManyRuns(u32),
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -139,6 +142,7 @@ impl Code for EvalError {
             EvalError::MissingFigure { .. } => ErrorCode(222),
             EvalError::Solver(_) => ErrorCode(223),
             EvalError::NotFractional(_) => ErrorCode(230),
+            EvalError::TooManyRuns(_) => ErrorCode(231),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

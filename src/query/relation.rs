@@ -65,10 +65,25 @@ impl Session<'_> {
                 }
                 ResultOp::Limit(n) => t.rows.truncate(*n as usize),
                 ResultOp::Columns(cs) => {
-                    let idx: Vec<usize> = cs
+                    let mut idx: Vec<usize> = cs
                         .iter()
                         .map(|c| self.column(&t, c))
                         .collect::<Result<_>>()?;
+                    // A column chosen twice comes once.
+                    let mut seen = std::collections::HashSet::new();
+                    idx.retain(|&i| seen.insert(i));
+                    // A measure with an interval keeps its percentiles beside it, where they
+                    // are not chosen themselves; without the measure, the interval goes.
+                    if let Some(m) = t.interval {
+                        let own = [m + 1, m + 2, m + 3];
+                        match idx.iter().position(|&i| i == m) {
+                            Some(at) if !own.iter().any(|p| idx.contains(p)) => {
+                                idx.splice(at + 1..at + 1, own);
+                                t.interval = Some(at);
+                            }
+                            _ => t.interval = None,
+                        }
+                    }
                     t.columns = idx.iter().map(|&i| t.columns[i].clone()).collect();
                     for r in &mut t.rows {
                         *r = idx.iter().map(|&i| r[i].clone()).collect();

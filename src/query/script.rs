@@ -423,7 +423,13 @@ pub fn unwritable(e: &io::Error, report: &mut RunReport, err: &mut dyn Write) {
 /// `explain_shortfall`, ...; `result` for a statement this does not know.
 pub fn measure(stmt: &Stmt) -> &'static str {
     match stmt {
-        Stmt::With { body, .. } | Stmt::Diagram { body, .. } => measure(&body.stmt),
+        Stmt::With { body, .. }
+        | Stmt::Diagram { body, .. }
+        | Stmt::Refine { body, .. }
+        | Stmt::Uncertain { body, .. } => measure(&body.stmt),
+        Stmt::Compare { .. } => "compare",
+        Stmt::Sensitivity { .. } => "sensitivity",
+        Stmt::LetResult { .. } => "let",
         Stmt::Let { .. } => "let",
         Stmt::Scenario { .. } => "scenario",
         Stmt::Exposure { .. } => "exposure",
@@ -443,8 +449,6 @@ pub fn measure(stmt: &Stmt) -> &'static str {
         Stmt::Show(..) => "show",
         Stmt::ShowModel => "show_model",
         Stmt::List(..) => "list",
-        #[allow(unreachable_patterns)]
-        _ => "result",
     }
 }
 

@@ -346,6 +346,15 @@ fn split_trailing_limit(st: &Statement) -> Option<(Statement, u32)> {
             };
             (stmt, n)
         }
+        Stmt::Uncertain { runs, seed, body } => {
+            let (inner, n) = split_trailing_limit(body)?;
+            let stmt = Stmt::Uncertain {
+                runs: *runs,
+                seed: *seed,
+                body: Box::new(inner),
+            };
+            (stmt, n)
+        }
         Stmt::Refine { body, ops } => {
             let (Some(ResultOp::Limit(n)), rest) =
                 (ops.last(), &ops[..ops.len().saturating_sub(1)])
@@ -378,7 +387,9 @@ fn drawn_limit(st: &Stmt) -> Option<u32> {
             limit, by: None, ..
         }
         | Stmt::Explain { limit, .. } => *limit,
-        Stmt::With { body, .. } | Stmt::Refine { body, .. } => drawn_limit(&body.stmt),
+        Stmt::With { body, .. } | Stmt::Refine { body, .. } | Stmt::Uncertain { body, .. } => {
+            drawn_limit(&body.stmt)
+        }
         _ => None,
     }
 }

@@ -134,7 +134,7 @@ impl Session<'_> {
             [one] => Ok(*one),
             _ => Err(self
                 .err(s.span(), EvalError::NotOneNode(v.len()))
-                .with_label("name one node (chokepoints and concentration are per target)")),
+                .with_label("name one node: this measure is per target")),
         }
     }
 }

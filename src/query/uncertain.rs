@@ -40,8 +40,26 @@ impl Session<'_> {
                 .with_label("not a fraction to draw")
                 .with_note("exposure, loss, chokepoints and shortfall take it; totals, paths and the other statements give no interval")
         })?;
+        if let Some(n) = runs.filter(|&n| n > uncertainty::MAX_RUNS) {
+            return Err(self
+                .err(st.span, EvalError::TooManyRuns(n))
+                .with_label("fewer runs"));
+        }
+        // Result ops (`where p05 > 0.9`, `order by p95`, `columns`) refine the table with its
+        // interval, so the percentiles can be named and every row is drawn before a cut.
+        if let Some((inner, ops)) = peel_refine(body) {
+            let Outcome::Table(t) = self.uncertain(st, runs, seed, &inner)? else {
+                return Err(self.err(body.span, EvalError::Internal("no table".into())));
+            };
+            let mut t = self.refine(t, &ops)?;
+            t.title = st.stmt.to_string();
+            return Ok(Outcome::Table(t));
+        }
         let runs = runs.unwrap_or(DEFAULT_RUNS) as usize;
         let seed = seed.unwrap_or(DEFAULT_SEED);
+        // The draws rank every row, not only the point value's first N: a row the point
+        // table shows is then found in every draw.
+        let drawn_body = unlimited(body);
         let mut t = match self.statement(body)? {
             Outcome::Table(t) => t,
             _ => return Err(self.err(body.span, EvalError::Internal("no table".into()))),
@@ -53,7 +71,7 @@ impl Session<'_> {
             .rows
             .iter()
             .enumerate()
-            .map(|(i, r)| (key(&r[0]), i))
+            .map(|(i, r)| (row_key(r), i))
             .collect();
         let m = self.model;
         let sampler = Sampler::new(m, &m.net.in_share);
@@ -106,9 +124,9 @@ impl Session<'_> {
                         sampler.draw(seed, i as u64, buf);
                         s.draw_shares = Some(Arc::new(std::mem::take(buf)));
                         let mut vals = vec![0.0; rows];
-                        if let Ok(Outcome::Table(d)) = s.statement(body) {
+                        if let Ok(Outcome::Table(d)) = s.statement(&drawn_body) {
                             for r in &d.rows {
-                                if let Some(&i) = index.get(&key(&r[0])) {
+                                if let Some(&i) = index.get(&row_key(r)) {
                                     vals[i] = num(&r[col]);
                                 }
                             }
@@ -250,7 +268,7 @@ impl Session<'_> {
         table.notes.push(format!(
             "exposure at the figures' values: {}; each figure moved alone from its low to its \
              high end, the other shares of its input group rescaled to keep the group's total",
-            crate::output::rounded(point)
+            crate::number::percent(point)
         ));
         if still > 0 {
             table.notes.push(format!(
@@ -283,6 +301,64 @@ fn fractional(st: &Statement) -> std::result::Result<(), String> {
             .unwrap_or_default()
             .to_string()),
     }
+}
+
+/// The statement with the row limits of its measure taken off (`chokepoints ... limit N`),
+/// under any `with`.
+fn unlimited(st: &Statement) -> Statement {
+    let stmt = match &st.stmt {
+        Stmt::Chokepoints { .. } => {
+            let mut s = st.stmt.clone();
+            if let Stmt::Chokepoints { limit, .. } = &mut s {
+                *limit = None;
+            }
+            s
+        }
+        Stmt::With { clauses, body } => Stmt::With {
+            clauses: clauses.clone(),
+            body: Box::new(unlimited(body)),
+        },
+        other => other.clone(),
+    };
+    Statement {
+        stmt,
+        span: st.span,
+    }
+}
+
+/// A statement ending in result ops (under any `with`): the statement without them, and them.
+fn peel_refine(st: &Statement) -> Option<(Statement, Vec<ResultOp>)> {
+    match &st.stmt {
+        Stmt::Refine { body, ops } => Some(((**body).clone(), ops.clone())),
+        Stmt::With { clauses, body } => {
+            let (inner, ops) = peel_refine(body)?;
+            let stmt = Stmt::With {
+                clauses: clauses.clone(),
+                body: Box::new(inner),
+            };
+            Some((
+                Statement {
+                    stmt,
+                    span: st.span,
+                },
+                ops,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A row's identity across draws: its text cells (target, id, name, stage, country...), which
+/// a draw does not change, unlike its figures and flags.
+fn row_key(r: &[Cell]) -> String {
+    let mut k = String::new();
+    for c in r {
+        if let Cell::Text(_) | Cell::List(_) = c {
+            k.push_str(&key(c));
+            k.push('\u{1f}');
+        }
+    }
+    k
 }
 
 /// A row's key: its first cell (an id, or a group's label).
