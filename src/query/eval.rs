@@ -549,9 +549,21 @@ impl Session<'_> {
                         .then(b.1.total_cmp(&a.1))
                         .then(a.0 .2.cmp(&b.0 .2))
                 });
-                let mut table = Table::new(title, &["stage", g.as_str(), "share"]);
+                // By stage, the stage is the group: one column.
+                let by_stage = g == Grouping::Stage;
+                let columns: &[&str] = if by_stage {
+                    &["stage", "share"]
+                } else {
+                    &["stage", g.as_str(), "share"]
+                };
+                let mut table = Table::new(title, columns);
                 for ((_, stage, group), w) in out {
-                    table.push(vec![Cell::Text(stage), Cell::Text(group), Cell::Num(w)]);
+                    let mut row = vec![Cell::Text(stage)];
+                    if !by_stage {
+                        row.push(Cell::Text(group));
+                    }
+                    row.push(Cell::Num(w));
+                    table.push(row);
                 }
                 table
             }
@@ -562,6 +574,18 @@ impl Session<'_> {
             crate::diag::terminal_safe(&mat.text),
             crate::diag::terminal_safe(m.entity(t).name)
         ));
+        let share_col = table.columns.len() - 1;
+        if table
+            .rows
+            .iter()
+            .any(|r| matches!(r[share_col], Cell::Num(x) if x > 1.0 + 1e-9))
+        {
+            table.notes.push(
+                "a share above 100%: the material passes through two nodes of the group one \
+                 after the other (a maker, then a market), and each counts it"
+                    .into(),
+            );
+        }
         if table.rows.is_empty() && unbounded == 0 {
             table.notes.push(format!(
                 "no supply edge carrying {} reaches {}: its inputs name materials without it",
