@@ -353,3 +353,30 @@ fn misplaced_or_ambiguous_forms_are_errors() {
         assert!(e.contains(says), "{q}: {e}");
     }
 }
+
+#[test]
+fn a_number_compares_with_numbers_only_and_a_flag_with_yes_or_no() {
+    let m = flagship();
+    // `show`'s value column mixes text (name, kind...) and numbers: `> 0.5` keeps exactly the
+    // numeric rows above 0.5, never a text row by its spelling.
+    let all = table(&m, r#"show "bayan-obo""#);
+    let v = col(&all, "value");
+    let want: Vec<String> = all
+        .rows
+        .iter()
+        .filter(|r| matches!(r[v], Cell::Num(x) if x > 0.5))
+        .map(|r| text(&r[1]))
+        .collect();
+    let got = table(&m, r#"show "bayan-obo" where value > 0.5"#);
+    let got: Vec<String> = got.rows.iter().map(|r| text(&r[1])).collect();
+    assert!(!want.is_empty() && got == want, "{got:?} vs {want:?}");
+    // A yes/no column takes yes, no, true or false, and nothing else.
+    for bad in ["critical = maybe", "critical > 0"] {
+        let e = run(
+            &m,
+            &format!(r#"chokepoints of "Wind turbines" where {bad}"#),
+        )
+        .expect_err(bad);
+        assert!(e.to_string().contains("cannot be compared"), "{bad}: {e}");
+    }
+}

@@ -113,6 +113,26 @@ impl Session<'_> {
                     .rows
                     .iter()
                     .all(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_) | Cell::Null));
+                // A column mixing numbers and text (`show`'s values): a number compares with
+                // the numbers only, never with text by its spelling.
+                let mixed = !numeric
+                    && t.rows
+                        .iter()
+                        .any(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_)));
+                let flag = !t.rows.is_empty()
+                    && t.rows
+                        .iter()
+                        .all(|r| matches!(r[i], Cell::Bool(_) | Cell::Null));
+                let bad = |v: &Value, label: &str| {
+                    self.err(
+                        v.span(),
+                        ResolveError::BadComparison {
+                            field: field.text.clone(),
+                            op: op.as_str(),
+                        },
+                    )
+                    .with_label(label.to_string())
+                };
                 let values = match value {
                     Value::List(vs, _) => vs.iter().collect(),
                     v => vec![v],
@@ -120,8 +140,20 @@ impl Session<'_> {
                 let mut wanted = Vec::new();
                 for v in values {
                     wanted.push(match v {
-                        Value::Num(a) if numeric => Want::Num(a.fraction()),
+                        Value::Num(_) if flag => {
+                            return Err(bad(v, "this column holds yes/no: compare it with yes or no"))
+                        }
+                        Value::Num(a) if numeric || mixed => Want::Num(a.fraction()),
                         Value::Num(a) => Want::Text(a.to_string().to_lowercase()),
+                        Value::Text(n) | Value::Word(n)
+                            if flag
+                                && !matches!(
+                                    n.text.to_lowercase().as_str(),
+                                    "yes" | "no" | "true" | "false"
+                                ) =>
+                        {
+                            return Err(bad(v, "this column holds yes/no: compare it with yes or no"))
+                        }
                         Value::Text(n) | Value::Word(n) => {
                             if numeric && !t.rows.is_empty() && !matches!(op, Op::Eq | Op::Ne) {
                                 return Err(self
