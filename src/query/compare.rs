@@ -88,9 +88,8 @@ impl Session<'_> {
         }
         let reference = cases.iter().position(|c| *c == Case::Baseline).unwrap_or(0);
         let mut t = join(self.title(&st.stmt), &tables, &labels, reference);
-        if self.drawing {
-            t.graph = difference(&tables, &labels, reference).map(Box::new);
-        }
+        // Kept with the table, so that the shell's `:diagram` can draw it later too.
+        t.graph = difference(&tables, &labels, reference).map(Box::new);
         t.notes.push(format!(
             "one column per case; diff_COLUMN_CASE: the case's value minus {}'s",
             labels
