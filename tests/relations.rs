@@ -380,3 +380,60 @@ fn a_number_compares_with_numbers_only_and_a_flag_with_yes_or_no() {
         assert!(e.to_string().contains("cannot be compared"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn a_filtered_result_draws_the_rows_it_keeps() {
+    let m = flagship();
+    let all = table(&m, r#"exposure of nodes where kind = end_use to "China""#);
+    let e = col(&all, "exposure");
+    let high: Vec<String> = all
+        .rows
+        .iter()
+        .filter(|r| num(&r[e]) > 0.99)
+        .map(|r| text(&r[0]))
+        .collect();
+    assert!(!high.is_empty() && high.len() < all.rows.len());
+    let t = table(
+        &m,
+        r#"exposure of nodes where kind = end_use to "China" where exposure > 0.99"#,
+    );
+    let g = t.graph.as_ref().expect("a picture");
+    let mut drawn: Vec<String> = g
+        .nodes
+        .iter()
+        .map(|&v| m.entity(v).id.to_string())
+        .collect();
+    drawn.sort();
+    let mut want = high.clone();
+    want.sort();
+    assert_eq!(drawn, want);
+}
+
+#[test]
+fn mixed_columns_sort_numbers_first_and_compare_cases_need_distinct_columns() {
+    let m = flagship();
+    // `show`'s value column mixes numbers and text: numbers first, in order, then text.
+    let t = table(&m, r#"show "bayan-obo" order by value"#);
+    let v = col(&t, "value");
+    let first_text = t
+        .rows
+        .iter()
+        .position(|r| matches!(r[v], Cell::Text(_)))
+        .expect("text values");
+    let nums: Vec<f64> = t.rows[..first_text].iter().map(|r| num(&r[v])).collect();
+    assert!(
+        !nums.is_empty() && nums.windows(2).all(|w| w[0] <= w[1]),
+        "{nums:?}"
+    );
+    assert!(t.rows[first_text..]
+        .iter()
+        .all(|r| !matches!(r[v], Cell::Num(_) | Cell::Int(_))));
+    // Two scenarios whose names make the same columns (`a_b`, `a__b`): an error, not two
+    // columns of one name.
+    let e = run(
+        &m,
+        r#"scenario a_b = disrupt "China" by 10%; scenario a__b = disrupt "China" by 20%; compare scenario a_b, scenario a__b: loss of "Wind turbines""#,
+    )
+    .expect_err("same columns");
+    assert_eq!(e.code, Some(ErrorCode(207)), "{e}");
+}

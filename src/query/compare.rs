@@ -64,7 +64,15 @@ impl Session<'_> {
                 Case::Baseline => (None, "baseline".to_string()),
                 Case::Scenario(n) => {
                     let sc = self.scenario(n)?;
-                    (Some(sc.effects.clone()), clean(&sc.name))
+                    let label = clean(&sc.name);
+                    // Two names that read alike as columns (`a-b`, `a_b`; a scenario called
+                    // baseline) would give two columns of one name.
+                    if labels.contains(&label) {
+                        return Err(self
+                            .err(n.span, EvalError::SameColumns(label))
+                            .with_label("rename one of the scenarios"));
+                    }
+                    (Some(sc.effects.clone()), label)
                 }
             };
             let saved = self.effects.clone();
@@ -83,7 +91,7 @@ impl Session<'_> {
             }
             labels.push(label);
             if self.cancel.is_cancelled() {
-                break;
+                return Err(self.err(st.span, EvalError::Interrupted));
             }
         }
         let reference = cases.iter().position(|c| *c == Case::Baseline).unwrap_or(0);

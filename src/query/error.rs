@@ -123,6 +123,9 @@ pub enum EvalError {
     /// E0231: more draws than `uncertainty::MAX_RUNS`.
     #[error("{0} runs is more than the {max} draws `with uncertainty` makes", max = crate::analysis::uncertainty::MAX_RUNS)]
     TooManyRuns(u32),
+    /// E0207: two cases of a `compare` whose names give the same column names.
+    #[error("two cases of the comparison both name their columns `{0}`")]
+    SameColumns(String),
     /// E0299: a bug, reported instead of a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -143,6 +146,7 @@ impl Code for EvalError {
             EvalError::Solver(_) => ErrorCode(223),
             EvalError::NotFractional(_) => ErrorCode(230),
             EvalError::TooManyRuns(_) => ErrorCode(231),
+            EvalError::SameColumns(_) => ErrorCode(207),
             EvalError::Internal(_) => ErrorCode(299),
         }
     }

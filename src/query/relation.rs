@@ -112,14 +112,17 @@ impl Session<'_> {
                 let numeric = t
                     .rows
                     .iter()
-                    .all(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_) | Cell::Null));
+                    .all(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_) | Cell::Null))
+                    && t.rows
+                        .iter()
+                        .any(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_)));
                 // A column mixing numbers and text (`show`'s values): a number compares with
                 // the numbers only, never with text by its spelling.
                 let mixed = !numeric
                     && t.rows
                         .iter()
                         .any(|r| matches!(r[i], Cell::Num(_) | Cell::Int(_)));
-                let flag = !t.rows.is_empty()
+                let flag = t.rows.iter().any(|r| matches!(r[i], Cell::Bool(_)))
                     && t.rows
                         .iter()
                         .all(|r| matches!(r[i], Cell::Bool(_) | Cell::Null));
@@ -320,6 +323,9 @@ fn order_cells(a: &Cell, b: &Cell, desc: bool) -> Ordering {
         (_, Cell::Null) => return Ordering::Less,
         (Cell::Num(_) | Cell::Int(_), Cell::Num(_) | Cell::Int(_)) => num(a).total_cmp(&num(b)),
         (Cell::Bool(x), Cell::Bool(y)) => x.cmp(y),
+        // A mixed column: numbers first, then text (a total order, as sorting needs).
+        (Cell::Num(_) | Cell::Int(_), _) => Ordering::Less,
+        (_, Cell::Num(_) | Cell::Int(_)) => Ordering::Greater,
         _ => cell_text(a)
             .to_lowercase()
             .cmp(&cell_text(b).to_lowercase()),

@@ -177,6 +177,7 @@ impl<'m> Session<'m> {
                 };
                 let mut t = self.refine(t, ops)?;
                 t.title = st.stmt.to_string();
+                self.draw_kept_rows(&mut t, ops);
                 Ok(Outcome::Table(t))
             }
             Stmt::LetResult { name, body } => {
@@ -334,6 +335,34 @@ fn plural(n: usize) -> &'static str {
 
 /// The row limit of a statement whose rows are its nodes (`chokepoints ... limit N`, `explain
 /// ... limit N`), which a diagram of it draws as its node limit.
+impl Session<'_> {
+    /// After `where` or `limit` on a result with an `id` column, its picture holds the nodes
+    /// of the rows kept (and, for a measure drawn with its cone, what feeds them), not every
+    /// node of the unfiltered result.
+    fn draw_kept_rows(&self, t: &mut crate::output::Table, ops: &[ResultOp]) {
+        let cuts = ops
+            .iter()
+            .any(|o| matches!(o, ResultOp::Where(_) | ResultOp::Limit(_)));
+        let Some(id) = t.columns.iter().position(|c| c == "id") else {
+            return;
+        };
+        let Some(g) = t.graph.as_mut().filter(|_| cuts) else {
+            return;
+        };
+        let kept: std::collections::HashSet<&str> = t
+            .rows
+            .iter()
+            .filter_map(|r| match &r[id] {
+                crate::output::Cell::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        let m = self.model;
+        g.nodes.retain(|&v| kept.contains(m.entity(v).id));
+        g.critical.retain(|&v| kept.contains(m.entity(v).id));
+    }
+}
+
 /// A statement whose result ops end in `limit N` (under any `with`): the statement without
 /// it, and N.
 fn split_trailing_limit(st: &Statement) -> Option<(Statement, u32)> {

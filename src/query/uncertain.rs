@@ -123,7 +123,8 @@ impl Session<'_> {
                     |(s, buf), i| {
                         sampler.draw(seed, i as u64, buf);
                         s.draw_shares = Some(Arc::new(std::mem::take(buf)));
-                        let mut vals = vec![0.0; rows];
+                        // A row a draw does not give (the draw failed) is no value, not a zero.
+                        let mut vals = vec![f64::NAN; rows];
                         if let Ok(Outcome::Table(d)) = s.statement(&drawn_body) {
                             for r in &d.rows {
                                 if let Some(&i) = index.get(&row_key(r)) {
@@ -140,18 +141,23 @@ impl Session<'_> {
                 )
             };
             drop(progress);
+            if self.cancel.is_cancelled() {
+                return Err(self.err(st.span, EvalError::Interrupted));
+            }
             let mut column = Vec::with_capacity(draws.len());
             (0..rows)
                 .map(|r| {
                     column.clear();
-                    column.extend(draws.iter().map(|d| d[r]));
+                    column.extend(draws.iter().map(|d| d[r]).filter(|x| !x.is_nan()));
                     uncertainty::percentiles(&mut column)
                 })
                 .collect()
         };
-        if let Some(g) = &mut t.graph {
+        // A diagram shades each node by its own interval: rows keyed by their `id` (a row of
+        // groups, or of several targets without ids, shades nothing).
+        if let (Some(g), Some(id)) = (&mut t.graph, t.columns.iter().position(|c| c == "id")) {
             for (row, p) in t.rows.iter().zip(&per_row) {
-                g.intervals.insert(key(&row[0]), (p[0], p[2]));
+                g.intervals.insert(key(&row[id]), (p[0], p[2]));
             }
         }
         t.add_interval(col, &per_row);
