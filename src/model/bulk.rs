@@ -24,14 +24,14 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};
 use super::csv_io::{Cell, Header, NodeRow, Splitter};
-use super::doc::{EdgeDef, ModelDoc, NodeDef};
+use super::doc::{EdgeDef, ModelDoc, NodeDef, RegionDef};
 use super::fields::{must_columns, Entity, Flag};
+use super::flow_ids::{FlowIds, Lookups};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
 use super::rows::{CsvRows, Rows};
 use super::shares::effective_shares_grouped;
 use crate::diag::Problems;
-use std::hash::BuildHasher as _;
 
 /// `nodes.csv` and `edges.csv`, whose headers the bulk reader can take.
 pub struct Tables {
@@ -43,7 +43,7 @@ pub struct Tables {
 #[derive(Debug)]
 pub struct GiveUp;
 
-type Bulk<T> = Result<T, GiveUp>;
+pub(super) type Bulk<T> = Result<T, GiveUp>;
 
 fn check(ok: bool) -> Bulk<()> {
     if ok {
@@ -83,15 +83,33 @@ fn build_on(
 ) -> Bulk<(Model, Problems)> {
     let mut p = Problems::default();
     let mut doc = doc;
-    let flows = FlowNodes::read(&t.nodes, &mut doc)?;
-    let mut parts = Parts::new(doc.region.len() + flows.entities.len(), 0);
+    let mut flows = FlowNodes::read(
+        &t.nodes,
+        &mut doc,
+        split_rows(&t.nodes, threads, parallel_bytes),
+    )?;
+    let mut parts = Parts::new(doc.region.len() + flows.starts.len(), 0);
     let mut b = Builder::new(&doc, &mut p);
     check(b.regions(&doc, &mut parts))?;
     let first = parts.entities.len() as u32;
-    parts.entities.append(&flows.entities);
-    for i in first..parts.entities.len() as u32 {
-        check(parts.by_id.insert(&parts.entities, i, true))?;
+    // Each run's entities freed once appended.
+    let mut defs = 0;
+    for run in std::mem::take(&mut flows.entities) {
+        parts.entities.append_rows(&run, defs);
+        defs += run.len() as u32;
     }
+    // The model's id index and the reader's own lookup table, side by side.
+    let (unique, ids) = std::thread::scope(|scope| {
+        let Parts {
+            entities, by_id, ..
+        } = &mut parts;
+        let entities: &Entities = entities;
+        let ids = scope.spawn(move || FlowIds::of(entities, first));
+        let unique = (first..entities.len() as u32).all(|i| by_id.insert(entities, i, true));
+        let ids = ids.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (unique, ids)
+    });
+    check(unique)?;
     b.place_regions(&doc, &mut parts);
     let nregions = doc.region.len() as u32;
     let regions: Vec<Option<u32>> = flows
@@ -115,7 +133,6 @@ fn build_on(
     }
     b.items(&doc, &mut parts);
     let split = split_rows(&t.edges, threads, parallel_bytes);
-    let ids = FlowIds::of(&parts.entities, first);
     let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
     drop(ids);
     let mut trouble = false;
@@ -164,7 +181,8 @@ fn has_duplicates(grouped: &[Supply]) -> bool {
 
 /// The flow rows of `nodes.csv`, in columns; region rows go to the document.
 struct FlowNodes {
-    entities: Entities,
+    /// The rows' entities, a block per run of rows read.
+    entities: Vec<Entities>,
     starts: Vec<u32>,
     /// Each row's region, as an index into `region_names` (or `NO`).
     region: Vec<u32>,
@@ -173,42 +191,142 @@ struct FlowNodes {
     sources: Vec<String>,
 }
 
+/// Where the columns of `nodes.csv` are.
+struct NodeColumns {
+    id: usize,
+    name: usize,
+    kind: usize,
+    stage: usize,
+    region: usize,
+    company: usize,
+    source: usize,
+    quantities: Quantities,
+    /// Every other column is an attribute: a number (finite) or a text.
+    attrs: Vec<usize>,
+}
+
 impl FlowNodes {
-    fn read(h: &Header, doc: &mut ModelDoc) -> Bulk<FlowNodes> {
+    /// Reads the rows, in the runs of `split` side by side if given; region rows go to `doc`
+    /// in the order of the file.
+    fn read(
+        h: &Header,
+        doc: &mut ModelDoc,
+        split: Option<Vec<std::ops::Range<usize>>>,
+    ) -> Bulk<FlowNodes> {
         let col = |c: &str| h.col(c).unwrap_or(usize::MAX);
-        let (id, name, kind, stage, region) = (
-            col("id"),
-            col("name"),
-            col("kind"),
-            col("stage"),
-            col("region"),
-        );
-        let (company, source) = (col("company"), col("source"));
-        let quantities = Quantities::of::<NodeDef>(h, &[]);
-        // Every other column is an attribute: a number (finite) or a text.
         let named: Vec<usize> = NodeDef::FIELDS.iter().map(|f| col(f.column)).collect();
-        let attrs: Vec<usize> = (0..h.names.len()).filter(|i| !named.contains(i)).collect();
-        let rows = h.file.text.len() / 48;
+        let c = NodeColumns {
+            id: col("id"),
+            name: col("name"),
+            kind: col("kind"),
+            stage: col("stage"),
+            region: col("region"),
+            company: col("company"),
+            source: col("source"),
+            quantities: Quantities::of::<NodeDef>(h, &[]),
+            attrs: (0..h.names.len()).filter(|i| !named.contains(i)).collect(),
+        };
+        let runs: Vec<(FlowNodes, Vec<RegionDef>)> = match split {
+            Some(ranges) if ranges.len() > 1 => std::thread::scope(|scope| {
+                let c = &c;
+                let running: Vec<_> = ranges
+                    .into_iter()
+                    .map(|r| {
+                        let bytes = r.len();
+                        scope.spawn(move || c.read(h, bytes, |row| for_each_row_in(h, r, row)))
+                    })
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Bulk<Vec<_>>>()
+            })?,
+            _ => vec![c.read(h, h.file.text.len(), |row| for_each_row(h, row))?],
+        };
+        let mut runs = runs.into_iter();
+        let (mut out, regions) = runs.next().ok_or(GiveUp)?;
+        doc.region.extend(regions);
+        for (more, regions) in runs {
+            doc.region.extend(regions);
+            out.append(more);
+        }
+        Ok(out)
+    }
+
+    /// The next run's rows after these.
+    fn append(&mut self, mut more: FlowNodes) {
+        self.entities.append(&mut more.entities);
+        self.starts.extend_from_slice(&more.starts);
+        let mut region_of: HashMap<&str, u32> = self
+            .region_names
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), i as u32))
+            .collect();
+        let mut names = self.region_names.clone();
+        let local: Vec<u32> = more
+            .region_names
+            .iter()
+            .map(|r| match region_of.get(r.as_str()) {
+                Some(&x) => x,
+                None => {
+                    let x = names.len() as u32;
+                    names.push(r.clone());
+                    region_of.insert(r.as_str(), x);
+                    x
+                }
+            })
+            .collect();
+        drop(region_of);
+        self.region_names = names;
+        self.region.extend(
+            more.region
+                .iter()
+                .map(|&r| if r == NO { NO } else { local[r as usize] }),
+        );
+        let seen: FxHashSet<&str> = self.sources.iter().map(String::as_str).collect();
+        let new: Vec<String> = more
+            .sources
+            .into_iter()
+            .filter(|s| !seen.contains(s.as_str()))
+            .collect();
+        drop(seen);
+        self.sources.extend(new);
+    }
+}
+
+impl NodeColumns {
+    /// The flow rows and the region rows that `rows` calls back with (`bytes` of them).
+    fn read(
+        &self,
+        h: &Header,
+        bytes: usize,
+        rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
+    ) -> Bulk<(FlowNodes, Vec<RegionDef>)> {
+        let c = self;
+        let rows_guess = bytes / 48;
         let mut out = FlowNodes {
-            entities: Entities::with_capacity(rows, rows * 20),
-            starts: Vec::with_capacity(rows),
-            region: Vec::with_capacity(rows),
+            entities: Vec::new(),
+            starts: Vec::with_capacity(rows_guess),
+            region: Vec::with_capacity(rows_guess),
             region_names: Vec::new(),
             sources: Vec::new(),
         };
+        let mut entities = Entities::with_capacity(rows_guess, rows_guess * 20);
+        let mut regions = Vec::new();
         let mut region_of: HashMap<String, u32> = HashMap::default();
         let mut source_seen: FxHashSet<String> = FxHashSet::default();
-        for_each_row(h, |start, f| {
+        rows(&mut |start, f| {
             check(f.len() == h.names.len())?;
             let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
-            let (the_id, the_kind) = (get(id), get(kind));
+            let (the_id, the_kind) = (get(c.id), get(c.kind));
             check(!the_id.is_empty() && !the_kind.is_empty())?;
             if the_kind == "region" {
                 let row = h.row_at(start).ok_or(GiveUp)?;
                 let mut p = Problems::default();
                 match super::csv_io::node_of_row(h, &row, &mut p) {
-                    Some(NodeRow::Region(r)) if p.0.is_empty() => doc.region.push(r),
+                    Some(NodeRow::Region(r)) if p.0.is_empty() => regions.push(r),
                     _ => return Err(GiveUp),
                 }
                 return Ok(());
@@ -216,17 +334,17 @@ impl FlowNodes {
             let k = Kind::parse(the_kind)
                 .filter(|k| k.is_flow())
                 .ok_or(GiveUp)?;
-            quantities.check(f)?;
-            for &a in &attrs {
+            c.quantities.check(f)?;
+            for &a in &c.attrs {
                 check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
             }
-            if let Some(s) = opt(source) {
+            if let Some(s) = opt(c.source) {
                 if !source_seen.contains(s) {
                     source_seen.insert(s.to_string());
                     out.sources.push(s.to_string());
                 }
             }
-            let r = match opt(region) {
+            let r = match opt(c.region) {
                 None => NO,
                 Some(r) => match region_of.get(r) {
                     Some(&x) => x,
@@ -238,20 +356,21 @@ impl FlowNodes {
                     }
                 },
             };
-            out.entities.push(NewEntity {
+            entities.push(NewEntity {
                 id: the_id,
-                name: opt(name).unwrap_or(the_id),
+                name: opt(c.name).unwrap_or(the_id),
                 kind: k,
-                stage: opt(stage),
+                stage: opt(c.stage),
                 level: None,
-                company: opt(company),
+                company: opt(c.company),
                 def: out.starts.len(),
             });
             out.region.push(r);
             out.starts.push(start as u32);
             Ok(())
         })?;
-        Ok(out)
+        out.entities.push(entities);
+        Ok((out, regions))
     }
 }
 
@@ -404,15 +523,19 @@ impl EdgeColumns {
         rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<EdgeChunk> {
         let mut out = EdgeChunk::default();
-        let flow = |id: &str| ids.find(&parts.entities, &lower(id)).ok_or(GiveUp);
         let mut new_by_key: HashMap<String, u32> = HashMap::default();
+        let mut lookups = Lookups::default();
         rows(&mut |start, f| {
             check(f.len() == self.width)?;
             let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
-            let (u, v) = (flow(f_id)?, flow(t_id)?);
+            let edge = out.supplies.len() as u32;
+            let (u, v) = (
+                lookups.ask(ids, &parts.entities, f_id, edge, false)?,
+                lookups.ask(ids, &parts.entities, t_id, edge, true)?,
+            );
             let m = match opt(self.material) {
                 None => None,
                 Some(name) => {
@@ -460,96 +583,13 @@ impl EdgeColumns {
             out.supplies.push(Supply::new(u, v, m, s, st));
             out.volume.push(vol);
             out.starts.push(start as u32);
+            if lookups.pending.len() >= Lookups::BATCH {
+                lookups.answer(ids, &mut out.supplies)?;
+            }
             Ok(())
         })?;
+        lookups.answer(ids, &mut out.supplies)?;
         Ok(out)
-    }
-}
-
-/// The flow nodes by id (lower case), for resolving the rows of `edges.csv`: open addressing
-/// with linear probing over 16-byte slots that hold the entity and the first bytes of its key,
-/// so that a lookup of an id of up to [`INLINE`] bytes reads one cache line, whatever the order
-/// of the rows (the general index reads the entity's id from the text arena, and its kind,
-/// for every lookup: several cache misses each, which is what made shuffled rows slow).
-/// Only flow entities are in it: a row naming a region or an unknown id is not found.
-struct FlowIds {
-    slots: Vec<Slot>,
-    /// `slots.len() - 1` (a power of two less one).
-    mask: usize,
-}
-
-/// Bytes of a key held in its slot.
-const INLINE: usize = 11;
-
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// The key's first bytes (all of them when `len <= INLINE`).
-    key: [u8; INLINE],
-    /// The key's length, capped at 255; 0: an empty slot (ids are never empty).
-    len: u8,
-    entity: u32,
-}
-
-impl FlowIds {
-    /// The flow entities from `first` on (their ids are unique, case folded: checked before).
-    fn of(entities: &Entities, first: u32) -> FlowIds {
-        let n = entities.len().saturating_sub(first as usize);
-        let size = (n * 2).next_power_of_two().max(16);
-        let mut ids = FlowIds {
-            slots: vec![Slot::default(); size],
-            mask: size - 1,
-        };
-        for i in first..entities.len() as u32 {
-            if !entities.kind(i).is_flow() {
-                continue;
-            }
-            let key = lower(entities.id(i));
-            let mut at = ids.home(&key);
-            while ids.slots[at].len != 0 {
-                at = (at + 1) & ids.mask;
-            }
-            ids.slots[at] = Slot::of(&key, i);
-        }
-        ids
-    }
-
-    fn home(&self, key: &str) -> usize {
-        let h = rustc_hash::FxBuildHasher.hash_one(key.as_bytes());
-        // The hash's high bits: FxHash mixes them best.
-        (h >> 32) as usize & self.mask
-    }
-
-    /// The flow entity whose id is `key` (lower case).
-    fn find(&self, entities: &Entities, key: &str) -> Option<u32> {
-        let want = Slot::of(key, 0);
-        let mut at = self.home(key);
-        loop {
-            let s = &self.slots[at];
-            if s.len == 0 {
-                return None;
-            }
-            if s.len == want.len && s.key == want.key {
-                let full = key.len() <= INLINE || lower(entities.id(s.entity)) == key;
-                if full {
-                    return Some(s.entity);
-                }
-            }
-            at = (at + 1) & self.mask;
-        }
-    }
-}
-
-impl Slot {
-    fn of(key: &str, entity: u32) -> Slot {
-        let b = key.as_bytes();
-        let mut s = Slot {
-            key: [0; INLINE],
-            len: b.len().min(255) as u8,
-            entity,
-        };
-        let k = b.len().min(INLINE);
-        s.key[..k].copy_from_slice(&b[..k]);
-        s
     }
 }
 
@@ -690,5 +730,54 @@ mod tests {
         }
         assert_eq!(one.materials.len(), 4, "ore, Metal, alloy, powder");
         assert!(one.supplies.len() > 200);
+    }
+
+    /// Node rows read side by side give the entities one thread gives: the same numbers,
+    /// names, stages, companies, regions (region rows anywhere in the file, named by rows of
+    /// either run) and rows.
+    #[test]
+    fn nodes_read_side_by_side_are_read_as_by_one_thread() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut nodes = String::from("id,name,kind,stage,region,company\n");
+        for i in 0..60 {
+            if i % 13 == 5 {
+                nodes.push_str(&format!("r{i},Region {i},region,,,\n"));
+            }
+            let region = match i % 4 {
+                0 => String::new(),
+                _ => format!("r{}", 5 + 13 * ((i * 7) % 5)),
+            };
+            let stage = ["mining", "", "magnets", "Mining"][i % 4];
+            let company = ["", "Acme", "Bolt", "acme", ""][i % 5];
+            nodes.push_str(&format!("n{i},N {i},facility,{stage},{region},{company}\n"));
+        }
+        let mut edges = String::from("from,to,material,share,volume\n");
+        for i in 0..59 {
+            edges.push_str(&format!("n{i},n{},,,\n", i + 1));
+        }
+        std::fs::write(dir.path().join("nodes.csv"), nodes).expect("written");
+        std::fs::write(dir.path().join("edges.csv"), edges).expect("written");
+        let rows = |m: &Model| {
+            (0..m.entities.len() as u32)
+                .map(|i| {
+                    let e = m.entity(i);
+                    let region = e.region.map(|r| m.entity(r).id.to_string());
+                    let place = match e.kind {
+                        Kind::Region => None,
+                        _ => Some(m.node_loc(e.def).position()),
+                    };
+                    let text = |x: Option<&str>| x.map(str::to_string);
+                    let names = (e.id.to_string(), e.name.to_string());
+                    (names, text(e.stage), text(e.company), region, place)
+                })
+                .collect::<Vec<_>>()
+        };
+        let one = read_on(dir.path(), 1);
+        assert_eq!(one.entities.len(), 60 + 5);
+        for threads in [2, 3, 7] {
+            let many = read_on(dir.path(), threads);
+            assert_eq!(rows(&one), rows(&many), "{threads} threads");
+            assert_eq!(one.doc.region.len(), many.doc.region.len());
+        }
     }
 }

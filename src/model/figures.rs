@@ -151,16 +151,42 @@ impl Figures {
             .edges
             .as_ref()
             .map(|r| (r, [r.header.col("volume"), r.header.col("capacity")]));
+        let e = m.supplies.len();
+        // The rows' plain numbers, read on every core: millions of rows at 10^6 nodes. The
+        // edge rows in runs, one per core; the node rows meanwhile on this thread.
+        let mut fast_edges: Vec<Option<[Option<f64>; 2]>> = Vec::new();
+        let mut fast_nodes: Vec<Option<[Option<f64>; 2]>> = Vec::new();
+        std::thread::scope(|s| {
+            if let Some((rows, cols)) = edge_cols {
+                let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+                let chunk = e.div_ceil(threads).max(1 << 14);
+                fast_edges = vec![None; e];
+                for (c, part) in fast_edges.chunks_mut(chunk).enumerate() {
+                    s.spawn(move || {
+                        for (j, slot) in part.iter_mut().enumerate() {
+                            *slot = plain_numbers(rows, c * chunk + j, cols);
+                        }
+                    });
+                }
+            }
+            if let Some((rows, cols)) = node_cols {
+                fast_nodes = (0..n as u32)
+                    .map(|i| {
+                        let flow = m.entities.kind(i).is_flow();
+                        flow.then(|| plain_numbers(rows, m.entity(i).def, cols))
+                            .flatten()
+                    })
+                    .collect();
+            }
+        });
         for i in m.flow_nodes() {
-            let d = m.entity(i).def;
-            let fast = node_cols.and_then(|(rows, cols)| plain_numbers(rows, d, cols));
-            let def = match fast {
+            let def = match fast_nodes.get(i as usize).copied().flatten() {
                 Some([a, b]) => {
                     f.set_plain(0, n, i as usize, a);
                     f.set_plain(1, n, i as usize, b);
                     continue;
                 }
-                None => m.node_def(d),
+                None => m.node_def(m.entity(i).def),
             };
             for (col, (field, fig)) in [("output", &def.output), ("capacity", &def.capacity)]
                 .into_iter()
@@ -179,26 +205,6 @@ impl Figures {
                 }
             }
         }
-        let e = m.supplies.len();
-        // The edge rows' plain numbers, read on every core: millions of rows at 10^6 nodes.
-        let fast_edges: Vec<Option<[Option<f64>; 2]>> = match edge_cols {
-            Some((rows, cols)) => {
-                let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-                let chunk = e.div_ceil(threads).max(1 << 14);
-                let mut out = vec![None; e];
-                std::thread::scope(|s| {
-                    for (c, part) in out.chunks_mut(chunk).enumerate() {
-                        s.spawn(move || {
-                            for (j, slot) in part.iter_mut().enumerate() {
-                                *slot = plain_numbers(rows, c * chunk + j, cols);
-                            }
-                        });
-                    }
-                });
-                out
-            }
-            None => Vec::new(),
-        };
         for k in 0..e {
             let def = match fast_edges.get(k).copied().flatten() {
                 Some([a, b]) => {

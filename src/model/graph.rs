@@ -159,6 +159,12 @@ impl Entities {
 
     /// Appends every entity of `other`, with no region yet.
     pub fn append(&mut self, other: &Entities) {
+        self.append_rows(other, 0);
+    }
+
+    /// [`Entities::append`], their definitions numbered from `defs` on (`other` numbers
+    /// them from 0).
+    pub fn append_rows(&mut self, other: &Entities, defs: u32) {
         let shift = self.ids.len() as u32;
         self.ids.push_str(&other.ids);
         self.id_ends
@@ -179,7 +185,7 @@ impl Entities {
         self.level.extend(other.level.iter().map(word));
         self.company.extend(other.company.iter().map(word));
         self.region.resize(self.kind.len(), NONE);
-        self.def.extend_from_slice(&other.def);
+        self.def.extend(other.def.iter().map(|&d| d + defs));
     }
 
     pub fn len(&self) -> usize {

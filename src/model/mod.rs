@@ -24,6 +24,7 @@ pub mod doc;
 pub mod error;
 pub mod fields;
 pub mod figures;
+mod flow_ids;
 pub mod graph;
 pub mod graphml;
 pub mod index;

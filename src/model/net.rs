@@ -45,6 +45,25 @@ pub struct Net {
 /// (none first), then edge number. Linear in the edges (a counting sort on the consumer; only a
 /// consumer with several materials sorts its own few edges).
 pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
+    let (mut order, start) = by_consumer(n, supplies);
+    let mat = |k: &u32| material_key(&supplies[*k as usize]);
+    for v in 0..n {
+        let run = &mut order[start[v] as usize..start[v + 1] as usize];
+        if run.len() > 1 && run.windows(2).any(|w| mat(&w[0]) > mat(&w[1])) {
+            run.sort_by_key(|k| (mat(k), *k));
+        }
+    }
+    order
+}
+
+/// How input groups sort by material: none first, then by material number.
+pub fn material_key(s: &Supply) -> u64 {
+    s.material().map_or(0, |m| m as u64 + 1)
+}
+
+/// The supply edges that are not stopped, by consumer then edge number (a counting sort), and
+/// where each consumer's run starts (`start[v]..start[v + 1]`, `n + 1` entries).
+pub fn by_consumer(n: usize, supplies: &[Supply]) -> (Vec<u32>, Vec<u32>) {
     let mut start = vec![0u32; n + 1];
     for s in supplies {
         if s.status != EdgeStatus::Stopped {
@@ -62,14 +81,7 @@ pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
             slot[s.to as usize] += 1;
         }
     }
-    let mat = |k: &u32| supplies[*k as usize].material().map_or(0, |m| m as u64 + 1);
-    for v in 0..n {
-        let run = &mut order[start[v] as usize..start[v + 1] as usize];
-        if run.len() > 1 && run.windows(2).any(|w| mat(&w[0]) > mat(&w[1])) {
-            run.sort_by_key(|k| (mat(k), *k));
-        }
-    }
-    order
+    (order, start)
 }
 
 impl Net {
@@ -208,22 +220,20 @@ impl Net {
         self.cyclic[c]
     }
 
-    /// Strongly connected components (iterative Tarjan over the CSR, so deep chains cannot
-    /// overflow the stack), numbered in topological order.
-    fn components(&mut self) {
+    /// Tarjan's search (iterative, so deep chains cannot overflow the stack) over the nodes
+    /// `in_core` and the edges among them, appending the components as it finds them
+    /// (consumers first) to `found`, each starting at an entry of `found_at`.
+    fn tarjan(&self, in_core: &[bool], found: &mut Vec<u32>, found_at: &mut Vec<u32>) {
         let n = self.n;
         let mut index = vec![NONE; n];
         let mut low = vec![0u32; n];
         let mut on_stack = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
-        // Components as Tarjan finds them (consumers first), flat: members and start offsets.
-        let mut found: Vec<u32> = Vec::with_capacity(n);
-        let mut found_at: Vec<u32> = Vec::new();
         let mut next = 0u32;
         // Call stack: (node, next outgoing edge offset).
         let mut call: Vec<(u32, u32)> = Vec::new();
         for root in 0..n as u32 {
-            if index[root as usize] != NONE {
+            if !in_core[root as usize] || index[root as usize] != NONE {
                 continue;
             }
             call.push((root, self.out_off[root as usize]));
@@ -236,6 +246,9 @@ impl Net {
                 if *e < self.out_off[v as usize + 1] {
                     let w = self.target(self.out_pos[*e as usize]);
                     *e += 1;
+                    if !in_core[w as usize] {
+                        continue;
+                    }
                     if index[w as usize] == NONE {
                         index[w as usize] = next;
                         low[w as usize] = next;
@@ -264,7 +277,82 @@ impl Net {
                 }
             }
         }
-        drop((index, low, on_stack, stack, call));
+    }
+
+    /// Strongly connected components, numbered in topological order (suppliers first).
+    ///
+    /// Most of a supply network is on no cycle, and a node is on none when all its consumers
+    /// are not (peeled from the sinks) or all its suppliers are not (peeled from the sources).
+    /// Those peelings are two queue passes, each edge looked at once with no stack to keep;
+    /// Tarjan's search then runs only on what is left: the cycles and what lies between them.
+    fn components(&mut self) {
+        let n = self.n;
+        // Consumers not yet peeled, per node; 0 once peeled from the sinks. `sinks` is both
+        // the queue and the order: a node enters after all its consumers.
+        let mut left: Vec<u32> = (0..n)
+            .map(|v| self.out_off[v + 1] - self.out_off[v])
+            .collect();
+        let mut sinks: Vec<u32> = (0..n as u32).filter(|&v| left[v as usize] == 0).collect();
+        let mut head = 0;
+        while let Some(&v) = sinks.get(head) {
+            head += 1;
+            for p in self.inputs(v) {
+                let u = self.in_src[p] as usize;
+                left[u] -= 1;
+                if left[u] == 0 {
+                    sinks.push(u as u32);
+                }
+            }
+        }
+        // Of the rest: suppliers not yet peeled, per node; `sources` enters a node after all
+        // its suppliers. A node with a loop to itself never empties either count.
+        let mut sources: Vec<u32> = Vec::new();
+        let mut in_core = vec![false; n];
+        if sinks.len() < n {
+            let mut need = vec![0u32; n];
+            for v in 0..n as u32 {
+                if left[v as usize] != 0 {
+                    need[v as usize] = self
+                        .inputs(v)
+                        .filter(|&p| left[self.in_src[p] as usize] != 0)
+                        .count() as u32;
+                    if need[v as usize] == 0 {
+                        sources.push(v);
+                    }
+                }
+            }
+            let mut head = 0;
+            while let Some(&u) = sources.get(head) {
+                head += 1;
+                for &p in self.outputs(u) {
+                    let w = self.target(p) as usize;
+                    if left[w] != 0 {
+                        need[w] -= 1;
+                        if need[w] == 0 {
+                            sources.push(w as u32);
+                        }
+                    }
+                }
+            }
+            for v in 0..n {
+                in_core[v] = left[v] != 0 && need[v] != 0;
+            }
+        }
+        drop(left);
+        // Components consumers first, flat: members and start offsets.
+        let mut found: Vec<u32> = Vec::with_capacity(n);
+        let mut found_at: Vec<u32> = Vec::with_capacity(n + 1);
+        for &v in &sinks {
+            found_at.push(found.len() as u32);
+            found.push(v);
+        }
+        drop(sinks);
+        self.tarjan(&in_core, &mut found, &mut found_at);
+        for &v in sources.iter().rev() {
+            found_at.push(found.len() as u32);
+            found.push(v);
+        }
+        drop(sources);
         // Tarjan emits components consumers-first; take them in reverse for suppliers first.
         found_at.push(found.len() as u32);
         let count = found_at.len() - 1;
@@ -276,10 +364,12 @@ impl Net {
             let f = count - 1 - c;
             let members = &found[found_at[f] as usize..found_at[f + 1] as usize];
             self.comp_off.push(self.comp_nodes.len() as u32);
+            // A peeled node is on no cycle, not even a loop to itself.
             let cyclic = members.len() > 1
-                || self
-                    .inputs(members[0])
-                    .any(|p| self.in_src[p] == members[0]);
+                || (in_core[members[0] as usize]
+                    && self
+                        .inputs(members[0])
+                        .any(|p| self.in_src[p] == members[0]));
             for &m in members {
                 self.comp_of[m as usize] = c as u32;
             }
@@ -287,5 +377,88 @@ impl Net {
             self.cyclic.push(cyclic);
         }
         self.comp_off.push(self.comp_nodes.len() as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which nodes each node reaches (itself included), by a search from every node: the
+    /// definition, on graphs small enough for it.
+    fn reaches(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<bool>> {
+        let mut out = vec![vec![false; n]; n];
+        for (s, seen) in out.iter_mut().enumerate() {
+            let mut todo = vec![s];
+            seen[s] = true;
+            while let Some(u) = todo.pop() {
+                for &(a, b) in edges {
+                    if a as usize == u && !seen[b as usize] {
+                        seen[b as usize] = true;
+                        todo.push(b as usize);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// On random graphs with chains, loops, loops to themselves and repeated edges, the
+    /// components are the classes of mutual reach, numbered suppliers first, and cyclic
+    /// exactly where a cycle runs (several members, or a loop to itself); whatever share of
+    /// the graph the peelings take before the search.
+    #[test]
+    fn components_are_the_classes_of_mutual_reach_in_topological_order() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for case in 0..400 {
+            let n = 1 + next(24) as usize;
+            // Mostly forward edges (a layered network); a few back edges and loops.
+            let mut edges = Vec::new();
+            for _ in 0..next(3 * n as u64 + 1) {
+                let (a, b) = (next(n as u64) as u32, next(n as u64) as u32);
+                let back = next(100) < [0, 5, 30][case % 3];
+                if a < b || back || (a == b && next(10) == 0) {
+                    edges.push((a, b));
+                }
+            }
+            let supplies: Vec<Supply> = edges
+                .iter()
+                .map(|&(a, b)| Supply::new(a, b, None, f64::NAN, EdgeStatus::Operating))
+                .collect();
+            let live = group_order(n, &supplies);
+            let net = Net::build(n, &supplies, &live);
+            let r = reaches(n, &edges);
+            for (u, from_u) in r.iter().enumerate() {
+                for (v, &reached) in from_u.iter().enumerate() {
+                    let same = reached && r[v][u];
+                    assert_eq!(
+                        net.comp_of(u as u32) == net.comp_of(v as u32),
+                        same,
+                        "case {case}: {u} and {v} in {edges:?}"
+                    );
+                }
+            }
+            for &(a, b) in &edges {
+                assert!(net.comp_of(a) <= net.comp_of(b), "case {case}: {a}->{b}");
+            }
+            for c in 0..net.comp_count() {
+                let m = net.comp_members(c);
+                let looped = edges.iter().any(|&(a, b)| a == b && a == m[0]);
+                assert_eq!(net.comp_cyclic(c), m.len() > 1 || looped, "case {case}");
+                assert!(m.iter().all(|&v| net.comp_of(v) as usize == c));
+            }
+            assert_eq!(
+                (0..net.comp_count())
+                    .map(|c| net.comp_members(c).len())
+                    .sum::<usize>(),
+                n
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};
-use super::net::group_order;
+use super::net::{by_consumer, material_key};
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;
@@ -29,7 +29,7 @@ pub enum GroupProblem {
 pub fn effective_shares(
     n: usize,
     supplies: &mut [Supply],
-    volume: impl Fn(usize) -> Option<f64>,
+    volume: impl Fn(usize) -> Option<f64> + Sync,
     problem: impl FnMut(GroupProblem),
 ) -> Vec<u32> {
     effective_shares_grouped(n, supplies, volume, problem).0
@@ -43,15 +43,50 @@ pub fn effective_shares(
 pub fn effective_shares_grouped(
     n: usize,
     supplies: &mut [Supply],
-    volume: impl Fn(usize) -> Option<f64>,
+    volume: impl Fn(usize) -> Option<f64> + Sync,
     mut problem: impl FnMut(GroupProblem),
 ) -> (Vec<u32>, Vec<Supply>) {
-    let order = group_order(n, supplies);
-    let mut grouped: Vec<Supply> = order
-        .iter()
-        .map(|&k| supplies[k as usize].clone())
-        .collect();
-    let volumes: Vec<Option<f64>> = order.iter().map(|&k| volume(k as usize)).collect();
+    let (mut order, start) = by_consumer(n, supplies);
+    // The edges and their volumes gathered side by side, each a jump per edge.
+    let (mut grouped, mut volumes) = std::thread::scope(|scope| {
+        let (order, supplies) = (&order, &*supplies);
+        let volumes = scope.spawn(|| {
+            order
+                .iter()
+                .map(|&k| volume(k as usize))
+                .collect::<Vec<Option<f64>>>()
+        });
+        let grouped: Vec<Supply> = order
+            .iter()
+            .map(|&k| supplies[k as usize].clone())
+            .collect();
+        let volumes = volumes
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (grouped, volumes)
+    });
+    // A consumer's edges of several materials: by material, then edge number (the group
+    // order of `net::group_order`), sorted in the gathered copy.
+    let mut run_order: Vec<usize> = Vec::new();
+    for v in 0..n {
+        let run = start[v] as usize..start[v + 1] as usize;
+        let edges = &grouped[run.clone()];
+        if edges.len() > 1
+            && edges
+                .windows(2)
+                .any(|w| material_key(&w[0]) > material_key(&w[1]))
+        {
+            run_order.clear();
+            run_order.extend(run.clone());
+            run_order.sort_by_key(|&i| (material_key(&grouped[i]), order[i]));
+            let g: Vec<Supply> = run_order.iter().map(|&i| grouped[i].clone()).collect();
+            let vo: Vec<Option<f64>> = run_order.iter().map(|&i| volumes[i]).collect();
+            let o: Vec<u32> = run_order.iter().map(|&i| order[i]).collect();
+            grouped[run.clone()].clone_from_slice(&g);
+            volumes[run.clone()].copy_from_slice(&vo);
+            order[run].copy_from_slice(&o);
+        }
+    }
     // Per group, by position in the group: explicit shares (NaN where none) and volumes.
     let (mut given, mut vols) = (Vec::new(), Vec::new());
     // Positions of the operating and the planned edges.

@@ -32,13 +32,27 @@ pub fn lp_figures(m: &Model) -> Figures {
             figs.capacity[slot] = f.node_capacity(i).map(|q| q.tonnes);
         }
     }
-    for (k, &p) in m.net.supply_pos.iter().enumerate() {
-        if p == NONE {
-            continue;
+    // Per incoming-edge position, its supply's figures: millions at 10^6 nodes, each read
+    // from wherever its row put it, so in runs side by side.
+    let supply_of = &m.net.in_supply;
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let chunk = edges.div_ceil(threads).max(1 << 14);
+    std::thread::scope(|s| {
+        let runs = figs
+            .volume
+            .chunks_mut(chunk)
+            .zip(figs.edge_capacity.chunks_mut(chunk));
+        for (c, (volume, capacity)) in runs.enumerate() {
+            s.spawn(move || {
+                let at = c * chunk;
+                for (j, (v, cap)) in volume.iter_mut().zip(capacity).enumerate() {
+                    let k = supply_of[at + j] as usize;
+                    *v = f.edge_volume(k).map(|q| q.tonnes);
+                    *cap = f.edge_capacity(k).map(|q| q.tonnes);
+                }
+            });
         }
-        figs.volume[p as usize] = f.edge_volume(k).map(|q| q.tonnes);
-        figs.edge_capacity[p as usize] = f.edge_capacity(k).map(|q| q.tonnes);
-    }
+    });
     figs
 }
 
