@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 use supplygraph::model::{self, Format, Kind, Model};
 
 fn flagship() -> Model {
@@ -304,4 +306,176 @@ fn graph_exports_are_formats_of_write() {
     let xml = roxmltree::Document::parse(&text).unwrap();
     let n = xml.descendants().filter(|n| n.has_tag_name("node")).count();
     assert_eq!(n, m.flow_nodes().count());
+}
+
+/// The GraphML document's nodes (id → attribute name → text), edges (source, target, attributes)
+/// and graph attributes.
+type Parsed = (
+    BTreeMap<String, HashMap<String, String>>,
+    Vec<(String, String, HashMap<String, String>)>,
+    HashMap<String, String>,
+);
+
+fn parse_graphml(text: &str) -> Parsed {
+    let xml = roxmltree::Document::parse(text).expect("well-formed XML");
+    let root = xml.root_element();
+    let keys: HashMap<&str, &str> = root
+        .children()
+        .filter(|n| n.has_tag_name("key"))
+        .map(|k| {
+            (
+                k.attribute("id").unwrap(),
+                k.attribute("attr.name").unwrap(),
+            )
+        })
+        .collect();
+    let values = |el: roxmltree::Node| -> HashMap<String, String> {
+        el.children()
+            .filter(|n| n.has_tag_name("data"))
+            .map(|d| {
+                let name = keys[d.attribute("key").unwrap()].to_string();
+                (name, d.text().unwrap_or("").to_string())
+            })
+            .collect()
+    };
+    let graph = root.children().find(|n| n.has_tag_name("graph")).unwrap();
+    let (mut nodes, mut edges) = (BTreeMap::new(), Vec::new());
+    for el in graph.children().filter(|n| n.is_element()) {
+        match el.tag_name().name() {
+            "node" => {
+                let id = el.attribute("id").unwrap().to_string();
+                assert!(nodes.insert(id, values(el)).is_none(), "a node twice");
+            }
+            "edge" => edges.push((
+                el.attribute("source").unwrap().to_string(),
+                el.attribute("target").unwrap().to_string(),
+                values(el),
+            )),
+            _ => {}
+        }
+    }
+    (nodes, edges, values(graph))
+}
+
+/// `:save FILE.graphml` and `:save DIR neo4j` in the shell: the result's node and the upstream
+/// cone that explains it (found here by a search over the model's supplies), every live supply
+/// edge among them, the result's figures as attributes; a result that is not about nodes says
+/// so.
+#[test]
+fn a_query_result_saves_as_graphml_and_neo4j_files() {
+    let m = flagship();
+    let dir = tempfile::tempdir().unwrap();
+    let (g, neo, planned) = (
+        dir.path().join("ev.graphml"),
+        dir.path().join("neo"),
+        dir.path().join("planned.graphml"),
+    );
+    let query = r#"exposure of "Electric vehicles" to "China""#;
+    let script = format!(
+        "{query}\n:save {}\n:save {} neo4j\n\
+         with planned capacity: {query}\n:save {}\n\
+         total production_2024 of nodes where kind = mine by country\n:save {}\n",
+        g.display(),
+        neo.display(),
+        planned.display(),
+        dir.path().join("totals.graphml").display()
+    );
+    let out = common::with_stdin(
+        &mut Command::new(env!("CARGO_BIN_EXE_supplygraph")),
+        &script,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not about nodes of the model"), "{err}");
+    assert!(!dir.path().join("totals.graphml").exists());
+
+    // The cone, by a search of its own: suppliers through live edges with a share.
+    let ev = m.find("Electric vehicles").unwrap();
+    let mut cone = BTreeSet::from([ev]);
+    let mut todo = vec![ev];
+    while let Some(v) = todo.pop() {
+        for s in &m.supplies {
+            let live = s.status == model::graph::EdgeStatus::Operating && s.share > 0.0;
+            if s.to == v && live && cone.insert(s.from) {
+                todo.push(s.from);
+            }
+        }
+    }
+    let ids: BTreeSet<String> = cone.iter().map(|&v| m.entity(v).id.to_string()).collect();
+    let (nodes, edges, graph) = parse_graphml(&std::fs::read_to_string(&g).unwrap());
+    assert_eq!(nodes.keys().cloned().collect::<BTreeSet<_>>(), ids);
+    let mut want: Vec<(String, String)> = m
+        .supplies
+        .iter()
+        .filter(|s| s.status != model::graph::EdgeStatus::Stopped)
+        .filter(|s| cone.contains(&s.from) && cone.contains(&s.to))
+        .map(|s| {
+            (
+                m.entity(s.from).id.to_string(),
+                m.entity(s.to).id.to_string(),
+            )
+        })
+        .collect();
+    let mut got: Vec<(String, String)> = edges
+        .iter()
+        .map(|(a, b, _)| (a.clone(), b.clone()))
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(edges.len() > 20, "{}", edges.len());
+    assert_eq!(graph["query"], query);
+
+    // The result's figure: the exposure the JSON output gives, on its node only.
+    let json = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+        .args(["query", "--format", "json", query])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let exposure = rows[0]["exposure"].as_f64().unwrap();
+    let ev_id = m.entity(ev).id;
+    assert_eq!(
+        nodes[ev_id]["result_exposure"].parse::<f64>().unwrap(),
+        exposure
+    );
+    assert_eq!(
+        nodes
+            .values()
+            .filter(|n| n.contains_key("result_exposure"))
+            .count(),
+        1
+    );
+    // Every node of the cone carries the measure a diagram colours it by, a fraction.
+    for (id, n) in &nodes {
+        let x: f64 = n["result_measure"].parse().unwrap();
+        assert!((0.0..=1.0).contains(&x), "{id}: {x}");
+        assert_eq!(n["name"], m.entity(m.find(id).unwrap()).name);
+    }
+
+    // Under a what-if that changes shares, every edge says the share in force; a planned edge
+    // switched on has one above 0.
+    let (_, edges, graph) = parse_graphml(&std::fs::read_to_string(&planned).unwrap());
+    assert!(graph["query"].starts_with("with planned capacity"));
+    let in_force: Vec<(f64, &str)> = edges
+        .iter()
+        .map(|(_, _, e)| {
+            (
+                e["share_in_force"].parse::<f64>().unwrap(),
+                e["status"].as_str(),
+            )
+        })
+        .collect();
+    assert!(in_force.iter().all(|(x, _)| (0.0..=1.0).contains(x)));
+    assert!(in_force.iter().any(|&(x, s)| s == "planned" && x > 0.0));
+
+    // The Neo4j files hold the same nodes and edges, the result's figure typed.
+    let (h, rows) = read_csv(&neo.join("nodes.csv"));
+    assert_eq!(rows.len(), ids.len());
+    let k = h
+        .iter()
+        .position(|c| c == "result_exposure:double")
+        .unwrap();
+    let id = h.iter().position(|c| c == "id:ID").unwrap();
+    let ev_row = rows.iter().find(|r| r[id] == ev_id).unwrap();
+    assert_eq!(ev_row[k].parse::<f64>().unwrap(), exposure);
+    assert_eq!(read_csv(&neo.join("supplies.csv")).1.len(), want.len());
 }

@@ -101,3 +101,27 @@ def test_neo4j_headers(neo4j):
     for f in ("located_in.csv", "within.csv"):
         assert header(f) == [":START_ID", ":END_ID", ":TYPE"]
     assert "CREATE CONSTRAINT" in (neo4j / "constraints.cypher").read_text()
+
+
+def test_a_saved_chokepoint_result_opens_in_networkx(tmp_path, flagship):
+    """`:save FILE.graphml` after a query: NetworkX reads the result's cone with its figures,
+    the impacts those of the query, the critical flags the query's."""
+    import subprocess
+
+    from conftest import ROOT, _binary
+
+    out = tmp_path / "chokepoints.graphml"
+    q = 'chokepoints of "Electric vehicles"'
+    p = subprocess.run([str(_binary())], input=f"{q}\n:save {out}\n", cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    g = nx.read_graphml(out)
+    assert g.graph["query"] == q
+    rows = {r["id"]: r for r in flagship.query(q, as_="records")}
+    assert rows and set(rows) <= set(g.nodes)
+    for node, r in rows.items():
+        d = g.nodes[node]
+        assert d["result_impact"] == r["impact"]
+        assert d["result_critical"] == r["critical"]
+    # The cone: every node reaches the end use through the saved edges.
+    assert all(nx.has_path(g, v, "electric-vehicles") for v in g.nodes)

@@ -248,12 +248,56 @@ fn data(out: &mut String, prefix: &str, schema: &Schema, props: &Props) {
     }
 }
 
+/// What of a model an export writes: some of its flow nodes and supply edges (every one, for
+/// a whole model), with attributes of a query's result added to them and to the graph.
+#[derive(Debug, Clone, Default)]
+pub struct Part {
+    pub nodes: Vec<u32>,
+    /// Supply numbers; both ends among `nodes`.
+    pub edges: Vec<usize>,
+    /// Attributes added to `nodes[i]` (empty, or one entry per node).
+    pub node_extra: Vec<Props>,
+    /// Attributes added to `edges[i]` (empty, or one entry per edge).
+    pub edge_extra: Vec<Props>,
+    /// Attributes added to the graph.
+    pub graph_extra: Props,
+}
+
+impl Part {
+    /// Every flow node and supply edge of `m`.
+    pub fn whole(m: &Model) -> Part {
+        Part {
+            nodes: m.flow_nodes().collect(),
+            edges: (0..m.supplies.len()).collect(),
+            ..Part::default()
+        }
+    }
+
+    /// The attributes of `nodes[i]`: the model's, then the added ones.
+    pub fn node_props(&self, m: &Model, i: usize) -> Props {
+        let mut p = node_props(m, self.nodes[i]);
+        p.extend(self.node_extra.get(i).into_iter().flatten().cloned());
+        p
+    }
+
+    /// The attributes of `edges[i]`: the model's, then the added ones.
+    pub fn edge_props(&self, m: &Model, i: usize) -> Props {
+        let mut p = edge_props(m, self.edges[i]);
+        p.extend(self.edge_extra.get(i).into_iter().flatten().cloned());
+        p
+    }
+}
+
 /// The model as a GraphML document.
 pub fn to_graphml(m: &Model) -> String {
-    let nodes: Vec<u32> = m.flow_nodes().collect();
-    let node_props: Vec<Props> = nodes.iter().map(|&i| node_props(m, i)).collect();
-    let node_props: Vec<Props> = node_props
-        .into_iter()
+    to_graphml_part(m, &Part::whole(m))
+}
+
+/// Part of the model as a GraphML document.
+pub fn to_graphml_part(m: &Model, part: &Part) -> String {
+    let nodes = &part.nodes;
+    let node_props: Vec<Props> = (0..nodes.len())
+        .map(|i| part.node_props(m, i))
         .map(|mut p| {
             // The id is the node's own `id`: not again as data, where Gephi's and Cytoscape's
             // own id columns would clash with it.
@@ -266,7 +310,9 @@ pub fn to_graphml(m: &Model) -> String {
             p
         })
         .collect();
-    let edge_props: Vec<Props> = (0..m.supplies.len()).map(|k| edge_props(m, k)).collect();
+    let edge_props: Vec<Props> = (0..part.edges.len())
+        .map(|i| part.edge_props(m, i))
+        .collect();
     let mut graph_props: Props = Vec::new();
     if let Some(n) = &m.doc.model.name {
         graph_props.push(("model".into(), Scalar::Text(n.clone())));
@@ -274,11 +320,12 @@ pub fn to_graphml(m: &Model) -> String {
     if let Some(d) = &m.doc.model.description {
         graph_props.push(("description".into(), Scalar::Text(d.clone())));
     }
+    graph_props.extend(part.graph_extra.iter().cloned());
     let node_schema = Schema::of(&node_props);
     let edge_schema = Schema::of(&edge_props);
     let graph_schema = Schema::of([&graph_props]);
 
-    let mut out = String::with_capacity(512 * (nodes.len() + m.supplies.len()) + 4096);
+    let mut out = String::with_capacity(512 * (nodes.len() + part.edges.len()) + 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
         "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
@@ -286,7 +333,7 @@ pub fn to_graphml(m: &Model) -> String {
          xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns \
          http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
     );
-    out.push_str("  <!-- written by supplygraph: the convert command, format graphml -->\n");
+    out.push_str("  <!-- written by supplygraph -->\n");
     keys(&mut out, "g", "graph", &graph_schema);
     keys(&mut out, "n", "node", &node_schema);
     keys(&mut out, "e", "edge", &edge_schema);
@@ -300,7 +347,7 @@ pub fn to_graphml(m: &Model) -> String {
         data(&mut out, "n", &node_schema, props);
         out.push_str("    </node>\n");
     }
-    for (k, props) in edge_props.iter().enumerate() {
+    for (&k, props) in part.edges.iter().zip(&edge_props) {
         let s = &m.supplies[k];
         let _ = writeln!(
             out,

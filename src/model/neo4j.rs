@@ -22,7 +22,7 @@ use std::path::Path;
 
 use super::doc::Scalar;
 use super::graph::{Kind, Model};
-use super::graphml::{edge_props, node_props, region_props, value_text, AttrType, Props, Schema};
+use super::graphml::{region_props, value_text, AttrType, Part, Props, Schema};
 
 /// The label of a kind of flow node.
 fn label(kind: Kind) -> &'static str {
@@ -86,13 +86,18 @@ fn table(
 
 /// Writes the import files and `constraints.cypher` into `dir`.
 pub fn write_folder(m: &Model, dir: &Path) -> std::io::Result<Vec<String>> {
+    write_folder_part(m, &Part::whole(m), dir)
+}
+
+/// [`write_folder`] for part of the model (every region, as places to be in).
+pub fn write_folder_part(m: &Model, part: &Part, dir: &Path) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
-    let flow: Vec<u32> = m.flow_nodes().collect();
+    let flow: &[u32] = &part.nodes;
     let regions: Vec<u32> = (0..m.entities.len() as u32)
         .filter(|&i| m.entities.kind(i) == Kind::Region)
         .collect();
 
-    let props: Vec<Props> = flow.iter().map(|&i| node_props(m, i)).collect();
+    let props: Vec<Props> = (0..flow.len()).map(|i| part.node_props(m, i)).collect();
     let rows: Vec<(Vec<String>, &Props)> = flow
         .iter()
         .zip(&props)
@@ -123,12 +128,15 @@ pub fn write_folder(m: &Model, dir: &Path) -> std::io::Result<Vec<String>> {
         Some((":LABEL", labels)),
     )?;
 
-    let props: Vec<Props> = (0..m.supplies.len()).map(|k| edge_props(m, k)).collect();
-    let rows: Vec<(Vec<String>, &Props)> = m
-        .supplies
+    let props: Vec<Props> = (0..part.edges.len())
+        .map(|i| part.edge_props(m, i))
+        .collect();
+    let rows: Vec<(Vec<String>, &Props)> = part
+        .edges
         .iter()
         .zip(&props)
-        .map(|(s, p)| {
+        .map(|(&k, p)| {
+            let s = &m.supplies[k];
             let ends = vec![
                 m.entity(s.from).id.to_string(),
                 m.entity(s.to).id.to_string(),
@@ -162,7 +170,7 @@ pub fn write_folder(m: &Model, dir: &Path) -> std::io::Result<Vec<String>> {
     table(
         &dir.join("located_in.csv"),
         &lead,
-        &link(&flow, "LOCATED_IN"),
+        &link(flow, "LOCATED_IN"),
         None,
     )?;
     table(

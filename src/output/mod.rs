@@ -3,6 +3,7 @@
 pub use crate::number::{number, rounded};
 
 pub mod dot;
+pub mod export;
 pub mod progress;
 pub mod table;
 pub use table::{Cell, Measure, ResultGraph, Table};

@@ -146,6 +146,33 @@ pub struct Measure {
     pub elsewhere: Option<f64>,
 }
 
+impl ResultGraph {
+    /// The edge shares in force: the what-if's, else the model's.
+    pub fn shares<'a>(&'a self, m: &'a crate::model::Model) -> &'a [f64] {
+        self.shares
+            .as_deref()
+            .map(Vec::as_slice)
+            .unwrap_or(&m.net.in_share)
+    }
+
+    /// The flow nodes the result holds (in its order), or with its upstream cone where it has
+    /// one (by number).
+    pub fn flow_nodes(&self, m: &crate::model::Model) -> Vec<u32> {
+        let mut nodes: Vec<u32> = self.nodes.clone();
+        if self.cone {
+            nodes.extend(
+                crate::analysis::cone::upstream(&m.net, self.shares(m), &self.nodes, None)
+                    .into_iter()
+                    .map(|(v, _)| v),
+            );
+            nodes.sort_unstable();
+            nodes.dedup();
+        }
+        nodes.retain(|&v| m.entities.kind(v).is_flow());
+        nodes
+    }
+}
+
 impl Measure {
     pub fn of(&self, v: u32) -> Option<f64> {
         self.values.get(&v).copied().or(self.elsewhere)

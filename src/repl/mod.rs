@@ -73,7 +73,9 @@ pub const META: &[(&str, &str)] = &[
     (":format", "table|json|csv  how results print"),
     (
         ":save",
-        "FILE  save the last result (.json, .csv, else a text table)",
+        "FILE [json|csv|text|graphml|neo4j]  save the last result (by the file's extension \
+         unless named: .json, .csv, .graphml, else a text table; neo4j: a folder of import \
+         files)",
     ),
     (
         ":diagram",
@@ -213,6 +215,47 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
 }
 
 /// Saves the shell's history, saying so when it cannot.
+/// `:save FILE [FORMAT]`: the last result as a table (text, JSON, CSV) or as a graph
+/// (GraphML, Neo4j import files); the format by name, else by the file's extension.
+fn save(shell: &Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
+    use crate::output::export::{self, GraphFormat};
+    const FORMATS: [&str; 5] = ["json", "csv", "text", "graphml", "neo4j"];
+    let (file, named) = match arg.rsplit_once(char::is_whitespace) {
+        Some((file, f)) if FORMATS.contains(&f) && !file.trim().is_empty() => (file.trim(), f),
+        _ => {
+            let ext = Path::new(arg).extension().and_then(|e| e.to_str());
+            let by_ext = match ext.map(str::to_lowercase).as_deref() {
+                Some("json") => "json",
+                Some("csv") => "csv",
+                Some("graphml") => "graphml",
+                _ => "text",
+            };
+            (arg, by_ext)
+        }
+    };
+    let text = match named {
+        "json" => t.to_json(),
+        "csv" => t.to_csv(),
+        "text" => t.to_text(Some(200)),
+        graph => {
+            let format = if graph == "neo4j" {
+                GraphFormat::Neo4j
+            } else {
+                GraphFormat::GraphMl
+            };
+            match export::write(m, t, Path::new(file), format) {
+                Ok(msg) => shell.say(&terminal_safe(&msg)),
+                Err(e) => eprintln!("error: {}", terminal_safe(&e.to_string())),
+            }
+            return;
+        }
+    };
+    match std::fs::write(file, text) {
+        Ok(()) => shell.say(&format!("saved to {}", terminal_safe(file))),
+        Err(e) => eprintln!("cannot write {}: {e}", terminal_safe(file)),
+    }
+}
+
 fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, shell: &Shell) {
     if let Some(h) = &shell.history {
         if let Err(e) = rl.save_history(h) {
@@ -641,19 +684,9 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
             }),
         },
         ":save" => match (&shell.last, arg) {
-            (_, "") => eprintln!("usage: :save FILE"),
+            (_, "") => eprintln!("usage: :save FILE [json|csv|text|graphml|neo4j]"),
             (None, _) => eprintln!("no result to save yet"),
-            (Some(t), file) => {
-                let text = match Path::new(file).extension().and_then(|e| e.to_str()) {
-                    Some("json") => t.to_json(),
-                    Some("csv") => t.to_csv(),
-                    _ => t.to_text(Some(200)),
-                };
-                match std::fs::write(file, text) {
-                    Ok(()) => shell.say(&format!("saved to {}", terminal_safe(file))),
-                    Err(e) => eprintln!("cannot write {file}: {e}"),
-                }
-            }
+            (Some(t), arg) => save(shell, session.model, t, arg),
         },
         ":diagram" => match (&shell.last, arg) {
             (_, "") => eprintln!("usage: :diagram FILE (.svg, .png, .pdf or .dot)"),

@@ -262,25 +262,8 @@ fn fold_key(m: &Model, v: u32, how: Fold) -> (Option<String>, Option<String>) {
 fn fold(m: &Model, r: &ResultGraph, opts: &DiagramOptions) -> Result<Drawn, DrawError> {
     let value = |v: u32| r.measure.as_ref().and_then(|mea| mea.of(v));
     let critical: HashSet<u32> = r.critical.iter().copied().collect();
-    let shares: &[f64] = r
-        .shares
-        .as_deref()
-        .map(Vec::as_slice)
-        .unwrap_or(&m.net.in_share);
-    let mut nodes_in: Vec<u32> = r.nodes.clone();
-    if r.cone {
-        nodes_in.extend(
-            crate::analysis::cone::upstream(&m.net, shares, &r.nodes, None)
-                .into_iter()
-                .map(|(v, _)| v),
-        );
-        nodes_in.sort_unstable();
-        nodes_in.dedup();
-    }
-    let flow: Vec<u32> = nodes_in
-        .into_iter()
-        .filter(|&v| m.entity(v).kind.is_flow())
-        .collect();
+    let shares: &[f64] = r.shares(m);
+    let flow: Vec<u32> = r.flow_nodes(m);
     let scale = r.measure.as_ref().and_then(|mea| {
         Scale::of(
             &mea.name,
