@@ -354,6 +354,31 @@ fn read_both(nodes: &str, edges: &str) -> [(Option<Model>, supplygraph::diag::Pr
     let loaded = model::load_path(dir.path());
     assert!(loaded.bulk.is_some(), "the tables are for the bulk reader");
     let bulk = loaded.build();
+    // The bulk reader reads the same on several threads, the rows of each table split in
+    // runs (it does so by itself only for large tables).
+    for threads in [2, 3] {
+        let (m, p) = model::load_path(dir.path()).build_split(Some(threads));
+        assert_eq!(p.to_string(), bulk.1.to_string(), "{threads} threads");
+        match (&m, &bulk.0) {
+            (Some(a), Some(b)) => {
+                assert_eq!(
+                    common::fingerprint(a),
+                    common::fingerprint(b),
+                    "{threads} threads"
+                );
+                assert_eq!(common::definitions(a), common::definitions(b));
+                let comps = |m: &Model| {
+                    let of: Vec<u32> = (0..u32::try_from(m.entities.len()).unwrap())
+                        .map(|v| m.net.comp_of(v))
+                        .collect();
+                    (of, m.net.in_src.clone(), m.net.in_supply.clone())
+                };
+                assert_eq!(comps(a), comps(b), "{threads} threads");
+            }
+            (None, None) => {}
+            _ => panic!("built on one thread and not on {threads}\n{nodes}\n{edges}"),
+        }
+    }
     let general = model::load_path(dir.path()).into_full();
     assert!(general.bulk.is_none());
     [bulk, general.build()]

@@ -125,3 +125,47 @@ def test_a_saved_chokepoint_result_opens_in_networkx(tmp_path, flagship):
         assert d["result_critical"] == r["critical"]
     # The cone: every node reaches the end use through the saved edges.
     assert all(nx.has_path(g, v, "electric-vehicles") for v in g.nodes)
+
+
+def _typed(header, cell):
+    """A cell of a neo4j-admin import file as its header types it ("" is no property)."""
+    if cell == "":
+        return None
+    if header.endswith(":double"):
+        return float(cell)
+    if header.endswith(":boolean"):
+        return cell == "true"
+    return cell
+
+
+def test_neo4j_files_read_back_as_the_graphml_graph(exported, neo4j):
+    """The Neo4j import files, read back with their typed headers, hold the GraphML export's
+    nodes, edges and attributes, each of the same type and value."""
+    import csv
+
+    def rows(name):
+        with open(neo4j / name, newline="") as f:
+            r = csv.reader(f)
+            head = next(r)
+            return head, list(r)
+
+    g = nx.read_graphml(exported)
+    head, body = rows("nodes.csv")
+    assert len(body) == g.number_of_nodes()
+    for row in body:
+        props = {h.split(":")[0]: _typed(h, c) for h, c in zip(head, row)
+                 if not h.startswith(":") and h != "id:ID"}
+        node = row[head.index("id:ID")]
+        want = {k: v for k, v in g.nodes[node].items() if k != "label"}
+        assert {k: v for k, v in props.items() if v is not None} == want, node
+        assert row[head.index(":LABEL")].split(";")[0] == "Node"
+    head, body = rows("supplies.csv")
+    got = sorted(
+        (r[0], r[1], tuple(sorted((h.split(":")[0], _typed(h, c)) for h, c in zip(head[3:], r[3:])
+                                  if c != "")))
+        for r in body
+    )
+    # NetworkX keeps the GraphML edge's own id (`e12`) as data: not a property of the edge.
+    want = sorted((a, b, tuple(sorted((k, v) for k, v in d.items() if k != "id")))
+                  for a, b, d in g.edges(data=True))
+    assert got == want

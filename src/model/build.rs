@@ -7,7 +7,7 @@
 //! `within`; sources cited but not defined. Supply cycles are legal and listed as information.
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use std::collections::HashSet;
@@ -773,6 +773,7 @@ fn material_phrase(e: &EdgeDef) -> String {
 }
 
 /// Supply cycles: strongly connected components with more than one node, or a self-loop.
+/// The supply cycles, in the order of the model (by their first node, which each starts at).
 fn supply_cycles(graph: &DiGraph<(), ()>, supplies: &[Supply], net: &Net) -> Vec<SupplyCycle> {
     let mut out = Vec::new();
     for c in 0..net.comp_count() {
@@ -781,6 +782,7 @@ fn supply_cycles(graph: &DiGraph<(), ()>, supplies: &[Supply], net: &Net) -> Vec
             out.push(order_cycle(graph, supplies, members));
         }
     }
+    out.sort_unstable_by_key(|c| c.path[0]);
     out
 }
 

@@ -17,7 +17,7 @@
 //! problems the test expects at their places, and that clean tables are never declined.
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
@@ -72,8 +72,18 @@ pub fn build(doc: ModelDoc, t: Tables, origin: &str) -> Bulk<(Model, Problems)> 
     build_on(doc, t, origin, threads, PARALLEL_BYTES)
 }
 
-/// [`build`], reading `edges.csv` on up to `threads` threads when its rows take at least
-/// `parallel_bytes`.
+/// [`build`], the tables split over `threads` threads whatever their size.
+pub fn build_split(
+    doc: ModelDoc,
+    t: Tables,
+    origin: &str,
+    threads: usize,
+) -> Bulk<(Model, Problems)> {
+    build_on(doc, t, origin, threads, 0)
+}
+
+/// [`build`], reading `nodes.csv` and `edges.csv` on up to `threads` threads when the rows of
+/// each take at least `parallel_bytes`.
 fn build_on(
     doc: ModelDoc,
     t: Tables,

@@ -2,7 +2,7 @@
 //! id and name, with resolved materials and effective shares. Built once by `build`.
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use rustc_hash::FxHashMap as HashMap;

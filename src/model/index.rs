@@ -2,7 +2,7 @@
 //! are read from the entity columns rather than stored again (about 5 bytes an entity).
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use std::hash::BuildHasher;

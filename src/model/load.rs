@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 /// Files over this size are refused rather than read.
-const MAX_FILE: u64 = 1 << 30;
+const MAX_FILE: u64 = u32::MAX as u64;
 // Entity numbers and byte offsets into a file are u32 throughout the model: files stay below
 // 2^32 bytes.
 const _: () = assert!(MAX_FILE < 1 << 32);
@@ -51,11 +51,21 @@ pub struct Loaded {
 
 impl Loaded {
     /// Validates and builds the model. Problems of reading and of validation come together.
-    pub fn build(mut self) -> (Option<Model>, Problems) {
+    pub fn build(self) -> (Option<Model>, Problems) {
+        self.build_split(None)
+    }
+
+    /// [`Loaded::build`], the bulk reader splitting tables of any size over `threads` threads
+    /// (for tests: by itself it splits only large tables, over the machine's cores).
+    pub fn build_split(mut self, threads: Option<usize>) -> (Option<Model>, Problems) {
         if let Some(tables) = self.bulk.take() {
             if !self.problems.has_errors() && !self.incomplete {
                 let doc = std::mem::take(&mut self.doc);
-                match bulk::build(doc, tables, &self.origin) {
+                let built = match threads {
+                    Some(t) => bulk::build_split(doc, tables, &self.origin, t),
+                    None => bulk::build(doc, tables, &self.origin),
+                };
+                match built {
                     Ok((mut m, more)) if m.node_defs() > 0 => {
                         let mut problems = self.problems;
                         problems.extend(more);

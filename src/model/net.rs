@@ -3,7 +3,7 @@
 //! Every analysis runs on this; nothing is rebuilt per query.
 
 // Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (1 GiB), so none of them reaches 2^32.
+// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use super::graph::{EdgeStatus, Supply};

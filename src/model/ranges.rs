@@ -4,7 +4,7 @@
 //! modelling assumption (`assumption_range` in `[model]`). Read once, on first use
 //! ([`Model::ranges`]), so that no query reads the definitions again.
 
-// Supply numbers are u32: a model file is at most `load::MAX_FILE` (1 GiB), so none of them
+// Supply numbers are u32: a model file is at most `load::MAX_FILE` (4 GiB), so none of them
 // reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
