@@ -2,40 +2,19 @@
 //! a small model (tests/models/small.toml, drawn in docs/semantics.md) or on a model built here.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use supplygraph::diag::SourceText;
 use supplygraph::model::{self, Model};
 use supplygraph::output::{Cell, Table};
-use supplygraph::query::{parse, Outcome, Session};
+use supplygraph::query::parse;
 
 mod common;
 
-use common::{num, text};
+use common::{num, table, text};
 
 fn small() -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/small.toml");
     let (m, p) = model::load_path(&path).build();
     m.unwrap_or_else(|| panic!("{p}"))
-}
-
-/// Runs a script and returns the outcome of its last statement.
-fn run(m: &Model, text: &str) -> Result<Outcome, String> {
-    let file = Arc::new(SourceText::new("<t>", text.to_string()));
-    let (mut s, _) = Session::new(m);
-    let mut last = None;
-    for range in parse::split(text) {
-        let st = parse::parse_statement(&file, range).map_err(|p| p.to_string())?;
-        last = Some(s.run(&file, &st).map_err(|p| p.to_string())?);
-    }
-    last.ok_or_else(|| "no statement".into())
-}
-
-fn table(m: &Model, text: &str) -> Table {
-    match run(m, text) {
-        Ok(Outcome::Table(t)) => t,
-        other => panic!("{}: {other:?}", &text[..text.len().min(200)]),
-    }
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -9,16 +9,12 @@
 //! 60% from Australia). Its Dy traces back to sep-cn 0.8, sep-au 0.2, ore-cn 0.8 x 0.75 = 0.6,
 //! ore-au 0.8 x 0.25 + 0.2 x 1 = 0.4; its NdPr to sep-cn 0.4, sep-au 0.6, ore-cn 0.3, ore-au 0.7.
 
-use std::sync::Arc;
-
-use supplygraph::diag::SourceText;
 use supplygraph::model::{self, Model};
 use supplygraph::output::{Cell, Table};
-use supplygraph::query::{parse, Outcome, Session};
 
 mod common;
 
-use common::{num, text};
+use common::{num, run, table, text};
 
 const MODEL: &str = r#"
 [model]
@@ -137,24 +133,6 @@ fn model() -> Model {
     std::fs::write(&path, MODEL).unwrap();
     let (m, p) = model::load_path(&path).build();
     m.unwrap_or_else(|| panic!("{p}"))
-}
-
-fn run(m: &Model, text: &str) -> Result<Outcome, String> {
-    let file = Arc::new(SourceText::new("<t>", text.to_string()));
-    let (mut s, _) = Session::new(m);
-    let mut last = None;
-    for range in parse::split(text) {
-        let st = parse::parse_statement(&file, range).map_err(|p| p.to_string())?;
-        last = Some(s.run(&file, &st).map_err(|p| p.to_string())?);
-    }
-    last.ok_or_else(|| "no statement".into())
-}
-
-fn table(m: &Model, q: &str) -> Table {
-    match run(m, q) {
-        Ok(Outcome::Table(t)) => t,
-        other => panic!("{q}: {other:?}"),
-    }
 }
 
 fn col(t: &Table, name: &str) -> usize {

@@ -4,8 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
+use supplygraph::diag::SourceText;
 use supplygraph::model::Model;
-use supplygraph::output::Cell;
+use supplygraph::output::{Cell, Table};
+use supplygraph::query::{parse, Outcome, Session};
 
 /// A tiny deterministic generator (xorshift), so that a random model follows from one seed.
 pub struct Rng(pub u64);
@@ -156,4 +160,25 @@ pub fn with_stdin(cmd: &mut std::process::Command, input: &str) -> std::process:
         .write_all(input.as_bytes())
         .expect("writes the input");
     child.wait_with_output().expect("runs")
+}
+
+/// Runs a script in a fresh session on `m`: the outcome of its last statement, or its first
+/// problem as text.
+pub fn run(m: &Model, text: &str) -> Result<Outcome, String> {
+    let file = Arc::new(SourceText::new("<t>", text.to_string()));
+    let (mut s, _) = Session::new(m);
+    let mut last = None;
+    for range in parse::split(text) {
+        let st = parse::parse_statement(&file, range).map_err(|p| p.to_string())?;
+        last = Some(s.run(&file, &st).map_err(|p| p.to_string())?);
+    }
+    last.ok_or_else(|| "no statement".into())
+}
+
+/// The table a script's last statement gives.
+pub fn table(m: &Model, text: &str) -> Table {
+    match run(m, text) {
+        Ok(Outcome::Table(t)) => t,
+        other => panic!("{}: {other:?}", &text[..text.len().min(200)]),
+    }
 }
