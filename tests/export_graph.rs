@@ -479,3 +479,130 @@ fn a_query_result_saves_as_graphml_and_neo4j_files() {
     assert_eq!(ev_row[k].parse::<f64>().unwrap(), exposure);
     assert_eq!(read_csv(&neo.join("supplies.csv")).1.len(), want.len());
 }
+
+/// `:save` in piped input: a failing one stops the input with exit 1 (as a failing statement
+/// does), a quoted file name may hold spaces, an unknown format word is refused rather than
+/// taken into the file name, a table of nodes without a drawing (shortfall) saves its nodes,
+/// and a node in several rows says how many.
+#[test]
+fn saving_results_in_piped_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |script: &str, extra: &[&str]| {
+        common::with_stdin(
+            Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+                .args(extra)
+                .current_dir(dir.path()),
+            script,
+        )
+    };
+
+    // A failing `:save` stops the input: the statement after it does not run.
+    let out = run(
+        "nodes where kind = mine\n:save nowhere/x.graphml\nexposure of \"Electric vehicles\" to \"China\"\n",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: cannot write nowhere/x.graphml"),
+        "{err}"
+    );
+    assert!(err.contains("stopped: 1 statement not run"), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("bayan-obo") && !stdout.contains("exposure"),
+        "{stdout}"
+    );
+
+    // An unknown format word is refused; no file is written under a made-up name.
+    let out = run("nodes where kind = mine\n:save x.graphml xml\n", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format `xml`"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    // A quoted name with a space; the format named in any case; a shortfall table's node.
+    let out = run(
+        "with disrupt \"China\": shortfall of \"Electric vehicles\"\n\
+         :save \"ev shortfall.graphml\"\n:save ev.out GRAPHML\n\
+         chokepoints of nodes where kind = end_use limit 3\n:save many.graphml\n",
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["ev shortfall.graphml", "ev.out"] {
+        let (nodes, edges, graph) =
+            parse_graphml(&std::fs::read_to_string(dir.path().join(f)).unwrap());
+        assert_eq!(
+            nodes.keys().collect::<Vec<_>>(),
+            ["electric-vehicles"],
+            "{f}"
+        );
+        assert!(edges.is_empty());
+        let ev = &nodes["electric-vehicles"];
+        assert_eq!(ev["result_row"], "true");
+        let short: f64 = ev["result_shortfall_share"].parse().unwrap();
+        assert!((0.0..=1.0).contains(&short) && short > 0.5, "{short}");
+        assert!(graph["query"].contains("shortfall of"));
+    }
+
+    // Many targets: a node in several rows carries its first and says how many; the graph
+    // says what that means; nodes only upstream are not rows.
+    let json = run(
+        ":format json\nchokepoints of nodes where kind = end_use limit 3\n",
+        &[],
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for r in &rows {
+        *count
+            .entry(r["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let (nodes, _, graph) =
+        parse_graphml(&std::fs::read_to_string(dir.path().join("many.graphml")).unwrap());
+    assert!(graph["note"].contains("several rows"));
+    for (id, n) in &nodes {
+        match count.get(id) {
+            Some(&c) => {
+                assert_eq!(n["result_row"], "true", "{id}");
+                assert_eq!(n["result_rows"].parse::<usize>().unwrap(), c, "{id}");
+                let first = rows.iter().find(|r| r["id"] == id.as_str()).unwrap();
+                assert_eq!(
+                    n["result_target"],
+                    first["target"].as_str().unwrap(),
+                    "{id}"
+                );
+            }
+            None => assert_eq!(n["result_row"], "false", "{id}"),
+        }
+    }
+    assert!(count.values().any(|&c| c > 1));
+}
+
+/// A model attribute named as an attribute the export computes (`country`, `label`,
+/// `effective_share`) is kept as `model_NAME`: no item has a name twice, and the computed
+/// value is the one under the plain name.
+#[test]
+fn a_model_attribute_never_shadows_a_computed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = "[[region]]\nid = \"cn\"\nname = \"China\"\nlevel = \"country\"\n\
+        [[node]]\nid = \"a\"\nname = \"Mine A\"\nkind = \"mine\"\nregion = \"cn\"\n\
+        country = \"Atlantis\"\nlabel = \"my label\"\n\
+        [[node]]\nid = \"b\"\nkind = \"end_use\"\n\
+        [[edge]]\nfrom = \"a\"\nto = \"b\"\neffective_share = 0.25\n";
+    std::fs::write(dir.path().join("m.toml"), model).unwrap();
+    let (m, p) = model::load_path(&dir.path().join("m.toml")).build();
+    let m = m.unwrap_or_else(|| panic!("{p}"));
+    let text = supplygraph::model::graphml::to_graphml(&m);
+    let (nodes, edges, _) = parse_graphml(&text);
+    let a = &nodes["a"];
+    assert_eq!(a["country"], "cn");
+    assert_eq!(a["model_country"], "Atlantis");
+    assert_eq!(a["label"], "Mine A");
+    assert_eq!(a["model_label"], "my label");
+    assert_eq!(edges[0].2["effective_share"], "1");
+    assert_eq!(edges[0].2["model_effective_share"], "0.25");
+}

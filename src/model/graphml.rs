@@ -85,12 +85,30 @@ pub fn node_props(m: &Model, i: u32) -> Props {
     fields::write(&*m.node_def(e.def), &mut c);
     let mut props = c.0;
     if let Some(r) = e.region {
-        props.push(("region_name".into(), Scalar::Text(m.entity(r).name.into())));
+        put(
+            &mut props,
+            "region_name",
+            Scalar::Text(m.entity(r).name.into()),
+        );
     }
     if let Some(country) = m.region_at_level(i, "country") {
-        props.push(("country".into(), Scalar::Text(m.entity(country).id.into())));
+        put(
+            &mut props,
+            "country",
+            Scalar::Text(m.entity(country).id.into()),
+        );
     }
     props
+}
+
+/// Adds an attribute the export computes; an attribute of the model by the same name is kept
+/// as `model_NAME`, so that no item has a name twice.
+pub fn put(props: &mut Props, name: &str, value: Scalar) {
+    if let Some(at) = props.iter().position(|(n, _)| n == name) {
+        let (_, old) = props.remove(at);
+        put(props, &format!("model_{name}"), old);
+    }
+    props.push((name.to_string(), value));
 }
 
 /// The attributes of region `i`: id, name, within, level, source and its other figures.
@@ -115,10 +133,10 @@ pub fn edge_props(m: &Model, k: usize) -> Props {
     if let Some(mat) = s.material() {
         let mat = &m.materials[mat as usize];
         if mat.name != mat.id {
-            props.push(("material_name".into(), Scalar::Text(mat.name.clone())));
+            put(&mut props, "material_name", Scalar::Text(mat.name.clone()));
         }
     }
-    props.push(("effective_share".into(), Scalar::Num(s.share)));
+    put(&mut props, "effective_share", Scalar::Num(s.share));
     if !props.iter().any(|(n, _)| n == "status") {
         let status = match s.status {
             EdgeStatus::Operating => "operating",
@@ -276,14 +294,18 @@ impl Part {
     /// The attributes of `nodes[i]`: the model's, then the added ones.
     pub fn node_props(&self, m: &Model, i: usize) -> Props {
         let mut p = node_props(m, self.nodes[i]);
-        p.extend(self.node_extra.get(i).into_iter().flatten().cloned());
+        for (name, v) in self.node_extra.get(i).into_iter().flatten() {
+            put(&mut p, name, v.clone());
+        }
         p
     }
 
     /// The attributes of `edges[i]`: the model's, then the added ones.
     pub fn edge_props(&self, m: &Model, i: usize) -> Props {
         let mut p = edge_props(m, self.edges[i]);
-        p.extend(self.edge_extra.get(i).into_iter().flatten().cloned());
+        for (name, v) in self.edge_extra.get(i).into_iter().flatten() {
+            put(&mut p, name, v.clone());
+        }
         p
     }
 }
@@ -305,7 +327,9 @@ pub fn to_graphml_part(m: &Model, part: &Part) -> String {
             // `label` first: the name Gephi and Cytoscape show.
             let name = p.iter().find(|(n, _)| n == "name").map(|(_, v)| v.clone());
             if let Some(name) = name {
-                p.insert(0, ("label".into(), name));
+                put(&mut p, "label", name);
+                // First: the name Gephi and Cytoscape show.
+                p.rotate_right(1);
             }
             p
         })
@@ -320,7 +344,9 @@ pub fn to_graphml_part(m: &Model, part: &Part) -> String {
     if let Some(d) = &m.doc.model.description {
         graph_props.push(("description".into(), Scalar::Text(d.clone())));
     }
-    graph_props.extend(part.graph_extra.iter().cloned());
+    for (name, v) in &part.graph_extra {
+        put(&mut graph_props, name, v.clone());
+    }
     let node_schema = Schema::of(&node_props);
     let edge_schema = Schema::of(&edge_props);
     let graph_schema = Schema::of([&graph_props]);

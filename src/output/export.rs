@@ -3,12 +3,18 @@
 //! cone that explains it, as a diagram draws it), the supply edges among them, and the result's
 //! figures as attributes:
 //!
-//! - on a node, each column of its row but `id` and `name` as `result_COLUMN` (a node in several
-//!   rows, as in chokepoints of many targets, takes its first row), `result_measure` (the
-//!   value a diagram colours it by: exposure, impact, loss) and `result_critical`;
+//! - on a node, `result_row` (whether it is a row of the result, rather than upstream of one),
+//!   each column of its row but `id` and `name` as `result_COLUMN` (a node in several rows, as
+//!   in chokepoints of many targets, takes its first row, and `result_rows` says how many it
+//!   has), `result_measure` (the value a diagram colours it by: exposure, impact, loss) and
+//!   `result_critical`;
 //! - on an edge, `share_in_force` under a what-if that changes shares;
-//! - on the graph, `query` (the statement), `measure` (what `result_measure` is) and
-//!   `scenario`.
+//! - on the graph, `query` (the statement), `measure` (what `result_measure` is),
+//!   `scenario`, and a `note` when nodes are in several rows.
+//!
+//! A table without a drawing (shortfall, origin, a list of nodes) gives the nodes of its `id`
+//! column and the edges among them; a table of no nodes (a total by country) is refused.
+//! A model attribute named as one of these is kept as `model_NAME`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -32,7 +38,7 @@ pub enum GraphFormat {
 pub enum ExportError {
     #[error(
         "`{0}` is not about nodes of the model: there is no graph to save; \
-         save it as .json, .csv or .txt"
+         save it as .json, .csv or text"
     )]
     NotAGraph(String),
     #[error("cannot write {path}: {source}")]
@@ -68,47 +74,70 @@ pub fn write(m: &Model, t: &Table, out: &Path, format: GraphFormat) -> Result<St
 
 /// The part of the model result `t` is about, with its figures as attributes.
 pub fn result_part(m: &Model, t: &Table) -> Result<Part, ExportError> {
-    let r = t
-        .graph
-        .as_ref()
-        .ok_or_else(|| ExportError::NotAGraph(t.title.clone()))?;
-    let mut seen = HashSet::new();
-    let nodes: Vec<u32> = r
-        .flow_nodes(m)
-        .into_iter()
-        .filter(|&v| seen.insert(v))
+    let id_col = t.columns.iter().position(|c| c == "id");
+    // Each row's flow node, by the result's `id` column.
+    let row_node: Vec<Option<u32>> = t
+        .rows
+        .iter()
+        .map(|row| match id_col.and_then(|c| row.get(c)) {
+            Some(Cell::Text(id)) => m.find(id).filter(|&v| m.entities.kind(v).is_flow()),
+            _ => None,
+        })
         .collect();
+    let mut seen = HashSet::new();
+    let nodes: Vec<u32> = match &t.graph {
+        // The diagram's nodes: the result's, with the cone that explains it.
+        Some(r) => r.flow_nodes(m),
+        // A table of nodes without a drawing (shortfall, origin, a list): its rows' nodes.
+        None => row_node.iter().flatten().copied().collect(),
+    }
+    .into_iter()
+    .filter(|&v| seen.insert(v))
+    .collect();
+    if nodes.is_empty() && t.graph.is_none() {
+        return Err(ExportError::NotAGraph(t.title.clone()));
+    }
     let at: HashMap<u32, usize> = nodes.iter().enumerate().map(|(i, &v)| (v, i)).collect();
 
     // The supply edges among them, as the analyses see them (stopped edges are not).
-    let shares = r.shares(m);
+    let shares = t
+        .graph
+        .as_ref()
+        .map_or(&m.net.in_share[..], |r| r.shares(m));
+    let what_if = t.graph.as_ref().is_some_and(|r| r.shares.is_some());
     let mut edges: Vec<(usize, Option<f64>)> = Vec::new();
     for &v in &nodes {
         for p in m.net.inputs(v) {
             if at.contains_key(&m.net.in_src[p]) {
-                let in_force = r.shares.is_some().then(|| shares[p]);
+                let in_force = what_if.then(|| shares[p]);
                 edges.push((m.net.in_supply[p] as usize, in_force));
             }
         }
     }
     edges.sort_unstable_by_key(|&(k, _)| k);
 
-    // Each node's first row.
-    let id_col = t.columns.iter().position(|c| c == "id");
-    let mut row_of: HashMap<&str, usize> = HashMap::new();
-    if let Some(c) = id_col {
-        for (i, row) in t.rows.iter().enumerate() {
-            if let Some(Cell::Text(id)) = row.get(c) {
-                row_of.entry(id.as_str()).or_insert(i);
-            }
+    // Each node's rows: the first gives its figures; how many there are is said.
+    let mut rows_of: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (i, v) in row_node.iter().enumerate() {
+        if let Some(v) = v {
+            rows_of.entry(*v).or_insert((i, 0)).1 += 1;
         }
     }
-    let critical: HashSet<u32> = r.critical.iter().copied().collect();
+    let several = rows_of.values().any(|&(_, n)| n > 1);
+    let measure = t.graph.as_ref().and_then(|r| r.measure.as_ref());
+    let critical: HashSet<u32> = t
+        .graph
+        .iter()
+        .flat_map(|r| r.critical.iter().copied())
+        .collect();
+    let has_critical = t.graph.as_ref().is_some_and(|r| !r.critical.is_empty());
     let node_extra: Vec<Props> = nodes
         .iter()
         .map(|&v| {
             let mut props = Props::new();
-            if let Some(&i) = row_of.get(m.entity(v).id) {
+            let rows = rows_of.get(&v).copied();
+            props.push(("result_row".into(), Scalar::Bool(rows.is_some())));
+            if let Some((i, n)) = rows {
                 for (name, cell) in t.columns.iter().zip(&t.rows[i]) {
                     if name == "id" || name == "name" {
                         continue;
@@ -117,11 +146,15 @@ pub fn result_part(m: &Model, t: &Table) -> Result<Part, ExportError> {
                         props.push((format!("result_{name}"), x));
                     }
                 }
+                if several {
+                    #[allow(clippy::cast_precision_loss)]
+                    props.push(("result_rows".into(), Scalar::Num(n as f64)));
+                }
             }
-            if let Some(x) = r.measure.as_ref().and_then(|mea| mea.of(v)) {
+            if let Some(x) = measure.and_then(|mea| mea.of(v)) {
                 props.push(("result_measure".into(), Scalar::Num(x)));
             }
-            if !r.critical.is_empty() {
+            if has_critical {
                 props.push((
                     "result_critical".into(),
                     Scalar::Bool(critical.contains(&v)),
@@ -132,11 +165,22 @@ pub fn result_part(m: &Model, t: &Table) -> Result<Part, ExportError> {
         .collect();
 
     let mut graph_extra: Props = vec![("query".into(), Scalar::Text(t.title.clone()))];
-    if let Some(mea) = &r.measure {
+    if let Some(mea) = measure {
         graph_extra.push(("measure".into(), Scalar::Text(mea.name.clone())));
     }
-    if let Some(s) = &r.scenario {
+    if let Some(s) = t.graph.as_ref().and_then(|r| r.scenario.as_ref()) {
         graph_extra.push(("scenario".into(), Scalar::Text(s.clone())));
+    }
+    if several {
+        graph_extra.push((
+            "note".into(),
+            Scalar::Text(
+                "some nodes are in several rows of the result (one per target): a node \
+                 carries its first row's columns as result_COLUMN and its number of rows as \
+                 result_rows; the full table saves as .json or .csv"
+                    .into(),
+            ),
+        ));
     }
     Ok(Part {
         nodes,

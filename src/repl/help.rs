@@ -16,6 +16,8 @@ const SECTIONS: &[(&str, &str)] = &[
     ("meaning", "## What the measures mean"),
     ("shell", "## The interactive shell"),
     ("model", "## The model format"),
+    ("diagrams", "## Diagrams"),
+    ("graph tools", "## Graph tools: GraphML and Neo4j"),
 ];
 
 pub const TOPICS: &[&str] = &[
@@ -28,6 +30,8 @@ pub const TOPICS: &[&str] = &[
     "meaning",
     "shell",
     "model",
+    "diagrams",
+    "graph tools",
 ];
 
 /// The README section under `heading`, up to the next heading of the same or a higher level.

@@ -112,6 +112,9 @@ struct Shell {
     /// Reading piped input: confirmations of meta-commands go to standard error, so that
     /// standard output holds only results.
     piped: bool,
+    /// A meta-command failed since this was last looked at (piped input stops on it, as on a
+    /// failing statement).
+    failed: bool,
 }
 
 impl Shell {
@@ -131,6 +134,7 @@ impl Shell {
             history: if piped { None } else { history_path() },
             cancel,
             piped,
+            failed: false,
         }
     }
 
@@ -141,6 +145,12 @@ impl Shell {
         } else {
             out!("{text}");
         }
+    }
+
+    /// A meta-command failed: says why on standard error.
+    fn fail(&mut self, why: &str) {
+        eprintln!("error: {why}");
+        self.failed = true;
     }
 }
 
@@ -217,42 +227,53 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
 /// Saves the shell's history, saying so when it cannot.
 /// `:save FILE [FORMAT]`: the last result as a table (text, JSON, CSV) or as a graph
 /// (GraphML, Neo4j import files); the format by name, else by the file's extension.
-fn save(shell: &Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
+fn save(shell: &mut Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
     use crate::output::export::{self, GraphFormat};
-    const FORMATS: [&str; 5] = ["json", "csv", "text", "graphml", "neo4j"];
-    let (file, named) = match arg.rsplit_once(char::is_whitespace) {
-        Some((file, f)) if FORMATS.contains(&f) && !file.trim().is_empty() => (file.trim(), f),
-        _ => {
-            let ext = Path::new(arg).extension().and_then(|e| e.to_str());
-            let by_ext = match ext.map(str::to_lowercase).as_deref() {
-                Some("json") => "json",
-                Some("csv") => "csv",
-                Some("graphml") => "graphml",
-                _ => "text",
-            };
-            (arg, by_ext)
+    let (file, named) = match path_arg(arg) {
+        Ok(x) => x,
+        Err(e) => return shell.fail(&e),
+    };
+    let format = match named.as_deref().map(str::to_lowercase) {
+        Some(f) if ["json", "csv", "text", "graphml", "neo4j"].contains(&f.as_str()) => f,
+        Some(f) => {
+            return shell.fail(&format!(
+                "unknown format `{f}` after the file name: use json, csv, text, graphml or \
+                 neo4j (quote a file name with spaces)"
+            ))
+        }
+        None => {
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_lowercase);
+            match ext.as_deref() {
+                Some(e @ ("json" | "csv" | "graphml")) => e.to_string(),
+                _ => "text".to_string(),
+            }
         }
     };
-    let text = match named {
+    let shown = terminal_safe(&file.display().to_string()).to_string();
+    let statement = terminal_safe(&t.title).to_string();
+    let text = match format.as_str() {
         "json" => t.to_json(),
         "csv" => t.to_csv(),
         "text" => t.to_text(Some(200)),
         graph => {
-            let format = if graph == "neo4j" {
+            let how = if graph == "neo4j" {
                 GraphFormat::Neo4j
             } else {
                 GraphFormat::GraphMl
             };
-            match export::write(m, t, Path::new(file), format) {
-                Ok(msg) => shell.say(&terminal_safe(&msg)),
-                Err(e) => eprintln!("error: {}", terminal_safe(&e.to_string())),
+            match export::write(m, t, &file, how) {
+                Ok(msg) => shell.say(&format!("`{statement}`: {}", terminal_safe(&msg))),
+                Err(e) => shell.fail(&e.to_string()),
             }
             return;
         }
     };
-    match std::fs::write(file, text) {
-        Ok(()) => shell.say(&format!("saved to {}", terminal_safe(file))),
-        Err(e) => eprintln!("cannot write {}: {e}", terminal_safe(file)),
+    match std::fs::write(&file, text) {
+        Ok(()) => shell.say(&format!("`{statement}`: saved to {shown} ({format})")),
+        Err(e) => shell.fail(&format!("cannot write {shown}: {e}")),
     }
 }
 
@@ -354,6 +375,21 @@ pub fn run_piped(
                         break next;
                     }
                     printer.format = shell.format;
+                    // A failed meta-command fails the input as a failed statement does.
+                    if std::mem::take(&mut shell.failed) {
+                        report.failed += 1;
+                        if !continue_on_error {
+                            let left = total - index;
+                            if left > 0 {
+                                eprintln!(
+                                    "stopped: {left} statement{} not run \
+                                     (use --continue-on-error to go on)",
+                                    plural(left)
+                                );
+                            }
+                            break Next::Quit;
+                        }
+                    }
                 }
                 Piece::Statement(range) => {
                     let started = Instant::now();
@@ -534,6 +570,8 @@ fn session_loop(
                     if let Some(next) = meta(trimmed, &session, shell) {
                         return next;
                     }
+                    // At the terminal a failed meta-command has said why; the shell goes on.
+                    shell.failed = false;
                     continue;
                 }
                 run_statements(&mut session, shell, &line);
@@ -647,8 +685,14 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 gone(&e);
             }
         }
-        ":load" if arg.is_empty() => eprintln!("usage: :load PATH"),
-        ":load" => return Some(Next::Load(Some(PathBuf::from(arg)))),
+        ":load" if arg.is_empty() => shell.fail("usage: :load PATH"),
+        ":load" => match path_arg(arg) {
+            Ok((path, None)) => return Some(Next::Load(Some(path))),
+            Ok((_, Some(extra))) => shell.fail(&format!(
+                "`:load` takes one path, not `{extra}` after it (quote a path with spaces)"
+            )),
+            Err(e) => shell.fail(&e),
+        },
         ":reload" => return Some(Next::Load(None)),
         ":model" => {
             let summary = model::summary::Summary::of(session.model).to_string();
@@ -662,10 +706,10 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 "json" => shell.format = OutputFormat::Json,
                 "csv" => shell.format = OutputFormat::Csv,
                 "" => {}
-                other => eprintln!(
+                other => shell.fail(&format!(
                     "unknown format `{}`: use table, json or csv",
                     terminal_safe(other)
-                ),
+                )),
             }
             let now = match shell.format {
                 OutputFormat::Table => "table",
@@ -683,23 +727,42 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 "timing is off"
             }),
         },
-        ":save" => match (&shell.last, arg) {
-            (_, "") => eprintln!("usage: :save FILE [json|csv|text|graphml|neo4j]"),
-            (None, _) => eprintln!("no result to save yet"),
-            (Some(t), arg) => save(shell, session.model, t, arg),
+        ":save" => match (shell.last.take(), arg) {
+            (last, "") => {
+                shell.last = last;
+                shell.fail("usage: :save FILE [json|csv|text|graphml|neo4j]");
+            }
+            (None, _) => shell.fail("no result to save yet: run a statement first"),
+            (Some(t), arg) => {
+                save(shell, session.model, &t, arg);
+                shell.last = Some(t);
+            }
         },
-        ":diagram" => match (&shell.last, arg) {
-            (_, "") => eprintln!("usage: :diagram FILE (.svg, .png, .pdf or .dot)"),
-            (None, _) => eprintln!("no result to draw yet"),
-            (Some(t), file) => match crate::output::dot::draw_table(
-                session.model,
-                t,
-                Path::new(file),
-                &Default::default(),
-            ) {
-                Ok(msg) => shell.say(&terminal_safe(&msg)),
-                Err(e) => eprintln!("error: {}", terminal_safe(&e.to_string())),
-            },
+        ":diagram" => match (shell.last.take(), arg) {
+            (last, "") => {
+                shell.last = last;
+                shell.fail("usage: :diagram FILE (.svg, .png, .pdf or .dot)");
+            }
+            (None, _) => shell.fail("no result to draw yet: run a statement first"),
+            (Some(t), arg) => {
+                match path_arg(arg) {
+                    Ok((file, None)) => match crate::output::dot::draw_table(
+                        session.model,
+                        &t,
+                        &file,
+                        &Default::default(),
+                    ) {
+                        Ok(msg) => shell.say(&terminal_safe(&msg)),
+                        Err(e) => shell.fail(&e.to_string()),
+                    },
+                    Ok((_, Some(extra))) => shell.fail(&format!(
+                        "`:diagram` takes one file, not `{extra}` after it \
+                         (quote a file name with spaces)"
+                    )),
+                    Err(e) => shell.fail(&e),
+                }
+                shell.last = Some(t);
+            }
         },
         ":scenarios" => {
             if session.scenarios.is_empty() {
@@ -724,11 +787,39 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
             let hint = crate::suggest::did_you_mean(other, known)
                 .map(|s| format!(" Did you mean `{s}`?"))
                 .unwrap_or_default();
-            eprintln!(
+            shell.fail(&format!(
                 "unknown command `{}`.{hint} Type :help.",
                 terminal_safe(other)
-            );
+            ));
         }
     }
     None
+}
+
+/// A meta-command's path argument: a path (`"..."` or `'...'` when it holds spaces; a
+/// leading `~/` is the home folder), and the word after it, if any.
+fn path_arg(arg: &str) -> Result<(PathBuf, Option<String>), String> {
+    let arg = arg.trim();
+    let (path, rest) = match arg.chars().next() {
+        Some(q @ ('"' | '\'')) => match arg[1..].find(q) {
+            Some(end) => (&arg[1..=end], arg[end + 2..].trim()),
+            None => return Err(format!("unclosed {q} in `{}`", terminal_safe(arg))),
+        },
+        _ => match arg.split_once(char::is_whitespace) {
+            Some((p, rest)) => (p, rest.trim()),
+            None => (arg, ""),
+        },
+    };
+    if path.is_empty() {
+        return Err("an empty file name".into());
+    }
+    let path = match path.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(rest),
+            None => PathBuf::from(path),
+        },
+        None => PathBuf::from(path),
+    };
+    let rest = (!rest.is_empty()).then(|| terminal_safe(rest).to_string());
+    Ok((path, rest))
 }
