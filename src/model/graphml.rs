@@ -10,7 +10,8 @@
 //! Gephi and Cytoscape show), `region_name` and `country`; edges carry `effective_share` (the
 //! share the analyses use: derived from volumes where the model gives none, 0 for a stopped
 //! edge) beside the declared `share`. Regions are not nodes of the supply graph: a node's
-//! region, its name and its country are attributes.
+//! region, its name and its country are attributes. A model attribute named as one the export
+//! computes (`label`, `country`, `effective_share`, ...) is kept as `model_NAME`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

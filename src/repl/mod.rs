@@ -147,9 +147,10 @@ impl Shell {
         }
     }
 
-    /// A meta-command failed: says why on standard error.
+    /// A meta-command failed: says why on standard error (control characters escaped, as
+    /// a file name typed may hold them).
     fn fail(&mut self, why: &str) {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", terminal_safe(why));
         self.failed = true;
     }
 }
