@@ -15,6 +15,7 @@ use super::outcome::Outcome;
 use super::session::Session;
 use crate::analysis::shortfall::{self, Figures, Limit, ShortfallError};
 use crate::model::doc::Scalar;
+use crate::model::figures::fill_on_cores;
 use crate::model::graph::{EdgeStatus, Model};
 use crate::model::net::NONE;
 use crate::output::{Cell, Table};
@@ -33,25 +34,13 @@ pub fn lp_figures(m: &Model) -> Figures {
         }
     }
     // Per incoming-edge position, its supply's figures: millions at 10^6 nodes, each read
-    // from wherever its row put it, so in runs side by side.
-    let supply_of = &m.net.in_supply;
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let chunk = edges.div_ceil(threads).max(1 << 14);
-    std::thread::scope(|s| {
-        let runs = figs
-            .volume
-            .chunks_mut(chunk)
-            .zip(figs.edge_capacity.chunks_mut(chunk));
-        for (c, (volume, capacity)) in runs.enumerate() {
-            s.spawn(move || {
-                let at = c * chunk;
-                for (j, (v, cap)) in volume.iter_mut().zip(capacity).enumerate() {
-                    let k = supply_of[at + j] as usize;
-                    *v = f.edge_volume(k).map(|q| q.tonnes);
-                    *cap = f.edge_capacity(k).map(|q| q.tonnes);
-                }
-            });
-        }
+    // from wherever its row put it, so on every core.
+    let supply_of = |p: usize| m.net.in_supply[p] as usize;
+    fill_on_cores(&mut figs.volume, |p| {
+        f.edge_volume(supply_of(p)).map(|q| q.tonnes)
+    });
+    fill_on_cores(&mut figs.edge_capacity, |p| {
+        f.edge_capacity(supply_of(p)).map(|q| q.tonnes)
     });
     figs
 }

@@ -226,6 +226,16 @@ pub fn run(model_path: Option<PathBuf>, format: OutputFormat) -> i32 {
 }
 
 /// Saves the shell's history, saying so when it cannot.
+/// Piped input stopped at a failure: how many statements it leaves unrun, if any.
+fn say_stopped(left: usize) {
+    if left > 0 {
+        eprintln!(
+            "stopped: {left} statement{} not run (use --continue-on-error to go on)",
+            plural(left)
+        );
+    }
+}
+
 /// `:save FILE [FORMAT]`: the last result as a table (text, JSON, CSV) or as a graph
 /// (GraphML, Neo4j import files); the format by name, else by the file's extension.
 fn save(shell: &mut Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
@@ -380,14 +390,7 @@ pub fn run_piped(
                     if std::mem::take(&mut shell.failed) {
                         report.failed += 1;
                         if !continue_on_error {
-                            let left = total - index;
-                            if left > 0 {
-                                eprintln!(
-                                    "stopped: {left} statement{} not run \
-                                     (use --continue-on-error to go on)",
-                                    plural(left)
-                                );
-                            }
+                            say_stopped(total - index);
                             break Next::Quit;
                         }
                     }
@@ -449,13 +452,7 @@ pub fn run_piped(
                                 break Next::Quit;
                             }
                             if !continue_on_error {
-                                if left > 0 {
-                                    eprintln!(
-                                        "stopped: {left} statement{} not run \
-                                         (use --continue-on-error to go on)",
-                                        plural(left)
-                                    );
-                                }
+                                say_stopped(left);
                                 break Next::Quit;
                             }
                         }
