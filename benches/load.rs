@@ -1,6 +1,7 @@
-//! CSV load at scale, rows sorted and shuffled: the generated layered network (10^6 flow
-//! nodes by default) written both ways with the same seed, each loaded in its own child
-//! process (read the files, validate, build), three times; the best and the median.
+//! Load at scale, from CSV rows sorted and shuffled and from Parquet: the generated layered
+//! network (10^6 flow nodes by default) written both ways with the same seed, and the shuffled
+//! tables converted to Parquet (`convert --to parquet`'s converter), each loaded in its own
+//! child process (read the files, validate, build), three times; the best and the median.
 //!
 //! `cargo bench --bench load [-- SIZES...]`. Data goes to `target/bench-data/`.
 
@@ -57,13 +58,24 @@ fn main() {
         sizes
     };
     println!(
-        "| nodes | rows | wall, best of 3 | wall, median of 3 | CPU (both cores), best of 3 |\n|---|---|---|---|---|"
+        "| nodes | tables | rows | wall, best of 3 | wall, median of 3 | CPU (both cores), best of 3 |\n|---|---|---|---|---|---|"
     );
     for n in sizes {
-        for order in [Order::Sorted, Order::Shuffled] {
-            let dir = data_dir(n, order);
+        for (order, tables) in [
+            (Order::Sorted, "CSV"),
+            (Order::Shuffled, "CSV"),
+            (Order::Shuffled, "Parquet"),
+        ] {
+            let mut dir = data_dir(n, order);
             if !dir.join("edges.csv").exists() {
                 generate_in(n, 1, &dir, order).expect("generate");
+            }
+            if tables == "Parquet" {
+                let csv = dir.clone();
+                dir.set_file_name(format!("g{n}-parquet"));
+                if !dir.join("edges.parquet").exists() {
+                    model::parquet_write::csv_folder(&csv, &dir).expect("convert to Parquet");
+                }
             }
             let me = std::env::current_exe().expect("exe");
             let runs: Vec<(f64, f64)> = (0..3)
@@ -94,7 +106,7 @@ fn main() {
                 Order::Shuffled => "shuffled",
             };
             println!(
-                "| {n} | {rows} | {:.3} s | {:.3} s | {cpu:.2} s |",
+                "| {n} | {tables} | {rows} | {:.3} s | {:.3} s | {cpu:.2} s |",
                 times[0], times[1]
             );
         }

@@ -57,7 +57,8 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Convert a model between the TOML, JSON and CSV forms.
+    /// Convert a model between the TOML, JSON, CSV and Parquet forms, or export it (GraphML,
+    /// Neo4j).
     Convert {
         /// The model to read (the built-in model when omitted).
         #[arg(long)]
@@ -65,7 +66,7 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum)]
         to: Format,
-        /// Output file (TOML, JSON) or folder (CSV).
+        /// Output file (TOML, JSON, GraphML) or folder (CSV, Parquet, Neo4j).
         #[arg(long, short)]
         output: PathBuf,
     },
@@ -487,8 +488,12 @@ fn diagram(
 }
 
 fn convert(path: Option<PathBuf>, to: Format, out: PathBuf) -> i32 {
+    let loaded = model::load(path.as_deref());
+    if loaded.format == Format::Csv && to == Format::Parquet {
+        return csv_to_parquet(loaded, &out);
+    }
     // The whole document: the bulk reader would leave flow nodes and edges out of it.
-    let loaded = model::load(path.as_deref()).into_full();
+    let loaded = loaded.into_full();
     // Refuse to convert a broken model: the output would hide its problems.
     let doc = loaded.doc.clone();
     let (m, problems) = loaded.build();
@@ -507,6 +512,34 @@ fn convert(path: Option<PathBuf>, to: Format, out: PathBuf) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// A CSV folder's tables written as Parquet tables, column for column and row for row, once
+/// the model is checked (at any size: the tables are streamed, never held as a document).
+fn csv_to_parquet(loaded: model::Loaded, out: &std::path::Path) -> i32 {
+    let origin = PathBuf::from(&loaded.origin);
+    let dir = if origin.is_dir() {
+        origin
+    } else {
+        origin.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let (m, problems) = loaded.build();
+    if m.is_none() {
+        eprint!("{problems}");
+        eprintln!("convert: the model has errors; nothing written");
+        return 1;
+    }
+    drop(m);
+    match model::parquet_write::csv_folder(&dir, out) {
+        Ok(()) => {
+            println!("wrote {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
             1
         }
     }

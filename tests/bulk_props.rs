@@ -9,7 +9,9 @@
 //! declines goes to the general reader anyway, so the two results must always be equal.
 //!
 //! And, since every format is read and written by the same field tables (`model::fields`): clean
-//! tables converted to TOML, JSON or CSV load to the same model with the same definitions.
+//! tables converted to TOML, JSON or CSV load to the same model with the same definitions; and
+//! clean tables converted to Parquet column for column are read in bulk from their columns, on
+//! one thread or several, into the same model as from CSV.
 
 use proptest::prelude::*;
 use supplygraph::diag::Severity;
@@ -442,6 +444,7 @@ fn converted(nodes: &str, edges: &str, format: Format) -> Result<(), TestCaseErr
         Format::Toml => "model.toml",
         Format::Json => "model.json",
         Format::Csv => "out",
+        Format::Parquet => "out",
         Format::Graphml | Format::Neo4j => unreachable!("exports only: not read back"),
     });
     model::load::write(&loaded.doc, format, &out).expect("written");
@@ -470,13 +473,64 @@ fn converted(nodes: &str, edges: &str, format: Format) -> Result<(), TestCaseErr
     Ok(())
 }
 
+/// The tables as CSV and as Parquet (converted column for column, `convert --to parquet`'s
+/// converter) build the same model, both in bulk, on 1, 2 and 3 threads.
+fn same_from_parquet(nodes: &str, edges: &str) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (csv, pq) = (dir.path().join("csv"), dir.path().join("pq"));
+    std::fs::create_dir(&csv).expect("folder made");
+    std::fs::write(csv.join("nodes.csv"), nodes).expect("nodes.csv written");
+    std::fs::write(csv.join("edges.csv"), edges).expect("edges.csv written");
+    model::parquet_write::csv_folder(&csv, &pq).expect("converted to Parquet");
+    let (a, pa) = model::load_path(&csv).build();
+    // Chunks of a few rows: even these small tables are read in runs, side by side.
+    model::parquet_read::set_chunk_rows(3);
+    for threads in [1, 2, 3] {
+        let (b, pb) = model::load_path(&pq).build_split(Some(threads));
+        let messages = |p: &supplygraph::diag::Problems| {
+            let mut m: Vec<String> = p.iter().map(|p| p.message.clone()).collect();
+            m.sort();
+            m
+        };
+        prop_assert_eq!(messages(&pa), messages(&pb), "{}\n{}", pa, pb);
+        let (Some(a), Some(b)) = (&a, &b) else {
+            prop_assert!(a.is_none() && b.is_none(), "{pa}\n{pb}\n{nodes}\n{edges}");
+            continue;
+        };
+        prop_assert_eq!(
+            a.rows.nodes.is_some(),
+            b.rows.nodes.is_some(),
+            "read in bulk"
+        );
+        prop_assert_eq!(common::fingerprint(a), common::fingerprint(b));
+        let unplaced = |m: &Model| {
+            common::definitions(m)
+                .into_iter()
+                .map(|d| {
+                    d.rsplit_once(" at ")
+                        .map_or(d.clone(), |(d, _)| d.to_string())
+                })
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(unplaced(a), unplaced(b));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn clean_tables_convert_to_every_format_and_back(seed in any::<u64>(), to in 0usize..3) {
+    fn clean_tables_read_the_same_from_parquet(seed in any::<u64>()) {
         let (nodes, edges, _) = tables(seed, 0);
-        converted(&nodes, &edges, [Format::Toml, Format::Json, Format::Csv][to])?;
+        same_from_parquet(&nodes, &edges)?;
+    }
+
+    #[test]
+    fn clean_tables_convert_to_every_format_and_back(seed in any::<u64>(), to in 0usize..4) {
+        let (nodes, edges, _) = tables(seed, 0);
+        let formats = [Format::Toml, Format::Json, Format::Csv, Format::Parquet];
+        converted(&nodes, &edges, formats[to])?;
     }
 
     #[test]

@@ -606,3 +606,68 @@ fn a_model_attribute_never_shadows_a_computed_one() {
     assert_eq!(edges[0].2["effective_share"], "1");
     assert_eq!(edges[0].2["model_effective_share"], "0.25");
 }
+
+/// `export STATEMENT to FILE [as FORMAT]` in a batch script writes what `:save` writes in the
+/// shell, for every format: the same GraphML (the result's node and its upstream cone), the same
+/// Neo4j files, and the tables of `query --format json|csv`; a result that is not about nodes
+/// stops the script at that statement, placed at its file name.
+#[test]
+fn export_statements_in_a_script_write_what_save_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let query = r#"exposure of "Electric vehicles" to "China""#;
+    let q = |x: &Path| format!("{:?}", x.display().to_string());
+    let script = format!(
+        "export {query} to {};\nexport {query} to {} as neo4j;\nexport {query} to {};\n\
+         export {query} to {} as csv;\n\
+         export total production_2024 of nodes where kind = mine by country to {};\n\
+         {query};\n",
+        q(&p("a.graphml")),
+        q(&p("neo_a")),
+        q(&p("a.json")),
+        q(&p("a.txt")),
+        q(&p("totals.graphml")),
+    );
+    std::fs::write(p("s.sgq"), &script).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+        .arg("run")
+        .arg(p("s.sgq"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not about nodes of the model"), "{err}");
+    assert!(err.contains("s.sgq:5:"), "{err}");
+    assert!(!p("totals.graphml").exists());
+    let shell = format!(
+        "{query}\n:save {}\n:save {} neo4j\n",
+        p("b.graphml").display(),
+        p("neo_b").display()
+    );
+    let out = common::with_stdin(&mut Command::new(env!("CARGO_BIN_EXE_supplygraph")), &shell);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |f: &Path| std::fs::read_to_string(f).unwrap();
+    let (a, b) = (
+        parse_graphml(&read(&p("a.graphml"))),
+        parse_graphml(&read(&p("b.graphml"))),
+    );
+    assert_eq!(a, b);
+    assert!(a.0.contains_key("electric-vehicles") && a.0.len() > 10);
+    for f in ["nodes.csv", "supplies.csv", "regions.csv"] {
+        assert_eq!(read(&p("neo_a").join(f)), read(&p("neo_b").join(f)), "{f}");
+    }
+    let cli = |format: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_supplygraph"))
+            .args(["query", "--format", format, query])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert_eq!(json(&read(&p("a.json"))), json(&cli("json")));
+    assert_eq!(read(&p("a.txt")).trim(), cli("csv").trim());
+}

@@ -29,14 +29,16 @@ use super::fields::{must_columns, Entity, Flag};
 use super::flow_ids::{FlowIds, Lookups};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
-use super::rows::{CsvRows, Rows};
+use super::parquet_read::PqRow;
+use super::rows::{Fields, Rows, Source, TableRows};
 use super::shares::effective_shares_grouped;
 use crate::diag::Problems;
 
-/// `nodes.csv` and `edges.csv`, whose headers the bulk reader can take.
+/// `nodes.csv` and `edges.csv` (or `nodes.parquet` and `edges.parquet`), whose headers the bulk
+/// reader can take.
 pub struct Tables {
-    pub nodes: Header,
-    pub edges: Header,
+    pub nodes: Source,
+    pub edges: Source,
 }
 
 /// Why the bulk reader gave up: the general reader must read the tables.
@@ -55,13 +57,14 @@ fn check(ok: bool) -> Bulk<()> {
 
 impl Tables {
     /// The tables, when their headers have the required columns and no companion columns.
-    pub fn of(nodes: Header, edges: Header) -> Option<Tables> {
+    pub fn of(nodes: Source, edges: Source) -> Option<Tables> {
         let plain = |h: &Header, required: Vec<&str>| {
             required.iter().all(|c| h.col(c).is_some())
                 && (0..h.names.len()).all(|i| !h.is_companion(i))
         };
-        (plain(&nodes, must_columns::<NodeDef>()) && plain(&edges, must_columns::<EdgeDef>()))
-            .then_some(Tables { nodes, edges })
+        (plain(nodes.header(), must_columns::<NodeDef>())
+            && plain(edges.header(), must_columns::<EdgeDef>()))
+        .then_some(Tables { nodes, edges })
     }
 }
 
@@ -93,11 +96,7 @@ fn build_on(
 ) -> Bulk<(Model, Problems)> {
     let mut p = Problems::default();
     let mut doc = doc;
-    let mut flows = FlowNodes::read(
-        &t.nodes,
-        &mut doc,
-        split_rows(&t.nodes, threads, parallel_bytes),
-    )?;
+    let mut flows = FlowNodes::read(&t.nodes, &mut doc, t.nodes.split(threads, parallel_bytes))?;
     let mut parts = Parts::new(doc.region.len() + flows.starts.len(), 0);
     let mut b = Builder::new(&doc, &mut p);
     check(b.regions(&doc, &mut parts))?;
@@ -142,7 +141,7 @@ fn build_on(
         check(b.is_source(s))?;
     }
     b.items(&doc, &mut parts);
-    let split = split_rows(&t.edges, threads, parallel_bytes);
+    let split = t.edges.split(threads, parallel_bytes);
     let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
     drop(ids);
     let mut trouble = false;
@@ -156,8 +155,8 @@ fn build_on(
     check(p.0.is_empty())?;
     drop(edges.volume);
     let rows = Rows {
-        nodes: Some(CsvRows::new(t.nodes, flows.starts)),
-        edges: Some(CsvRows::new(t.edges, edges.starts)),
+        nodes: Some(TableRows::new(t.nodes, flows.starts)),
+        edges: Some(TableRows::new(t.edges, edges.starts)),
     };
     let model = finish(doc, rows, parts, &live, Some(&grouped), origin, &mut p);
     Ok((model, p))
@@ -219,10 +218,11 @@ impl FlowNodes {
     /// Reads the rows, in the runs of `split` side by side if given; region rows go to `doc`
     /// in the order of the file.
     fn read(
-        h: &Header,
+        src: &Source,
         doc: &mut ModelDoc,
         split: Option<Vec<std::ops::Range<usize>>>,
     ) -> Bulk<FlowNodes> {
+        let h = src.header();
         let col = |c: &str| h.col(c).unwrap_or(usize::MAX);
         let named: Vec<usize> = NodeDef::FIELDS.iter().map(|f| col(f.column)).collect();
         let c = NodeColumns {
@@ -242,8 +242,8 @@ impl FlowNodes {
                 let running: Vec<_> = ranges
                     .into_iter()
                     .map(|r| {
-                        let bytes = r.len();
-                        scope.spawn(move || c.read(h, bytes, |row| for_each_row_in(h, r, row)))
+                        let rows = src.rows_in(&r);
+                        scope.spawn(move || c.read(src, rows, |row| src.each_row(Some(r), row)))
                     })
                     .collect();
                 running
@@ -251,7 +251,9 @@ impl FlowNodes {
                     .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect::<Bulk<Vec<_>>>()
             })?,
-            _ => vec![c.read(h, h.file.text.len(), |row| for_each_row(h, row))?],
+            _ => vec![c.read(src, src.rows_in(&(0..usize::MAX)), |row| {
+                src.each_row(None, row)
+            })?],
         };
         let mut runs = runs.into_iter();
         let (mut out, regions) = runs.next().ok_or(GiveUp)?;
@@ -306,15 +308,15 @@ impl FlowNodes {
 }
 
 impl NodeColumns {
-    /// The flow rows and the region rows that `rows` calls back with (`bytes` of them).
+    /// The flow rows and the region rows that `rows` calls back with (about `rows_guess`).
     fn read(
         &self,
-        h: &Header,
-        bytes: usize,
-        rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
+        src: &Source,
+        rows_guess: usize,
+        rows: impl FnOnce(&mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<(FlowNodes, Vec<RegionDef>)> {
         let c = self;
-        let rows_guess = bytes / 48;
+        let h = src.header();
         let mut out = FlowNodes {
             entities: Vec::new(),
             starts: Vec::with_capacity(rows_guess),
@@ -327,13 +329,13 @@ impl NodeColumns {
         let mut region_of: HashMap<String, u32> = HashMap::default();
         let mut source_seen: FxHashSet<String> = FxHashSet::default();
         rows(&mut |start, f| {
-            check(f.len() == h.names.len())?;
-            let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
+            check(f.width() == h.names.len())?;
+            let get = |i: usize| f.text(i);
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (the_id, the_kind) = (get(c.id), get(c.kind));
             check(!the_id.is_empty() && !the_kind.is_empty())?;
             if the_kind == "region" {
-                let row = h.row_at(start).ok_or(GiveUp)?;
+                let row = src.row(start).ok_or(GiveUp)?;
                 let mut p = Problems::default();
                 match super::csv_io::node_of_row(h, &row, &mut p) {
                     Some(NodeRow::Region(r)) if p.0.is_empty() => regions.push(r),
@@ -345,9 +347,7 @@ impl NodeColumns {
                 .filter(|k| k.is_flow())
                 .ok_or(GiveUp)?;
             c.quantities.check(f)?;
-            for &a in &c.attrs {
-                check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
-            }
+            check(attrs_ok(f, &c.attrs))?;
             if let Some(s) = opt(c.source) {
                 if !source_seen.contains(s) {
                     source_seen.insert(s.to_string());
@@ -411,14 +411,14 @@ struct EdgeChunk {
 impl EdgeTable {
     /// Reads the table, in the runs of rows of `split` side by side if given.
     fn read(
-        h: &Header,
+        src: &Source,
         doc: &ModelDoc,
         b: &Builder,
         parts: &mut Parts,
         ids: &FlowIds,
         split: Option<Vec<std::ops::Range<usize>>>,
     ) -> Bulk<EdgeTable> {
-        let ctx = EdgeColumns::new(h, doc);
+        let ctx = EdgeColumns::new(src.header(), doc);
         let chunks: Vec<EdgeChunk> = match split {
             Some(ranges) if ranges.len() > 1 => {
                 let parts: &Parts = parts;
@@ -428,7 +428,7 @@ impl EdgeTable {
                         .into_iter()
                         .map(|r| {
                             scope.spawn(move || {
-                                ctx.resolve(parts, ids, b, |row| for_each_row_in(h, r, row))
+                                ctx.resolve(parts, ids, b, |row| src.each_row(Some(r), row))
                             })
                         })
                         .collect();
@@ -438,7 +438,7 @@ impl EdgeTable {
                         .collect::<Bulk<Vec<_>>>()
                 })?
             }
-            _ => vec![ctx.resolve(parts, ids, b, |row| for_each_row(h, row))?],
+            _ => vec![ctx.resolve(parts, ids, b, |row| src.each_row(None, row))?],
         };
         let mut out = EdgeTable {
             starts: Vec::new(),
@@ -530,14 +530,14 @@ impl EdgeColumns {
         parts: &Parts,
         ids: &FlowIds,
         b: &Builder,
-        rows: impl FnOnce(&mut dyn FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()>,
+        rows: impl FnOnce(&mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>) -> Bulk<()>,
     ) -> Bulk<EdgeChunk> {
         let mut out = EdgeChunk::default();
         let mut new_by_key: HashMap<String, u32> = HashMap::default();
         let mut lookups = Lookups::default();
         rows(&mut |start, f| {
-            check(f.len() == self.width)?;
-            let get = |i: usize| f.get(i).map_or("", |s| s.0.trim());
+            check(f.width() == self.width)?;
+            let get = |i: usize| f.text(i);
             let opt = |i: usize| Some(get(i)).filter(|s| !s.is_empty());
             let (f_id, t_id) = (get(self.from), get(self.to));
             check(!f_id.is_empty() && !t_id.is_empty())?;
@@ -574,12 +574,10 @@ impl EdgeColumns {
                 check(b.is_source(s))?;
             }
             let number = |i: usize, max: f64| -> Bulk<f64> {
-                match opt(i) {
+                match f.number(i) {
                     None => Ok(f64::NAN),
-                    Some(x) => match x.parse::<f64>() {
-                        Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Ok(x),
-                        _ => Err(GiveUp),
-                    },
+                    Some(Ok(x)) if x.is_finite() && (0.0..=max).contains(&x) => Ok(x),
+                    Some(_) => Err(GiveUp),
                 }
             };
             let (s, vol) = (
@@ -587,9 +585,7 @@ impl EdgeColumns {
                 number(self.volume, f64::INFINITY)?,
             );
             self.quantities.check(f)?;
-            for &a in &self.attrs {
-                check(get(a).parse::<f64>().map_or(true, f64::is_finite))?;
-            }
+            check(attrs_ok(f, &self.attrs))?;
             out.supplies.push(Supply::new(u, v, m, s, st));
             out.volume.push(vol);
             out.starts.push(start as u32);
@@ -627,17 +623,89 @@ impl Quantities {
     }
 
     /// Whether the row's quantities are numbers the validator takes (or empty).
-    fn check(&self, fields: &[Cell<'_>]) -> Bulk<()> {
+    fn check(&self, fields: &dyn Fields) -> Bulk<()> {
         for &(i, max) in &self.0 {
-            let x = fields.get(i).map_or("", |s| s.0.trim());
-            if !x.is_empty() {
-                check(
-                    x.parse::<f64>()
-                        .is_ok_and(|x| x.is_finite() && (0.0..=max).contains(&x)),
-                )?;
+            if let Some(x) = fields.number(i) {
+                check(x.is_ok_and(|x| x.is_finite() && (0.0..=max).contains(&x)))?;
             }
         }
         Ok(())
+    }
+}
+
+/// Whether every attribute column of the row holds a text or a finite number.
+fn attrs_ok(f: &dyn Fields, attrs: &[usize]) -> bool {
+    attrs.iter().all(|&a| {
+        f.number(a)
+            .is_none_or(|x| x.is_ok_and(f64::is_finite) || x.is_err())
+    })
+}
+
+/// Below this many rows, a Parquet table is read on one thread.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+impl Source {
+    /// The table's rows in one run per thread, `None` when it is read on one thread: a CSV
+    /// text's rows split at line ends into byte ranges (not when the text has quotes, as a line
+    /// end may then be inside a field, nor when its rows take fewer than `min_bytes`), a Parquet
+    /// table's chunks into ranges of chunks (not when it has fewer than `PARALLEL_ROWS` rows,
+    /// unless `min_bytes` is 0).
+    fn split(&self, threads: usize, min_bytes: usize) -> Option<Vec<std::ops::Range<usize>>> {
+        match self {
+            Source::Csv(h) => split_rows(h, threads, min_bytes),
+            Source::Parquet(t) => {
+                let n = t.chunks.len();
+                if threads < 2 || n < 2 || (min_bytes > 0 && t.rows < PARALLEL_ROWS) {
+                    return None;
+                }
+                let k = threads.min(n);
+                Some((0..k).map(|i| i * n / k..(i + 1) * n / k).collect())
+            }
+        }
+    }
+
+    /// About how many rows `run` (a range [`Source::split`] gives) holds.
+    fn rows_in(&self, run: &std::ops::Range<usize>) -> usize {
+        match self {
+            Source::Csv(h) => {
+                let end = run.end.min(h.file.text.len());
+                end.saturating_sub(run.start.max(h.body)) / 48
+            }
+            Source::Parquet(t) => {
+                let end = run.end.min(t.chunks.len());
+                t.chunks[run.start.min(end)..end]
+                    .iter()
+                    .map(|c| c.len)
+                    .sum()
+            }
+        }
+    }
+
+    /// Calls `row(start, fields)` for each row in `run` (every row when `None`), split as every
+    /// reader splits them; `start` is what [`Source::row`] takes.
+    fn each_row(
+        &self,
+        run: Option<std::ops::Range<usize>>,
+        row: &mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>,
+    ) -> Bulk<()> {
+        match self {
+            Source::Csv(h) => match run {
+                Some(lines) => for_each_row_in(h, lines, row),
+                None => for_each_row(h, row),
+            },
+            Source::Parquet(t) => {
+                let chunks = match run {
+                    Some(r) => &t.chunks[r.start.min(t.chunks.len())..r.end.min(t.chunks.len())],
+                    None => &t.chunks[..],
+                };
+                for chunk in chunks {
+                    for j in 0..chunk.len {
+                        row(chunk.first + j, &PqRow { chunk, j })?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -671,18 +739,18 @@ fn split_rows(h: &Header, threads: usize, min_bytes: usize) -> Option<Vec<std::o
 fn for_each_row_in(
     h: &Header,
     lines: std::ops::Range<usize>,
-    mut row: impl FnMut(usize, &[Cell<'_>]) -> Bulk<()>,
+    row: &mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>,
 ) -> Bulk<()> {
     let mut split = Splitter::new(&h.file.text, lines);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(h.names.len());
     while let Some(at) = split.next_row(&mut cells) {
-        row(at.start, &cells)?;
+        row(at.start, &cells.as_slice())?;
     }
     Ok(())
 }
 
 /// Calls `row(start, fields)` for each row after the header.
-fn for_each_row(h: &Header, row: impl FnMut(usize, &[Cell<'_>]) -> Bulk<()>) -> Bulk<()> {
+fn for_each_row(h: &Header, row: &mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>) -> Bulk<()> {
     let text = h.file.text.as_str();
     check(text.len() <= u32::MAX as usize)?;
     check(super::csv_io::unclosed_quote(text).is_none())?;

@@ -15,6 +15,8 @@ use std::sync::Arc;
 use super::doc::*;
 use super::error::ModelError;
 use super::fields::{self, Entity, Field, FieldReader};
+use super::parquet_read::PqTable;
+use super::rows::Source;
 use crate::diag::{Loc, Problems, SourceText};
 
 /// One parsed table: header and rows, every field with its place.
@@ -42,6 +44,13 @@ pub const COMPANIONS: [&str; 6] = ["_unit", "_source", "_date", "_note", "_low",
 pub struct Row {
     pub at: Loc,
     fields: Vec<Name>,
+}
+
+impl Row {
+    /// A row of fields read from elsewhere than a CSV text (a Parquet table).
+    pub(crate) fn new(at: Loc, fields: Vec<Name>) -> Row {
+        Row { at, fields }
+    }
 }
 
 /// A field as split: its value (quotes removed, doubled quotes undone) and its bytes in the file
@@ -484,43 +493,79 @@ fn read_table<E: Entity>(t: &Table, p: &mut Problems) -> Vec<E> {
         .collect()
 }
 
-/// Reads a CSV model folder. `read_file` gives each file's text (or a problem). Also says
-/// whether every table could be read (a table that could not is left out whole).
+/// A table of a model folder as found: a CSV text, or a Parquet table's columns.
+enum Found {
+    Csv(Arc<SourceText>),
+    Parquet(Arc<PqTable>),
+}
+
+/// Reads a model folder of CSV tables, or of Parquet tables when `parquet` (where a table has
+/// no `.parquet` file, its `.csv` file is read). `read_file` gives each CSV file's text (or a
+/// problem); each Parquet table read is added to `parquet_files` (its name, with no text). Also
+/// says whether every table could be read (a table that could not is left out whole).
 pub fn read_folder(
     dir: &Path,
     read_file: &mut dyn FnMut(&Path, &mut Problems) -> Option<Arc<SourceText>>,
     p: &mut Problems,
     allow_bulk: bool,
+    parquet: bool,
+    parquet_files: &mut Vec<Arc<SourceText>>,
 ) -> (ModelDoc, bool, Option<super::bulk::Tables>) {
     let mut doc = ModelDoc::default();
     let complete = std::cell::Cell::new(true);
-    let mut text = |name: &str, required: bool, p: &mut Problems| {
-        let path = dir.join(name);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut found = |name: &str,
+                     required: bool,
+                     read_pq: fn(&Path, usize) -> Result<PqTable, ModelError>,
+                     p: &mut Problems| {
+        let pq = dir.join(format!("{name}.parquet"));
+        if parquet && pq.exists() {
+            return match read_pq(&pq, threads) {
+                Ok(t) => {
+                    parquet_files.push(t.header.file.clone());
+                    Some(Found::Parquet(Arc::new(t)))
+                }
+                Err(e) => {
+                    p.push(e.at(Loc::Nowhere));
+                    complete.set(false);
+                    None
+                }
+            };
+        }
+        let path = dir.join(format!("{name}.csv"));
         if !path.exists() {
             if required {
-                p.push(ModelError::MissingTable(path.display().to_string()).at(Loc::Nowhere));
+                let missing = if parquet { pq } else { path };
+                p.push(ModelError::MissingTable(missing.display().to_string()).at(Loc::Nowhere));
             }
             complete.set(complete.get() && !required);
             return None;
         }
         let t = read_file(&path, p);
         complete.set(complete.get() && t.is_some());
-        t
+        t.map(Found::Csv)
     };
-    let nodes = text("nodes.csv", true, p);
-    let edges = text("edges.csv", true, p);
-    let parse = |f: Option<Arc<SourceText>>, p: &mut Problems| {
-        let t = Table::parse(f?, p);
+    let nodes = found("nodes", true, PqTable::read::<NodeDef>, p);
+    let edges = found("edges", true, PqTable::read::<EdgeDef>, p);
+    let parse = |f: Option<Found>, p: &mut Problems| {
+        let t = match f? {
+            Found::Csv(text) => Table::parse(text, p),
+            Found::Parquet(t) => Some(Table {
+                header: t.header.clone(),
+                rows: t.all_rows(),
+            }),
+        };
         complete.set(complete.get() && t.is_some());
         t
     };
-    let mut table = |name: &str, required: bool, p: &mut Problems| -> Option<Table> {
-        parse(text(name, required, p), p)
-    };
     // Large tables with plain headers go to the bulk reader; it reads them at build time.
+    let source = |f: &Found| match f {
+        Found::Csv(text) => Header::first_row(text).map(Source::Csv),
+        Found::Parquet(t) => Some(Source::Parquet(t.clone())),
+    };
     let bulk = match (allow_bulk, &nodes, &edges) {
-        (true, Some(n), Some(e)) => Header::first_row(n)
-            .zip(Header::first_row(e))
+        (true, Some(n), Some(e)) => source(n)
+            .zip(source(e))
             .and_then(|(n, e)| super::bulk::Tables::of(n, e)),
         _ => None,
     };
@@ -546,16 +591,20 @@ pub fn read_folder(
             }
         }
     }
-    if let Some(t) = table("sources.csv", false, p) {
+    let f = found("sources", false, PqTable::read::<SourceDef>, p);
+    if let Some(t) = parse(f, p) {
         doc.source = read_table(&t, p);
     }
-    if let Some(t) = table("materials.csv", false, p) {
+    let f = found("materials", false, PqTable::read::<MaterialDef>, p);
+    if let Some(t) = parse(f, p) {
         doc.material = read_table(&t, p);
     }
-    if let Some(t) = table("controls.csv", false, p) {
+    let f = found("controls", false, PqTable::read::<ControlDef>, p);
+    if let Some(t) = parse(f, p) {
         doc.control = read_table(&t, p);
     }
-    if let Some(t) = table("scenarios.csv", false, p) {
+    let f = found("scenarios", false, PqTable::read::<ScenarioDef>, p);
+    if let Some(t) = parse(f, p) {
         doc.scenario = read_table(&t, p);
     }
     (doc, complete.get(), bulk)

@@ -1,6 +1,6 @@
 //! Writing a model as plain tables (docs/semantics.md §7): `nodes.csv` (regions, then flow
 //! nodes), `edges.csv`, and `sources.csv`, `materials.csv`, `controls.csv` and `scenarios.csv`
-//! when the model has such items. Every table's columns come from its entity's field table
+//! when the model has such items; or the same tables as Parquet files (`parquet_write`). Every table's columns come from its entity's field table
 //! (`fields`); a figure `X` takes the companion columns `X_unit`, `X_source`, `X_date`,
 //! `X_note`, `X_low` and `X_high` it needs.
 
@@ -9,11 +9,28 @@ use std::path::Path;
 use super::doc::*;
 use super::fields::{self, Entity, FieldWriter};
 
-/// Writes a model as CSV tables into `dir`. Returns notes on what CSV could not hold.
-pub fn write_folder(doc: &ModelDoc, dir: &Path) -> std::io::Result<Vec<String>> {
+/// The kind of table files written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tables {
+    Csv,
+    Parquet,
+}
+
+impl Tables {
+    fn file(self, dir: &Path, name: &str) -> std::path::PathBuf {
+        match self {
+            Tables::Csv => dir.join(format!("{name}.csv")),
+            Tables::Parquet => dir.join(format!("{name}.parquet")),
+        }
+    }
+}
+
+/// Writes a model as CSV or Parquet tables into `dir`. Returns notes on what the tables could
+/// not hold.
+pub fn write_folder(doc: &ModelDoc, dir: &Path, kind: Tables) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut lost = 0usize;
-    // nodes.csv: regions first, then flow nodes.
+    // nodes: regions first, then flow nodes.
     let mut nodes = TableWriter::new::<NodeDef>(&mut lost);
     for r in &doc.region {
         nodes.row(r, &[("kind", "region")]);
@@ -21,30 +38,42 @@ pub fn write_folder(doc: &ModelDoc, dir: &Path) -> std::io::Result<Vec<String>> 
     for n in &doc.node {
         nodes.row(n, &[]);
     }
-    nodes.write(&dir.join("nodes.csv"))?;
+    nodes.write(&kind.file(dir, "nodes"), kind)?;
     let mut edges = TableWriter::new::<EdgeDef>(&mut lost);
     for e in &doc.edge {
         edges.row(e, &[]);
     }
-    edges.write(&dir.join("edges.csv"))?;
-    write_table(&doc.source, &dir.join("sources.csv"), &mut lost)?;
-    write_table(&doc.material, &dir.join("materials.csv"), &mut lost)?;
-    write_table(&doc.control, &dir.join("controls.csv"), &mut lost)?;
-    write_table(&doc.scenario, &dir.join("scenarios.csv"), &mut lost)?;
+    edges.write(&kind.file(dir, "edges"), kind)?;
+    write_table(&doc.source, dir, "sources", kind, &mut lost)?;
+    write_table(&doc.material, dir, "materials", kind, &mut lost)?;
+    write_table(&doc.control, dir, "controls", kind, &mut lost)?;
+    write_table(&doc.scenario, dir, "scenarios", kind, &mut lost)?;
+    let what = match kind {
+        Tables::Csv => "CSV",
+        Tables::Parquet => "Parquet",
+    };
     let mut notes = Vec::new();
     if lost > 0 {
         notes.push(format!(
-            "{lost} figures hold values from several sources; CSV keeps only the value used"
+            "{lost} figures hold values from several sources; {what} keeps only the value used"
         ));
     }
     if doc.model.name.is_some() || !doc.model.units.is_empty() || !doc.model.attrs.is_empty() {
-        notes.push("CSV has no place for the [model] section (name, units, attributes)".into());
+        notes.push(format!(
+            "{what} has no place for the [model] section (name, units, attributes)"
+        ));
     }
     Ok(notes)
 }
 
 /// Writes a table of its own for `items`, unless there are none.
-fn write_table<E: Entity>(items: &[E], path: &Path, lost: &mut usize) -> std::io::Result<()> {
+fn write_table<E: Entity>(
+    items: &[E],
+    dir: &Path,
+    name: &str,
+    kind: Tables,
+    lost: &mut usize,
+) -> std::io::Result<()> {
     if items.is_empty() {
         return Ok(());
     }
@@ -52,7 +81,7 @@ fn write_table<E: Entity>(items: &[E], path: &Path, lost: &mut usize) -> std::io
     for item in items {
         t.row(item, &[]);
     }
-    t.write(path)
+    t.write(&kind.file(dir, name), kind)
 }
 
 /// The rows of a table being written, and the union of their columns.
@@ -61,6 +90,8 @@ struct TableWriter<'a> {
     rows: Vec<Vec<(String, String)>>,
     /// How many figures had values CSV cannot hold.
     lost: &'a mut usize,
+    /// Which columns are text whatever they hold (Parquet).
+    is_text: fn(&str) -> bool,
 }
 
 impl<'a> TableWriter<'a> {
@@ -75,6 +106,7 @@ impl<'a> TableWriter<'a> {
             columns: Columns::new(&fixed),
             rows: Vec::new(),
             lost,
+            is_text: super::parquet_read::is_text_column::<E>,
         }
     }
 
@@ -92,8 +124,11 @@ impl<'a> TableWriter<'a> {
         self.rows.push(row.cells);
     }
 
-    fn write(&self, path: &Path) -> std::io::Result<()> {
-        self.columns.write(path, &self.rows)
+    fn write(&self, path: &Path, kind: Tables) -> std::io::Result<()> {
+        match kind {
+            Tables::Csv => self.columns.write(path, &self.rows),
+            Tables::Parquet => self.columns.write_parquet(path, &self.rows, self.is_text),
+        }
     }
 }
 
@@ -152,22 +187,45 @@ impl Columns {
             }
         }
     }
+    /// A row's cells in column order (`""` where it has none).
+    fn cells<'r>(&'r self, row: &'r [(String, String)]) -> impl Iterator<Item = &'r str> + 'r {
+        self.0.iter().map(|c| {
+            row.iter()
+                .find(|(k, _)| k == c)
+                .map_or("", |(_, v)| v.as_str())
+        })
+    }
+
     fn write(&self, path: &Path, rows: &[Vec<(String, String)>]) -> std::io::Result<()> {
         let mut w = csv::Writer::from_path(path)?;
         w.write_record(&self.0)?;
         for row in rows {
-            let rec: Vec<&str> = self
-                .0
-                .iter()
-                .map(|c| {
-                    row.iter()
-                        .find(|(k, _)| k == c)
-                        .map(|(_, v)| v.as_str())
-                        .unwrap_or("")
-                })
-                .collect();
-            w.write_record(rec)?;
+            w.write_record(self.cells(row))?;
         }
         w.flush()
+    }
+
+    fn write_parquet(
+        &self,
+        path: &Path,
+        rows: &[Vec<(String, String)>],
+        is_text: fn(&str) -> bool,
+    ) -> std::io::Result<()> {
+        let number: Vec<bool> = self
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                !is_text(c)
+                    && rows.iter().all(|r| {
+                        super::parquet_write::is_number_cell(self.cells(r).nth(i).unwrap_or(""))
+                    })
+            })
+            .collect();
+        let mut t = super::parquet_write::TableOut::create(path, &self.0, &number)?;
+        for row in rows {
+            t.push(self.cells(row))?;
+        }
+        t.finish()
     }
 }

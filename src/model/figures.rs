@@ -24,7 +24,6 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::doc::Figure;
 use super::graph::Model;
-use super::rows::CsvRows;
 use super::units::Unit;
 
 /// What a mass is a mass of: an index into [`Figures::base_name`]; `Base::PRODUCT` (0) is the
@@ -139,18 +138,18 @@ impl Figures {
         index.insert(String::new(), Base::PRODUCT);
         let n = m.entities.len();
         // Tables read by the bulk reader have no unit columns: a figure there is a plain number
-        // in tonnes a year, read straight from its row (the row is read in full only when it
-        // holds quotes).
+        // in tonnes a year, read straight from its row or column (a CSV row is read in full only
+        // when it holds quotes).
         let node_cols = m
             .rows
             .nodes
             .as_ref()
-            .map(|r| (r, [r.header.col("output"), r.header.col("capacity")]));
+            .map(|r| (r, [r.header().col("output"), r.header().col("capacity")]));
         let edge_cols = m
             .rows
             .edges
             .as_ref()
-            .map(|r| (r, [r.header.col("volume"), r.header.col("capacity")]));
+            .map(|r| (r, [r.header().col("volume"), r.header().col("capacity")]));
         let e = m.supplies.len();
         // The rows' plain numbers, read on every core: millions of rows at 10^6 nodes. The
         // edge rows in runs, one per core; the node rows meanwhile on this thread.
@@ -161,14 +160,14 @@ impl Figures {
                 let fast_edges = &mut fast_edges;
                 s.spawn(move || {
                     *fast_edges = vec![None; e];
-                    fill_on_cores(fast_edges, |k| plain_numbers(rows, k, cols));
+                    fill_on_cores(fast_edges, |k| rows.numbers_of(k, cols));
                 });
             }
             if let Some((rows, cols)) = node_cols {
                 fast_nodes = (0..n as u32)
                     .map(|i| {
                         let flow = m.entities.kind(i).is_flow();
-                        flow.then(|| plain_numbers(rows, m.entity(i).def, cols))
+                        flow.then(|| rows.numbers_of(m.entity(i).def, cols))
                             .flatten()
                     })
                     .collect();
@@ -295,18 +294,6 @@ pub fn fill_on_cores<T: Send>(out: &mut [T], f: impl Fn(usize) -> T + Sync) {
             });
         }
     });
-}
-
-/// Columns `cols` of row `i` of a bulk table as plain numbers (`None` in a slot: empty or
-/// absent), the line split once; `None` when the row must be read in full (it holds quotes, or
-/// a field is not a plain number).
-fn plain_numbers(rows: &CsvRows, i: usize, cols: [Option<usize>; 2]) -> Option<[Option<f64>; 2]> {
-    let [a, b] = rows.plain_fields_of(i, cols)?;
-    let num = |t: &str| match t {
-        "" => Some(None),
-        t => t.parse::<f64>().ok().map(Some),
-    };
-    Some([num(a)?, num(b)?])
 }
 
 impl Model {

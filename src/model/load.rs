@@ -1,5 +1,5 @@
 //! Finding and reading model files: a TOML file or folder of TOML files, a JSON file, or a
-//! folder of CSV tables; and the built-in rare-earth model compiled into the binary.
+//! folder of CSV or Parquet tables; and the built-in rare-earth model compiled into the binary.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +20,9 @@ pub enum Format {
     Json,
     /// Plain tables: a folder with nodes.csv and edges.csv.
     Csv,
+    /// Typed columnar tables: a folder with nodes.parquet and edges.parquet (the columns of the
+    /// CSV tables; other tables as .parquet or .csv).
+    Parquet,
     /// GraphML for graph tools (Gephi, yEd, Cytoscape, NetworkX): one file, written only.
     Graphml,
     /// The CSV files of `neo4j-admin database import full` and a constraints script: a folder,
@@ -126,7 +129,10 @@ impl Loaded {
         } else {
             origin.parent().unwrap_or(origin)
         };
-        let (doc, complete, _) = csv_io::read_folder(dir, &mut reader, &mut problems, false);
+        let parquet = self.format == Format::Parquet;
+        let mut tables = Vec::new();
+        let (doc, complete, _) =
+            csv_io::read_folder(dir, &mut reader, &mut problems, false, parquet, &mut tables);
         Loaded {
             doc,
             bulk: None,
@@ -151,7 +157,9 @@ impl Loaded {
 /// Which format a path holds.
 pub fn detect(path: &Path) -> Format {
     if path.is_dir() {
-        if path.join("nodes.csv").exists() || path.join("edges.csv").exists() {
+        if path.join("nodes.parquet").exists() || path.join("edges.parquet").exists() {
+            Format::Parquet
+        } else if path.join("nodes.csv").exists() || path.join("edges.csv").exists() {
             Format::Csv
         } else {
             Format::Toml
@@ -160,27 +168,32 @@ pub fn detect(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("json") => Format::Json,
             Some("csv") => Format::Csv,
+            Some("parquet") => Format::Parquet,
             _ => Format::Toml,
         }
     }
 }
 
-/// Whether a path holds what a model is read from: a `.toml`, `.json` or `.csv` file (a CSV
-/// file stands for its folder), or a folder with `.toml` files or `nodes.csv` and `edges.csv`.
+/// Whether a path holds what a model is read from: a `.toml`, `.json`, `.csv` or `.parquet`
+/// file (a table stands for its folder), or a folder with `.toml` files or the node and edge
+/// tables.
 pub fn is_model_path(path: &Path) -> bool {
     if path.is_dir() {
-        path.join("nodes.csv").exists()
-            || path.join("edges.csv").exists()
+        ["nodes.csv", "edges.csv", "nodes.parquet", "edges.parquet"]
+            .iter()
+            .any(|t| path.join(t).exists())
             || std::fs::read_dir(path).is_ok_and(|rd| {
                 rd.filter_map(Result::ok)
                     .any(|e| e.path().extension().is_some_and(|x| x == "toml"))
             })
     } else {
         path.is_file()
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "toml" | "json" | "csv"))
+            && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "toml" | "json" | "csv" | "parquet"
+                )
+            })
     }
 }
 
@@ -199,7 +212,7 @@ fn not_a_model(path: &Path) -> Option<Problem> {
         return None;
     }
     let what = if path.is_dir() {
-        "a folder without .toml files, nor nodes.csv and edges.csv"
+        "a folder without .toml files, nor nodes.csv and edges.csv (or .parquet)"
     } else {
         "not a model file"
     };
@@ -211,7 +224,7 @@ fn not_a_model(path: &Path) -> Option<Problem> {
         .at(Loc::Nowhere)
         .with_note(
             "a model is a .toml file, a .json file, a folder of .toml files, \
-             or a folder holding nodes.csv and edges.csv",
+             or a folder holding nodes.csv and edges.csv (or nodes.parquet and edges.parquet)",
         ),
     )
 }
@@ -352,7 +365,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
     let refused_any = refused.is_some();
     if let Some(p) = refused {
         problems.push(p);
-    } else if format == Format::Csv {
+    } else if matches!(format, Format::Csv | Format::Parquet) {
         let dir = if path.is_dir() {
             path.to_path_buf()
         } else {
@@ -363,7 +376,17 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
             files.push(t.clone());
             Some(t)
         };
-        let (d, complete, tables) = csv_io::read_folder(&dir, &mut reader, &mut problems, true);
+        let parquet = format == Format::Parquet;
+        let mut pq_files = Vec::new();
+        let (d, complete, tables) = csv_io::read_folder(
+            &dir,
+            &mut reader,
+            &mut problems,
+            true,
+            parquet,
+            &mut pq_files,
+        );
+        files.extend(pq_files);
         doc = d;
         bulk = tables;
         incomplete = !complete;
@@ -474,7 +497,10 @@ pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, 
             std::fs::write(out, text + "\n").map_err(io)?;
             Ok(Vec::new())
         }
-        Format::Csv => csv_write::write_folder(doc, out).map_err(io),
+        Format::Csv => csv_write::write_folder(doc, out, csv_write::Tables::Csv).map_err(io),
+        Format::Parquet => {
+            csv_write::write_folder(doc, out, csv_write::Tables::Parquet).map_err(io)
+        }
         // Graph exports write the built model: effective shares, regions resolved.
         Format::Graphml | Format::Neo4j => {
             let (m, problems) = build(doc.clone(), "the model to convert");

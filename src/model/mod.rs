@@ -31,6 +31,8 @@ pub mod index;
 pub mod load;
 pub mod neo4j;
 pub mod net;
+pub mod parquet_read;
+pub mod parquet_write;
 pub mod ranges;
 pub mod read;
 pub mod rows;

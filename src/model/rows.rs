@@ -1,25 +1,98 @@
 //! Where the definitions of flow nodes and supply edges are kept: in the model document (TOML,
-//! JSON, small tables), or, for a model read by the bulk reader, as rows of its CSV tables,
-//! read again one at a time when a definition is asked for.
+//! JSON, small tables), or, for a model read by the bulk reader, as rows of its CSV or Parquet
+//! tables, read again one at a time when a definition is asked for.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use super::csv_io::{edge_of_row, node_fields, node_of_row, Header, NodeRow};
+use super::csv_io::{edge_of_row, node_fields, node_of_row, Cell, Header, NodeRow, Row};
 use super::doc::{EdgeDef, NodeDef};
 use super::fields::Entity;
 use super::graph::Model;
+use super::parquet_read::{PqRow, PqTable};
 use crate::diag::{Loc, Problems};
+
+/// A large table: a CSV text (its header read), or a Parquet table's columns.
+#[derive(Clone)]
+pub enum Source {
+    Csv(Header),
+    Parquet(Arc<PqTable>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Source({})", self.header().file.name)
+    }
+}
+
+/// One row's fields, from either kind of table.
+pub trait Fields {
+    /// How many fields the row has.
+    fn width(&self) -> usize;
+    /// Field `i`, trimmed (`""` when empty or absent; a Parquet number column gives `""`).
+    fn text(&self, i: usize) -> &str;
+    /// Field `i` as a number: `None` when empty or absent, `Some(Err)` when not a number.
+    fn number(&self, i: usize) -> Option<Result<f64, ()>>;
+}
+
+impl Fields for &[Cell<'_>] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        self.get(i).map_or("", |s| s.0.trim())
+    }
+    fn number(&self, i: usize) -> Option<Result<f64, ()>> {
+        match self.text(i) {
+            "" => None,
+            t => Some(t.parse::<f64>().map_err(|_| ())),
+        }
+    }
+}
+
+impl Fields for PqRow<'_> {
+    fn width(&self) -> usize {
+        self.chunk.cols.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        PqRow::text(self, i)
+    }
+    fn number(&self, i: usize) -> Option<Result<f64, ()>> {
+        PqRow::number(self, i)
+    }
+}
+
+impl Source {
+    pub fn header(&self) -> &Header {
+        match self {
+            Source::Csv(h) => h,
+            Source::Parquet(t) => &t.header,
+        }
+    }
+
+    /// The row at `start`: a byte offset in a CSV text, a row number (from 0) in Parquet.
+    pub fn row(&self, start: usize) -> Option<Row> {
+        match self {
+            Source::Csv(h) => h.row_at(start),
+            Source::Parquet(t) => t.row(start),
+        }
+    }
+}
 
 /// A table and the start of each row that defines something.
 #[derive(Debug, Clone)]
-pub struct CsvRows {
-    pub header: Header,
+pub struct TableRows {
+    pub source: Source,
     starts: Vec<u32>,
 }
 
-impl CsvRows {
-    pub fn new(header: Header, starts: Vec<u32>) -> CsvRows {
-        CsvRows { header, starts }
+impl TableRows {
+    pub fn new(source: Source, starts: Vec<u32>) -> TableRows {
+        TableRows { source, starts }
+    }
+
+    pub fn header(&self) -> &Header {
+        self.source.header()
     }
 
     pub fn len(&self) -> usize {
@@ -30,44 +103,76 @@ impl CsvRows {
         self.starts.is_empty()
     }
 
-    /// Fields `cols` of row `i` (`""` where a column is absent or empty), the line split once;
-    /// `None` where the row holds quotes (it must be read in full).
-    pub fn plain_fields_of<const N: usize>(
+    /// Columns `cols` of row `i` as numbers (`None` in a slot: empty or absent); `None` when the
+    /// row must be read in full (a CSV row with quotes, or a field that is not a plain number).
+    pub fn numbers_of<const N: usize>(
         &self,
         i: usize,
         cols: [Option<usize>; N],
-    ) -> Option<[&str; N]> {
+    ) -> Option<[Option<f64>; N]> {
         let start = *self.starts.get(i)? as usize;
-        let text = self.header.file.text.get(start..)?;
-        let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if memchr::memchr(b'"', line.as_bytes()).is_some() {
-            return None;
-        }
-        let mut out = [""; N];
-        let Some(&last) = cols.iter().flatten().max() else {
-            return Some(out);
-        };
-        for (j, r) in super::csv_io::plain_fields(line).enumerate().take(last + 1) {
-            for (c, o) in cols.iter().zip(out.iter_mut()) {
-                if *c == Some(j) {
-                    *o = line[r.clone()].trim();
+        let mut out = [None; N];
+        match &self.source {
+            Source::Csv(h) => {
+                let fields = plain_fields_of(h, start, cols)?;
+                for (o, t) in out.iter_mut().zip(fields) {
+                    *o = match t {
+                        "" => None,
+                        t => Some(t.parse::<f64>().ok()?),
+                    };
+                }
+            }
+            Source::Parquet(t) => {
+                let (chunk, j) = t.locate(start)?;
+                let row = PqRow { chunk, j };
+                for (o, c) in out.iter_mut().zip(cols) {
+                    *o = match c.and_then(|c| row.number(c)) {
+                        None => None,
+                        Some(x) => Some(x.ok()?),
+                    };
                 }
             }
         }
         Some(out)
     }
 
-    fn row(&self, i: usize) -> Option<super::csv_io::Row> {
-        self.header.row_at(*self.starts.get(i)? as usize)
+    fn row(&self, i: usize) -> Option<Row> {
+        self.source.row(*self.starts.get(i)? as usize)
     }
+}
+
+/// Fields `cols` of the CSV row at `start` (`""` where a column is absent or empty), the line
+/// split once; `None` where the row holds quotes (it must be read in full).
+fn plain_fields_of<const N: usize>(
+    h: &Header,
+    start: usize,
+    cols: [Option<usize>; N],
+) -> Option<[&str; N]> {
+    let text = h.file.text.get(start..)?;
+    let line = &text[..memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())];
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if memchr::memchr(b'"', line.as_bytes()).is_some() {
+        return None;
+    }
+    let mut out = [""; N];
+    let Some(&last) = cols.iter().flatten().max() else {
+        return Some(out);
+    };
+    for (j, r) in super::csv_io::plain_fields(line).enumerate().take(last + 1) {
+        for (c, o) in cols.iter().zip(out.iter_mut()) {
+            if *c == Some(j) {
+                *o = line[r.clone()].trim();
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The row tables of a bulk-read model (`None`: the definitions are in the document).
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    pub nodes: Option<CsvRows>,
-    pub edges: Option<CsvRows>,
+    pub nodes: Option<TableRows>,
+    pub edges: Option<TableRows>,
 }
 
 impl Model {
@@ -79,10 +184,13 @@ impl Model {
         // The row was read cleanly when the model was built, so it reads again.
         let node = rows
             .row(def)
-            .and_then(|row| node_of_row(&rows.header, &row, &mut Problems::default()));
+            .and_then(|row| node_of_row(rows.header(), &row, &mut Problems::default()));
         match node {
             Some(NodeRow::Node(n)) => Cow::Owned(n),
-            _ => unreachable!("row {def} of {} read cleanly before", rows.header.file.name),
+            _ => unreachable!(
+                "row {def} of {} read cleanly before",
+                rows.header().file.name
+            ),
         }
     }
 
@@ -93,10 +201,10 @@ impl Model {
         };
         let edge = rows
             .row(k)
-            .and_then(|row| edge_of_row(&rows.header, &row, &mut Problems::default()));
+            .and_then(|row| edge_of_row(rows.header(), &row, &mut Problems::default()));
         match edge {
             Some(e) => Cow::Owned(e),
-            None => unreachable!("row {k} of {} read cleanly before", rows.header.file.name),
+            None => unreachable!("row {k} of {} read cleanly before", rows.header().file.name),
         }
     }
 
@@ -121,9 +229,9 @@ impl Model {
         let mut out = std::collections::BTreeSet::new();
         match &self.rows.nodes {
             Some(rows) => {
-                for (i, h) in rows.header.names.iter().enumerate() {
+                for (i, h) in rows.header().names.iter().enumerate() {
                     let h = h.text.trim();
-                    if !node_fields().any(|c| c == h) && !rows.header.is_companion(i) {
+                    if !node_fields().any(|c| c == h) && !rows.header().is_companion(i) {
                         out.insert(h.to_string());
                     }
                 }

@@ -33,19 +33,71 @@ pub enum GraphFormat {
     Neo4j,
 }
 
-/// Why a result could not be written as a graph.
+/// Why a result could not be written (codes `E03xx`, beside the diagrams').
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// E0307
     #[error(
         "`{0}` is not about nodes of the model: there is no graph to save; \
          save it as .json, .csv or text"
     )]
     NotAGraph(String),
+    /// E0308
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl crate::diag::Code for ExportError {
+    fn code(&self) -> crate::diag::ErrorCode {
+        crate::diag::ErrorCode(match self {
+            ExportError::NotAGraph(_) => 307,
+            ExportError::Write { .. } => 308,
+        })
+    }
+}
+
+/// The format a result is written in: the one named (graphml, neo4j, json, csv, text), else
+/// the file's extension's (`.graphml`, `.json`, `.csv`; text for any other).
+pub fn format_for(out: &Path, named: Option<&str>) -> String {
+    match named {
+        Some(f) => f.to_lowercase(),
+        None => {
+            let ext = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_lowercase);
+            match ext.as_deref() {
+                Some(e @ ("json" | "csv" | "graphml")) => e.to_string(),
+                _ => "text".to_string(),
+            }
+        }
+    }
+}
+
+/// Writes result `t` to `out` in `format` (see [`format_for`]): as a graph (graphml, neo4j) or
+/// as a table (json, csv, text); what was written, in words.
+pub fn write_result(
+    m: &Model,
+    t: &Table,
+    out: &Path,
+    format: Option<&str>,
+) -> Result<String, ExportError> {
+    let format = format_for(out, format);
+    let text = match format.as_str() {
+        "graphml" => return write(m, t, out, GraphFormat::GraphMl),
+        "neo4j" => return write(m, t, out, GraphFormat::Neo4j),
+        "json" => t.to_json(),
+        "csv" => t.to_csv(),
+        _ => t.to_text(Some(200)),
+    };
+    std::fs::write(out, text).map_err(|source| ExportError::Write {
+        path: out.display().to_string(),
+        source,
+    })?;
+    Ok(format!("saved to {} ({format})", out.display()))
 }
 
 /// Writes result `t` as a graph to `out`; what was written, in words.

@@ -288,6 +288,19 @@ pub enum Case {
     Baseline,
 }
 
+/// What a `diagram` statement's file receives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// A Graphviz drawing (`diagram`).
+    Drawing,
+    /// The result itself (`export`), in the format named after `as` (a word the parser has
+    /// checked: graphml, neo4j, json, csv or text), else the one the file's extension says.
+    Export(Option<Named>),
+}
+
+/// The formats `export ... as FORMAT` takes.
+pub const EXPORT_FORMATS: [&str; 5] = ["graphml", "neo4j", "json", "csv", "text"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     /// `STATEMENT where ... order by ... limit N columns ...`: the statement's table, refined.
@@ -306,10 +319,12 @@ pub enum Stmt {
         body: Box<Statement>,
     },
     /// `diagram STATEMENT to "file.svg"`; a trailing `limit N` of the statement bounds what
-    /// is drawn (the N most affected nodes).
+    /// is drawn (the N most affected nodes). Also `export STATEMENT to "FILE" [as FORMAT]`,
+    /// which writes the result rather than drawing it.
     Diagram {
         body: Box<Statement>,
         file: Named,
+        written: Written,
     },
     With {
         clauses: Vec<Clause>,
@@ -723,8 +738,21 @@ impl fmt::Display for Stmt {
                 }
                 write!(f, ": {}", body.stmt)
             }
-            Stmt::Diagram { body, file } => {
-                write!(f, "diagram {} to {}", body.stmt, quote(&file.text))
+            Stmt::Diagram {
+                body,
+                file,
+                written: Written::Drawing,
+            } => write!(f, "diagram {} to {}", body.stmt, quote(&file.text)),
+            Stmt::Diagram {
+                body,
+                file,
+                written: Written::Export(format),
+            } => {
+                write!(f, "export {} to {}", body.stmt, quote(&file.text))?;
+                match format {
+                    Some(x) => write!(f, " as {}", x.text),
+                    None => Ok(()),
+                }
             }
             Stmt::With { clauses: cs, body } => {
                 f.write_str("with ")?;

@@ -218,6 +218,7 @@ const NESTING_WORDS: &[(&str, usize)] = &[
     ("not", 1),
     ("with", 3),
     ("diagram", 3),
+    ("export", 3),
     ("let", 3),
     ("compare", 3),
 ];
@@ -313,6 +314,8 @@ pub fn rule_name(r: &Rule) -> String {
         Rule::with_stmt => "`with ...: statement`".into(),
         Rule::diagram => "`diagram STATEMENT to \"file.svg\"`".into(),
         Rule::kw_diagram => "`diagram`".into(),
+        Rule::export_stmt => "`export STATEMENT to \"file.graphml\"`".into(),
+        Rule::kw_export => "`export`".into(),
         Rule::clauses | Rule::clause => "a what-if clause (disrupt, restrict exports, planned capacity, scenario)".into(),
         Rule::disrupt => "`disrupt`".into(),
         Rule::restrict => "`restrict exports`".into(),
@@ -435,6 +438,7 @@ pub fn rule_name(r: &Rule) -> String {
 /// Statement keywords, for "did you mean" on a misspelt first word.
 const COMMANDS: &[&str] = &[
     "diagram",
+    "export",
     "compare",
     "exposure",
     "loss",
@@ -772,6 +776,33 @@ impl Conv<'_> {
                 Stmt::Diagram {
                     body: Box::new(body),
                     file,
+                    written: Written::Drawing,
+                }
+            }
+            Rule::export_stmt => {
+                let mut it = inner.into_inner().filter(|x| {
+                    !matches!(x.as_rule(), Rule::kw_export | Rule::kw_to | Rule::kw_as)
+                });
+                let body = self.statement(it.next().need("body")?)?;
+                let file = self.string(it.next().need("file")?);
+                let format = it.next().map(|w| self.named(w));
+                if let Some(f) = &format {
+                    if !EXPORT_FORMATS.contains(&f.text.to_lowercase().as_str()) {
+                        let mut e = self.err(f.span, format!("unknown format `{}`", f.text));
+                        e = match crate::suggest::did_you_mean(
+                            &f.text,
+                            EXPORT_FORMATS.iter().copied(),
+                        ) {
+                            Some(near) => e.with_label(format!("did you mean `{near}`?")),
+                            None => e.with_label("use graphml, neo4j, json, csv or text"),
+                        };
+                        return Err(e);
+                    }
+                }
+                Stmt::Diagram {
+                    body: Box::new(body),
+                    file,
+                    written: Written::Export(format),
                 }
             }
             Rule::with_stmt => {
@@ -1411,6 +1442,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
         let children: &[Rule] = match r {
             statement_input | statement => &[
                 kw_diagram,
+                kw_export,
                 kw_with,
                 kw_compare,
                 kw_let,
@@ -1449,6 +1481,7 @@ fn first_tokens(rules: Vec<Rule>) -> Vec<Rule> {
             nodes => &[kw_nodes],
             with_stmt => &[kw_with],
             diagram => &[kw_diagram],
+            export_stmt => &[kw_export],
             let_stmt => &[kw_let],
             scenario_stmt | use_scenario => &[kw_scenario],
             exposure => &[kw_exposure],

@@ -195,7 +195,25 @@ impl<'m> Session<'m> {
                 )))
             }
             Stmt::Compare { cases, body } => self.compare(st, cases, body),
-            Stmt::Diagram { body, file } => {
+            Stmt::Diagram {
+                body,
+                file,
+                written: Written::Export(format),
+            } => {
+                // The result as `:save` writes it: the table of the statement as it reads.
+                let Outcome::Table(table) = self.statement(body)? else {
+                    return Err(self.err(body.span, EvalError::NothingToDraw));
+                };
+                Ok(Outcome::Diagram(Diagram {
+                    table,
+                    path: file.text.clone(),
+                    span: file.span,
+                    limit: None,
+                    diverging: false,
+                    export: Some(format.as_ref().map(|f| f.text.to_lowercase())),
+                }))
+            }
+            Stmt::Diagram { body, file, .. } => {
                 // `diagram loss of X limit 10 to F`: the limit bounds what is drawn, with the
                 // caption saying how many were left out, rather than cutting the table first.
                 let (body, limit) = match split_trailing_limit(body) {
@@ -216,6 +234,7 @@ impl<'m> Session<'m> {
                         .or_else(|| drawn_limit(&body.stmt))
                         .map(|n| n as usize),
                     diverging: is_compare(&body.stmt),
+                    export: None,
                 }))
             }
             Stmt::With { clauses, body } => {

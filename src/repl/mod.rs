@@ -239,52 +239,23 @@ fn say_stopped(left: usize) {
 /// `:save FILE [FORMAT]`: the last result as a table (text, JSON, CSV) or as a graph
 /// (GraphML, Neo4j import files); the format by name, else by the file's extension.
 fn save(shell: &mut Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
-    use crate::output::export::{self, GraphFormat};
+    use crate::query::ast::EXPORT_FORMATS;
     let (file, named) = match path_arg(arg) {
         Ok(x) => x,
         Err(e) => return shell.fail(&e),
     };
-    let format = match named.as_deref().map(str::to_lowercase) {
-        Some(f) if ["json", "csv", "text", "graphml", "neo4j"].contains(&f.as_str()) => f,
-        Some(f) => {
+    if let Some(f) = named.as_deref().map(str::to_lowercase) {
+        if !EXPORT_FORMATS.contains(&f.as_str()) {
             return shell.fail(&format!(
                 "unknown format `{f}` after the file name: use json, csv, text, graphml or \
                  neo4j (quote a file name with spaces)"
-            ))
+            ));
         }
-        None => {
-            let ext = file
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_lowercase);
-            match ext.as_deref() {
-                Some(e @ ("json" | "csv" | "graphml")) => e.to_string(),
-                _ => "text".to_string(),
-            }
-        }
-    };
-    let shown = terminal_safe(&file.display().to_string()).to_string();
+    }
     let statement = terminal_safe(&t.title).to_string();
-    let text = match format.as_str() {
-        "json" => t.to_json(),
-        "csv" => t.to_csv(),
-        "text" => t.to_text(Some(200)),
-        graph => {
-            let how = if graph == "neo4j" {
-                GraphFormat::Neo4j
-            } else {
-                GraphFormat::GraphMl
-            };
-            match export::write(m, t, &file, how) {
-                Ok(msg) => shell.say(&format!("`{statement}`: {}", terminal_safe(&msg))),
-                Err(e) => shell.fail(&e.to_string()),
-            }
-            return;
-        }
-    };
-    match std::fs::write(&file, text) {
-        Ok(()) => shell.say(&format!("`{statement}`: saved to {shown} ({format})")),
-        Err(e) => shell.fail(&format!("cannot write {shown}: {e}")),
+    match crate::output::export::write_result(m, t, &file, named.as_deref()) {
+        Ok(msg) => shell.say(&format!("`{statement}`: {}", terminal_safe(&msg))),
+        Err(e) => shell.fail(&terminal_safe(&e.to_string())),
     }
 }
 

@@ -552,7 +552,7 @@ fn gen_json(r: &mut Rng) -> Option<Vec<u8>> {
 
 fn gen_csv(r: &mut Rng) -> Option<Vec<u8>> {
     let dir = tempfile::tempdir().ok()?;
-    model::csv_write::write_folder(&gen_doc(r), dir.path()).ok()?;
+    model::csv_write::write_folder(&gen_doc(r), dir.path(), model::csv_write::Tables::Csv).ok()?;
     let mut d = std::fs::read(dir.path().join("nodes.csv")).ok()?;
     d.extend_from_slice(targets::CSV_SEPARATOR);
     d.extend(std::fs::read(dir.path().join("edges.csv")).ok()?);
