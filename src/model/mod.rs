@@ -4,7 +4,8 @@
 //! TOML / JSON text ──tree──▶ value tree ──read──▶ ModelDoc ──build──▶ Model (petgraph + Net)
 //! CSV tables ────────────────────csv_io─────────▶ ModelDoc   (large plain tables: bulk)
 //!            (every CSV row, in both readers, split by csv_io::Splitter)
-//! ModelDoc ──csv_write──▶ CSV tables;  ModelDoc ──serde──▶ TOML / JSON
+//! Parquet tables ──parquet_read──▶ Arrow columns ──▶ bulk (or rows of texts ──csv_io──▶ ModelDoc)
+//! ModelDoc ──csv_write──▶ CSV or Parquet tables (parquet_write);  ModelDoc ──serde──▶ TOML / JSON
 //! Model ──graphml / neo4j──▶ GraphML file / neo4j-admin import CSV files (exports only)
 //! ```
 //!
