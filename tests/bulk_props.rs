@@ -431,6 +431,17 @@ fn same_result(nodes: &str, edges: &str, expected: &[Expected]) -> Result<Outcom
     }
 }
 
+/// A model's definitions without their places (which differ between formats).
+fn unplaced(m: &Model) -> Vec<String> {
+    common::definitions(m)
+        .into_iter()
+        .map(|d| {
+            d.rsplit_once(" at ")
+                .map_or(d.clone(), |(d, _)| d.to_string())
+        })
+        .collect()
+}
+
 /// The model of the tables, and the model of the tables converted to `format`, each with its
 /// definitions (without places, which differ between formats).
 fn converted(nodes: &str, edges: &str, format: Format) -> Result<(), TestCaseError> {
@@ -460,15 +471,6 @@ fn converted(nodes: &str, edges: &str, format: Format) -> Result<(), TestCaseErr
         return Ok(());
     };
     prop_assert_eq!(common::fingerprint(&a), common::fingerprint(&b));
-    let unplaced = |m: &Model| {
-        common::definitions(m)
-            .into_iter()
-            .map(|d| {
-                d.rsplit_once(" at ")
-                    .map_or(d.clone(), |(d, _)| d.to_string())
-            })
-            .collect::<Vec<_>>()
-    };
     prop_assert_eq!(unplaced(&a), unplaced(&b));
     Ok(())
 }
@@ -503,15 +505,6 @@ fn same_from_parquet(nodes: &str, edges: &str) -> Result<(), TestCaseError> {
             "read in bulk"
         );
         prop_assert_eq!(common::fingerprint(a), common::fingerprint(b));
-        let unplaced = |m: &Model| {
-            common::definitions(m)
-                .into_iter()
-                .map(|d| {
-                    d.rsplit_once(" at ")
-                        .map_or(d.clone(), |(d, _)| d.to_string())
-                })
-                .collect::<Vec<_>>()
-        };
         prop_assert_eq!(unplaced(a), unplaced(b));
     }
     Ok(())

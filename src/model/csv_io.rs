@@ -51,6 +51,13 @@ impl Row {
     pub(crate) fn new(at: Loc, fields: Vec<Name>) -> Row {
         Row { at, fields }
     }
+
+    /// Sets field `i`'s text (keeping its place).
+    pub(crate) fn set_text(&mut self, i: usize, text: &str) {
+        if let Some(f) = self.fields.get_mut(i) {
+            f.text = text.to_string();
+        }
+    }
 }
 
 /// A field as split: its value (quotes removed, doubled quotes undone) and its bytes in the file

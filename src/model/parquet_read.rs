@@ -45,6 +45,66 @@ pub fn set_chunk_rows(rows: usize) {
 pub enum Column {
     Text(StringArray),
     Number(Float64Array),
+    /// A number column that is mostly empty: only its numbers, and where they are.
+    Sparse(Sparse),
+    /// A column with no value in the chunk.
+    Empty,
+}
+
+/// The numbers of a mostly empty column: a bit per row (whether it has a number), the numbers
+/// in row order, and before each 64 rows how many numbers come earlier (so a row's number is
+/// found in constant time). At most 1.5 bits a row and 8 bytes a number, against 8 bytes a row.
+pub struct Sparse {
+    present: Vec<u64>,
+    before: Vec<u32>,
+    values: Vec<f64>,
+}
+
+impl Sparse {
+    fn of(a: &Float64Array) -> Sparse {
+        let words = a.len().div_ceil(64);
+        let mut s = Sparse {
+            present: vec![0; words],
+            before: Vec::with_capacity(words),
+            values: Vec::with_capacity(a.len() - a.null_count()),
+        };
+        // Only the rows with a number are visited (a mostly empty column has few).
+        let mut mark = |j: usize| {
+            s.present[j / 64] |= 1 << (j % 64);
+            s.values.push(a.value(j));
+        };
+        match a.nulls() {
+            Some(nulls) => nulls.valid_indices().for_each(&mut mark),
+            None => (0..a.len()).for_each(&mut mark),
+        }
+        let mut count = 0u32;
+        for w in &s.present {
+            s.before.push(count);
+            count += w.count_ones();
+        }
+        s
+    }
+
+    fn get(&self, j: usize) -> Option<f64> {
+        let (w, b) = (j / 64, j % 64);
+        let word = *self.present.get(w)?;
+        if word >> b & 1 == 0 {
+            return None;
+        }
+        let k = self.before[w] as usize + (word & ((1u64 << b) - 1)).count_ones() as usize;
+        self.values.get(k).copied()
+    }
+}
+
+impl Column {
+    /// Row `j`'s number, in a number column (`None` when empty, or in a text column).
+    fn number_at(&self, j: usize) -> Option<f64> {
+        match self {
+            Column::Number(a) => a.is_valid(j).then(|| a.value(j)),
+            Column::Sparse(s) => s.get(j),
+            Column::Text(_) | Column::Empty => None,
+        }
+    }
 }
 
 /// A run of rows, decoded together.
@@ -60,6 +120,8 @@ pub struct PqTable {
     pub header: Header,
     pub chunks: Vec<Chunk>,
     pub rows: usize,
+    /// Columns no longer kept, whose texts the model gives (see [`PqTable::forget`]).
+    pub forgotten: Vec<usize>,
 }
 
 /// Whether column `name` of a table of `E`s is read as text whatever its type.
@@ -210,7 +272,21 @@ impl PqTable {
             header: Header::new(file, names, 0),
             chunks,
             rows,
+            forgotten: Vec::new(),
         })
+    }
+
+    /// Frees the columns `names` (those the table has): the model keeps what they say in a
+    /// form of its own (an edge's ends as node numbers), and fills them in when a row is read.
+    pub fn forget(&mut self, names: &[&str]) {
+        for n in names {
+            if let Some(i) = self.header.col(n) {
+                for c in &mut self.chunks {
+                    c.cols[i] = Column::Empty;
+                }
+                self.forgotten.push(i);
+            }
+        }
     }
 
     /// The chunk holding row `i`, and the row's place in it.
@@ -235,8 +311,7 @@ impl PqTable {
             .map(|(col, h)| {
                 let text = match col {
                     Column::Text(a) if a.is_valid(j) => a.value(j).to_string(),
-                    Column::Number(a) if a.is_valid(j) => format!("{}", a.value(j)),
-                    _ => String::new(),
+                    col => col.number_at(j).map_or(String::new(), |x| format!("{x}")),
                 };
                 Name::new(text, at(format!("row {}, column {}", i + 1, h.text)))
             })
@@ -297,7 +372,9 @@ impl PqRow<'_> {
     /// not a number.
     pub fn number(&self, i: usize) -> Option<Result<f64, ()>> {
         match self.chunk.cols.get(i)? {
-            Column::Number(a) => a.is_valid(self.j).then(|| Ok(a.value(self.j))),
+            col @ (Column::Number(_) | Column::Sparse(_) | Column::Empty) => {
+                col.number_at(self.j).map(Ok)
+            }
             Column::Text(_) => match self.text(i) {
                 "" => None,
                 t => Some(t.parse::<f64>().map_err(|_| ())),
@@ -392,11 +469,46 @@ fn column(a: &ArrayRef, text: bool) -> Result<Column, String> {
     let cast = |t: &DataType| arrow_cast::cast(a, t).map_err(|e| e.to_string());
     if !text && is_number(a.data_type()) {
         let a = cast(&DataType::Float64)?;
-        return Ok(Column::Number(a.as_primitive::<Float64Type>().clone()));
+        let a = a.as_primitive::<Float64Type>();
+        return Ok(if a.null_count() == a.len() {
+            Column::Empty
+        } else if a.null_count() * 2 > a.len() {
+            Column::Sparse(Sparse::of(a))
+        } else {
+            Column::Number(a.clone())
+        });
     }
     let a = match a.data_type() {
         DataType::Utf8 => a.clone(),
         _ => cast(&DataType::Utf8)?,
     };
-    Ok(Column::Text(a.as_string::<i32>().clone()))
+    Ok(if a.null_count() == a.len() {
+        Column::Empty
+    } else {
+        Column::Text(a.as_string::<i32>().clone())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mostly empty column kept sparse gives every row's number as the full column does,
+    /// across the 64-row words and at their edges.
+    #[test]
+    fn sparse_columns_give_every_rows_number() {
+        for len in [0, 1, 63, 64, 65, 130, 1000] {
+            for every in [1, 2, 3, 7, 64, 100] {
+                let xs: Vec<Option<f64>> = (0..len)
+                    .map(|j| (j % every == 0).then(|| j as f64 * 0.5 - 3.0))
+                    .collect();
+                let a = Float64Array::from(xs.clone());
+                let s = Sparse::of(&a);
+                for (j, x) in xs.iter().enumerate() {
+                    assert_eq!(s.get(j), *x, "row {j} of {len}, every {every}");
+                }
+                assert_eq!(s.get(len), None);
+            }
+        }
+    }
 }

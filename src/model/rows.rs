@@ -199,9 +199,19 @@ impl Model {
         let Some(rows) = &self.rows.edges else {
             return Cow::Borrowed(&self.doc.edge[k]);
         };
-        let edge = rows
-            .row(k)
-            .and_then(|row| edge_of_row(rows.header(), &row, &mut Problems::default()));
+        let mut row = rows.row(k);
+        // A Parquet table's ends are not kept once read: the supply has them.
+        if let (Source::Parquet(t), Some(row), Some(s)) =
+            (&rows.source, &mut row, self.supplies.get(k))
+        {
+            let h = rows.header();
+            for (col, end) in [("from", s.from), ("to", s.to)] {
+                if let Some(i) = h.col(col).filter(|i| t.forgotten.contains(i)) {
+                    row.set_text(i, self.entity(end).id);
+                }
+            }
+        }
+        let edge = row.and_then(|row| edge_of_row(rows.header(), &row, &mut Problems::default()));
         match edge {
             Some(e) => Cow::Owned(e),
             None => unreachable!("row {k} of {} read cleanly before", rows.header().file.name),
