@@ -500,7 +500,7 @@ mod tests {
         for len in [0, 1, 63, 64, 65, 130, 1000] {
             for every in [1, 2, 3, 7, 64, 100] {
                 let xs: Vec<Option<f64>> = (0..len)
-                    .map(|j| (j % every == 0).then(|| j as f64 * 0.5 - 3.0))
+                    .map(|j| (j % every == 0).then_some(j as f64 * 0.5 - 3.0))
                     .collect();
                 let a = Float64Array::from(xs.clone());
                 let s = Sparse::of(&a);
