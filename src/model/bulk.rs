@@ -15,9 +15,16 @@
 //! same [`Header`], so they see the same rows at the same places. `tests/bulk_props.rs` checks
 //! on random tables that both readers build the same model, that broken tables give the
 //! problems the test expects at their places, and that clean tables are never declined.
+//!
+//! Parquet tables (`nodes.parquet`, `edges.parquet`) come the same way, as Arrow columns
+//! ([`Source::Parquet`]): a row is a row number and its fields are read from the columns, typed
+//! (a figure is a float, not a text to parse). On a problem the general reader reads the
+//! columns' rows as texts placed by row and column. The same test converts its clean tables to
+//! Parquet and checks that they build the same model, read on one thread or several.
 
-// Entity, edge and material numbers and byte offsets are u32: a model file is at most
-// `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
+// Entity, edge and material numbers, byte offsets and row numbers are u32: a model file is at
+// most `load::MAX_FILE` (4 GiB) and a Parquet table at most 2^32 - 1 rows, so none of them
+// reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
