@@ -153,3 +153,15 @@ def test_the_model_goes_to_spark_and_comes_back_unchanged(tables, tmp_path, cli_
     assert len(list((out / "edges.parquet").glob("part-*.parquet"))) == 2
     # Spark wrote the rows in another order (repartition): the answers agree to rounding.
     _same_answers(cli_json, csv, out, exact=False)
+
+
+@pytest.mark.parametrize("codec", ["none", "snappy", "gzip", "zstd", "lz4", "brotli"])
+def test_every_parquet_compression_loads(tables, tmp_path, cli_json, codec):
+    """pyarrow's compressions, Spark's among them (snappy by default, gzip on request)."""
+    csv, parquet = tables
+    out = tmp_path / codec
+    out.mkdir()
+    for t in TABLES:
+        table = pq.read_table(parquet / f"{t}.parquet")
+        pq.write_table(table, out / f"{t}.parquet", compression=codec)
+    _same_answers(cli_json, csv, out)

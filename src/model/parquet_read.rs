@@ -12,6 +12,7 @@
 //! `_date` and `_note`) are read as text whatever their type (an integer id column reads as
 //! `"17"`). Any other column keeps numbers as numbers (integers, decimals and floats as f64)
 //! and text, booleans and dates as text; a list or struct column is refused with its name.
+//! Files may be compressed with Snappy, gzip, zstd, LZ4 or Brotli.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
