@@ -665,6 +665,35 @@ fn fuzz_model_csv() {
 }
 
 #[test]
+fn fuzz_model_parquet() {
+    fuzz(
+        Target {
+            name: "model_parquet",
+            run: targets::model_parquet,
+            tokens: CSV_TOKENS,
+            generate: gen_parquet,
+        },
+        &[],
+    );
+}
+
+/// A generated CSV pair (to be converted), or a generated model's `nodes.parquet` bytes.
+fn gen_parquet(r: &mut Rng) -> Option<Vec<u8>> {
+    let csv = gen_csv(r)?;
+    if r.below(2) == 0 {
+        let mut d = vec![0u8];
+        d.extend(csv);
+        return Some(d);
+    }
+    let dir = tempfile::tempdir().ok()?;
+    model::csv_write::write_folder(&gen_doc(r), dir.path(), model::csv_write::Tables::Parquet)
+        .ok()?;
+    let mut d = vec![1u8];
+    d.extend(std::fs::read(dir.path().join("nodes.parquet")).ok()?);
+    Some(d)
+}
+
+#[test]
 fn fuzz_eval() {
     fuzz(
         Target {

@@ -6,6 +6,8 @@
 //!   text) to a text that parses back to an equal statement and prints the same again;
 //! - `model_toml`, `model_json`, `model_csv`: any bytes as a model file (or pair of CSV
 //!   tables); every problem is placed inside the text it is about, and renders;
+//! - `model_parquet`: a pair of CSV tables converted to Parquet tables, or any bytes as
+//!   `nodes.parquet` beside a valid `edges.parquet`; read as the command line reads a folder;
 //! - `eval`: a random small model and random *valid* statements on it, both drawn from the
 //!   bytes; every measure (exposure, loss, impact, share, reach) lies in [0, 1];
 //! - `eval_script`: a script run on the built-in model and on a random model.
@@ -211,18 +213,19 @@ pub fn split_csv(data: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
-/// A CSV folder (nodes.csv and edges.csv), written to a scratch folder of this thread and
-/// read by the loader as the command line does (the CSV reader looks at the files on disk).
-pub fn model_csv(data: &[u8]) {
+/// A scratch folder of this thread, named for `what`.
+fn scratch(what: &str) -> std::path::PathBuf {
     use std::cell::RefCell;
+    use std::collections::HashMap;
     thread_local! {
-        static DIR: RefCell<Option<std::path::PathBuf>> = const { RefCell::new(None) };
+        static DIRS: RefCell<HashMap<String, std::path::PathBuf>> = RefCell::new(HashMap::new());
     }
-    let dir = DIR.with(|d| {
+    DIRS.with(|d| {
         d.borrow_mut()
-            .get_or_insert_with(|| {
+            .entry(what.to_string())
+            .or_insert_with(|| {
                 let dir = std::env::temp_dir().join(format!(
-                    "supplygraph-fuzz-csv-{}-{:?}",
+                    "supplygraph-fuzz-{what}-{}-{:?}",
                     std::process::id(),
                     std::thread::current().id()
                 ));
@@ -230,7 +233,63 @@ pub fn model_csv(data: &[u8]) {
                 dir
             })
             .clone()
-    });
+    })
+}
+
+/// A CSV folder (nodes.csv and edges.csv), written to a scratch folder of this thread and
+/// read by the loader as the command line does (the CSV reader looks at the files on disk).
+pub fn model_csv(data: &[u8]) {
+    let dir = scratch("csv");
+    write_csv_pair(&dir, data);
+    let loaded = model::load::load_path_as(&dir, Format::Csv);
+    if let Some(m) = build_and_check(loaded) {
+        std::hint::black_box(Session::new(&m));
+    }
+}
+
+/// The first byte chooses: 0, the rest is a pair of CSV tables, converted to Parquet tables
+/// (`convert --to parquet`'s converter; a pair it cannot convert is skipped); otherwise the rest
+/// is the bytes of `nodes.parquet`, beside a valid `edges.parquet`. The folder is read as the
+/// command line reads it; every problem renders, a model that fails has an error.
+pub fn model_parquet(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let (csv, dir) = (scratch("parquet-csv"), scratch("parquet"));
+    if mode == 0 {
+        write_csv_pair(&csv, rest);
+        for t in ["nodes.parquet", "edges.parquet"] {
+            if std::fs::remove_file(dir.join(t)).is_err() {
+                // Not there yet.
+            }
+        }
+        if model::parquet_write::csv_folder(&csv, &dir).is_err() {
+            return;
+        }
+    } else {
+        if !dir.join("edges.parquet").exists() {
+            std::fs::write(csv.join("nodes.csv"), "id,kind\nm,mine\n").expect("nodes.csv");
+            std::fs::write(csv.join("edges.csv"), "from,to\nm,m\n").expect("edges.csv");
+            model::parquet_write::csv_folder(&csv, &dir).expect("edges.parquet");
+        }
+        std::fs::write(dir.join("nodes.parquet"), rest).expect("write nodes.parquet");
+    }
+    let loaded = model::load::load_path_as(&dir, Format::Parquet);
+    if let Some(m) = build_and_check(loaded) {
+        std::hint::black_box(Session::new(&m));
+        // A definition read back from the columns reads cleanly.
+        for i in 0..m.node_defs().min(50) {
+            std::hint::black_box(m.node_def(i));
+        }
+        for k in 0..m.supplies.len().min(50) {
+            std::hint::black_box(m.edge_def(k));
+        }
+    }
+}
+
+/// Writes a CSV input (see [`split_csv`]) into `dir` as `nodes.csv` and `edges.csv` (none
+/// without the separator).
+fn write_csv_pair(dir: &std::path::Path, data: &[u8]) {
     let (nodes, edges) = split_csv(data);
     std::fs::write(dir.join("nodes.csv"), nodes).expect("write nodes.csv");
     if data
@@ -242,10 +301,6 @@ pub fn model_csv(data: &[u8]) {
         if std::fs::remove_file(dir.join("edges.csv")).is_err() {
             // Not there to begin with: the same case.
         }
-    }
-    let loaded = model::load::load_path_as(&dir, Format::Csv);
-    if let Some(m) = build_and_check(loaded) {
-        std::hint::black_box(Session::new(&m));
     }
 }
 
