@@ -179,13 +179,17 @@ fn tables_written_by_other_tools_are_read_whatever_their_column_types() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let pq = dir.path().join("pq");
     std::fs::create_dir(&pq).expect("folder");
-    // Integer ids, a dictionary-encoded kind column, float32 figures.
+    // Float ids (as pandas writes an integer column with a missing value), a
+    // dictionary-encoded kind column, float32 figures; the edges name the ids as integers.
     let kinds: DictionaryArray<arrow_array::types::Int32Type> =
         vec!["mine", "mine", "end_use"].into_iter().collect();
     write_batch(
         &pq.join("nodes.parquet"),
         vec![
-            ("id", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
+            (
+                "id",
+                Arc::new(arrow_array::Float64Array::from(vec![1.0, 2.0, 3.0])) as ArrayRef,
+            ),
             ("name", strings(&["North mine", "South mine", "Cars"])),
             ("kind", Arc::new(kinds) as ArrayRef),
             ("stage", strings(&["mining", "mining", "end use"])),

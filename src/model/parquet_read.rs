@@ -10,8 +10,9 @@
 //!
 //! Columns named for a text field (`id`, `kind`, `from`, ..., and a figure's `_unit`, `_source`,
 //! `_date` and `_note`) are read as text whatever their type (an integer id column reads as
-//! `"17"`). Any other column keeps numbers as numbers (integers, decimals and floats as f64)
-//! and text, booleans and dates as text; a list or struct column is refused with its name.
+//! `"17"`, and so does a float one holding 17.0). Any other column keeps numbers as numbers
+//! (integers, decimals and floats as f64) and text, booleans and dates as text; a list or
+//! struct column is refused with its name.
 //! Files may be compressed with Snappy, gzip, zstd, LZ4 or Brotli.
 
 use std::path::Path;
@@ -481,6 +482,14 @@ fn column(a: &ArrayRef, text: bool) -> Result<Column, String> {
     }
     let a = match a.data_type() {
         DataType::Utf8 => a.clone(),
+        // Floats as Rust writes them: 17.0 is "17" (pandas writes an integer column with a
+        // missing value as floats), as the CSV writer writes a number.
+        t if t.is_floating() => {
+            let f = cast(&DataType::Float64)?;
+            let f = f.as_primitive::<Float64Type>();
+            let texts: StringArray = f.iter().map(|x| x.map(|x| format!("{x}"))).collect();
+            std::sync::Arc::new(texts) as ArrayRef
+        }
         _ => cast(&DataType::Utf8)?,
     };
     Ok(if a.null_count() == a.len() {
