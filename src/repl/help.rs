@@ -34,21 +34,25 @@ pub const TOPICS: &[&str] = &[
     "graph tools",
 ];
 
-/// The README section under `heading`, up to the next heading of the same or a higher level.
+/// The README section under `heading`, up to the next heading of the same or a higher level
+/// (a line of a code block that starts with `#`, a TOML or shell comment, is not a heading).
 fn section(heading: &str) -> Option<&'static str> {
     let start = README.find(&format!("\n{heading}\n"))? + 1;
     let level = heading.split(' ').next().unwrap_or("##").len();
     let body = &README[start..];
-    let end = body[heading.len()..]
-        .match_indices("\n#")
-        .find(|(i, _)| {
-            let rest = &body[heading.len() + i + 1..];
-            let hashes = rest.chars().take_while(|&c| c == '#').count();
-            hashes <= level && rest[hashes..].starts_with(' ')
-        })
-        .map(|(i, _)| heading.len() + i + 1)
-        .unwrap_or(body.len());
-    Some(body[..end].trim_end())
+    let mut in_code = false;
+    let mut at = heading.len() + 1;
+    for line in body[at..].split_inclusive('\n') {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if !in_code && hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
+            return Some(body[..at].trim_end());
+        }
+        at += line.len();
+    }
+    Some(body.trim_end())
 }
 
 /// The text for `:help [topic]`, rendered for a terminal `width` columns wide.
@@ -412,6 +416,10 @@ mod tests {
         // A subsection stops at the next subsection.
         let sets = section("### Node sets").unwrap();
         assert!(!sets.contains("### Measures"));
+        // A section runs past its code blocks' comment lines to its last subsection.
+        let model = section("## The model format").unwrap();
+        assert!(model.contains("### Parquet tables"), "{model}");
+        assert!(!model.contains("## Graph tools"));
     }
 
     #[test]
