@@ -489,20 +489,36 @@ fn diagram(
 
 fn convert(path: Option<PathBuf>, to: Format, out: PathBuf) -> i32 {
     let loaded = model::load(path.as_deref());
-    if loaded.format == Format::Csv && to == Format::Parquet {
-        return csv_to_parquet(loaded, &out);
-    }
-    // The whole document: the bulk reader would leave flow nodes and edges out of it.
-    let loaded = loaded.into_full();
+    // A CSV folder to Parquet: its tables streamed column for column, never held as a document
+    // (at any size). Any other conversion writes the whole document, which the bulk reader
+    // would leave without its flow nodes and edges.
+    let streamed = (loaded.format == Format::Csv && to == Format::Parquet)
+        .then(|| model::load::table_folder(std::path::Path::new(&loaded.origin)));
+    let loaded = if streamed.is_some() {
+        loaded
+    } else {
+        loaded.into_full()
+    };
+    let doc = streamed.is_none().then(|| loaded.doc.clone());
     // Refuse to convert a broken model: the output would hide its problems.
-    let doc = loaded.doc.clone();
     let (m, problems) = loaded.build();
     if m.is_none() {
         eprint!("{problems}");
         eprintln!("convert: the model has errors; nothing written");
         return 1;
     }
-    match model::load::write(&doc, to, &out) {
+    drop(m);
+    let written = match (doc, streamed) {
+        (Some(doc), _) => model::load::write(&doc, to, &out),
+        (None, Some(dir)) => model::parquet_write::csv_folder(&dir, &out)
+            .map(|()| Vec::new())
+            .map_err(|e| model::error::WriteError::Io {
+                path: out.display().to_string(),
+                reason: e.to_string(),
+            }),
+        (None, None) => unreachable!("the document is kept unless the tables are streamed"),
+    };
+    match written {
         Ok(notes) => {
             for n in notes {
                 eprintln!("note: {n}");
@@ -512,34 +528,6 @@ fn convert(path: Option<PathBuf>, to: Format, out: PathBuf) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            1
-        }
-    }
-}
-
-/// A CSV folder's tables written as Parquet tables, column for column and row for row, once
-/// the model is checked (at any size: the tables are streamed, never held as a document).
-fn csv_to_parquet(loaded: model::Loaded, out: &std::path::Path) -> i32 {
-    let origin = PathBuf::from(&loaded.origin);
-    let dir = if origin.is_dir() {
-        origin
-    } else {
-        origin.parent().map(PathBuf::from).unwrap_or_default()
-    };
-    let (m, problems) = loaded.build();
-    if m.is_none() {
-        eprint!("{problems}");
-        eprintln!("convert: the model has errors; nothing written");
-        return 1;
-    }
-    drop(m);
-    match model::parquet_write::csv_folder(&dir, out) {
-        Ok(()) => {
-            println!("wrote {}", out.display());
-            0
-        }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", out.display());
             1
         }
     }

@@ -123,16 +123,17 @@ impl Loaded {
             }
             found
         };
-        let origin = Path::new(&self.origin);
-        let dir = if origin.is_dir() {
-            origin
-        } else {
-            origin.parent().unwrap_or(origin)
-        };
+        let dir = table_folder(Path::new(&self.origin));
         let parquet = self.format == Format::Parquet;
         let mut tables = Vec::new();
-        let (doc, complete, _) =
-            csv_io::read_folder(dir, &mut reader, &mut problems, false, parquet, &mut tables);
+        let (doc, complete, _) = csv_io::read_folder(
+            &dir,
+            &mut reader,
+            &mut problems,
+            false,
+            parquet,
+            &mut tables,
+        );
         Loaded {
             doc,
             bulk: None,
@@ -151,6 +152,16 @@ impl Loaded {
         } else {
             self
         }
+    }
+}
+
+/// The folder a model of tables is read from: the path itself, or the folder of the table file
+/// that stands for it (`models/x/nodes.csv`).
+pub fn table_folder(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
     }
 }
 
@@ -366,11 +377,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
     if let Some(p) = refused {
         problems.push(p);
     } else if matches!(format, Format::Csv | Format::Parquet) {
-        let dir = if path.is_dir() {
-            path.to_path_buf()
-        } else {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
+        let dir = table_folder(path);
         let mut reader = |f: &Path, p: &mut Problems| {
             let t = read_text(f, p)?;
             files.push(t.clone());
