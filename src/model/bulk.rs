@@ -96,7 +96,7 @@ pub fn build_split(
 /// each take at least `parallel_bytes`.
 fn build_on(
     doc: ModelDoc,
-    t: Tables,
+    mut t: Tables,
     origin: &str,
     threads: usize,
     parallel_bytes: usize,
@@ -153,7 +153,6 @@ fn build_on(
     drop(ids);
     // The supplies hold every edge's ends: a Parquet table's id columns are not kept (at 10^7
     // nodes they are 0.9 GB).
-    let mut t = t;
     if let Source::Parquet(table) = &mut t.edges {
         if let Some(table) = std::sync::Arc::get_mut(table) {
             table.forget(&["from", "to"]);

@@ -1,8 +1,8 @@
 //! Writing a model as plain tables (docs/semantics.md §7): `nodes.csv` (regions, then flow
 //! nodes), `edges.csv`, and `sources.csv`, `materials.csv`, `controls.csv` and `scenarios.csv`
-//! when the model has such items; or the same tables as Parquet files (`parquet_write`). Every table's columns come from its entity's field table
-//! (`fields`); a figure `X` takes the companion columns `X_unit`, `X_source`, `X_date`,
-//! `X_note`, `X_low` and `X_high` it needs.
+//! when the model has such items; or the same tables as Parquet files (`parquet_write`). Every
+//! table's columns come from its entity's field table (`fields`); a figure `X` takes the
+//! companion columns `X_unit`, `X_source`, `X_date`, `X_note`, `X_low` and `X_high` it needs.
 
 use std::path::Path;
 
@@ -211,20 +211,15 @@ impl Columns {
         rows: &[Vec<(String, String)>],
         is_text: fn(&str) -> bool,
     ) -> std::io::Result<()> {
-        let number: Vec<bool> = self
-            .0
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                !is_text(c)
-                    && rows.iter().all(|r| {
-                        super::parquet_write::is_number_cell(self.cells(r).nth(i).unwrap_or(""))
-                    })
-            })
-            .collect();
-        let mut t = super::parquet_write::TableOut::create(path, &self.0, &number)?;
-        for row in rows {
-            t.push(self.cells(row))?;
+        use super::parquet_write::{ColumnTypes, TableOut};
+        let cells: Vec<Vec<&str>> = rows.iter().map(|r| self.cells(r).collect()).collect();
+        let mut types = ColumnTypes::new(&self.0, is_text);
+        for row in &cells {
+            types.see(row.iter().copied());
+        }
+        let mut t = TableOut::create(path, &self.0, types.numbers())?;
+        for row in &cells {
+            t.push(row.iter().copied())?;
         }
         t.finish()
     }

@@ -18,10 +18,27 @@ use parquet::file::properties::WriterProperties;
 /// Rows per row group (and per batch written).
 pub const GROUP_ROWS: usize = 1 << 18;
 
-/// Whether a cell fits a number column.
-pub fn is_number_cell(cell: &str) -> bool {
-    let t = cell.trim();
-    t.is_empty() || t.parse::<f64>().is_ok()
+/// Which columns of a table are written as numbers: those not named for a text field whose
+/// every cell is empty or a number, found by seeing the rows one by one.
+pub struct ColumnTypes(Vec<bool>);
+
+impl ColumnTypes {
+    pub fn new(names: &[String], is_text: fn(&str) -> bool) -> ColumnTypes {
+        ColumnTypes(names.iter().map(|n| !is_text(n)).collect())
+    }
+
+    /// Takes a row's cells into account, in column order.
+    pub fn see<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        for (number, cell) in self.0.iter_mut().zip(cells) {
+            let t = cell.trim();
+            *number = *number && (t.is_empty() || t.parse::<f64>().is_ok());
+        }
+    }
+
+    /// For each column, whether it is a number column.
+    pub fn numbers(&self) -> &[bool] {
+        &self.0
+    }
 }
 
 enum Builder {
@@ -152,16 +169,12 @@ pub fn from_csv(text: &str, out: &Path, is_text: fn(&str) -> bool) -> std::io::R
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let mut number: Vec<bool> = names.iter().map(|n| !is_text(n)).collect();
+    let mut types = ColumnTypes::new(&names, is_text);
     let mut rec = csv::StringRecord::new();
     while r.read_record(&mut rec).map_err(io)? {
-        for (i, cell) in rec.iter().enumerate().take(number.len()) {
-            if number[i] && !is_number_cell(cell) {
-                number[i] = false;
-            }
-        }
+        types.see(rec.iter());
     }
-    let mut t = TableOut::create(out, &names, &number)?;
+    let mut t = TableOut::create(out, &names, types.numbers())?;
     let mut r = reader();
     while r.read_record(&mut rec).map_err(io)? {
         t.push(rec.iter())?;
