@@ -238,6 +238,25 @@ fn say_stopped(left: usize) {
 
 /// `:save FILE [FORMAT]`: the last result as a table (text, JSON, CSV) or as a graph
 /// (GraphML, Neo4j import files); the format by name, else by the file's extension.
+/// `:save` and `:diagram`: `act` on the last result and the command's argument; the usage when
+/// the argument is missing, a hint when no statement has given a result yet (to `verb` it).
+fn with_last(
+    shell: &mut Shell,
+    arg: &str,
+    usage: &str,
+    verb: &str,
+    act: impl FnOnce(&mut Shell, &crate::output::Table, &str),
+) {
+    if arg.is_empty() {
+        return shell.fail(usage);
+    }
+    let Some(t) = shell.last.take() else {
+        return shell.fail(&format!("no result to {verb} yet: run a statement first"));
+    };
+    act(shell, &t, arg);
+    shell.last = Some(t);
+}
+
 fn save(shell: &mut Shell, m: &crate::model::Model, t: &crate::output::Table, arg: &str) {
     use crate::query::ast::EXPORT_FORMATS;
     let (file, named) = match path_arg(arg) {
@@ -696,43 +715,37 @@ fn meta(line: &str, session: &Session<'_>, shell: &mut Shell) -> Option<Next> {
                 "timing is off"
             }),
         },
-        ":save" => match (shell.last.take(), arg) {
-            (last, "") => {
-                shell.last = last;
-                shell.fail("usage: :save FILE [json|csv|text|graphml|neo4j]");
-            }
-            (None, _) => shell.fail("no result to save yet: run a statement first"),
-            (Some(t), arg) => {
-                save(shell, session.model, &t, arg);
-                shell.last = Some(t);
-            }
-        },
-        ":diagram" => match (shell.last.take(), arg) {
-            (last, "") => {
-                shell.last = last;
-                shell.fail("usage: :diagram FILE (.svg, .png, .pdf or .dot)");
-            }
-            (None, _) => shell.fail("no result to draw yet: run a statement first"),
-            (Some(t), arg) => {
-                match path_arg(arg) {
-                    Ok((file, None)) => match crate::output::dot::draw_table(
+        ":save" => with_last(
+            shell,
+            arg,
+            "usage: :save FILE [json|csv|text|graphml|neo4j]",
+            "save",
+            |shell, t, arg| save(shell, session.model, t, arg),
+        ),
+        ":diagram" => with_last(
+            shell,
+            arg,
+            "usage: :diagram FILE (.svg, .png, .pdf or .dot)",
+            "draw",
+            |shell, t, arg| match path_arg(arg) {
+                Ok((file, None)) => {
+                    match crate::output::dot::draw_table(
                         session.model,
-                        &t,
+                        t,
                         &file,
                         &Default::default(),
                     ) {
                         Ok(msg) => shell.say(&terminal_safe(&msg)),
                         Err(e) => shell.fail(&e.to_string()),
-                    },
-                    Ok((_, Some(extra))) => shell.fail(&format!(
-                        "`:diagram` takes one file, not `{extra}` after it \
-                         (quote a file name with spaces)"
-                    )),
-                    Err(e) => shell.fail(&e),
+                    }
                 }
-                shell.last = Some(t);
-            }
-        },
+                Ok((_, Some(extra))) => shell.fail(&format!(
+                    "`:diagram` takes one file, not `{extra}` after it \
+                     (quote a file name with spaces)"
+                )),
+                Err(e) => shell.fail(&e),
+            },
+        ),
         ":scenarios" => {
             if session.scenarios.is_empty() {
                 out!("no scenarios; define one with `scenario NAME = ...;`");
