@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::ast::Span;
+use super::ast::{Span, Written};
 use crate::diag::{Code, Loc, Problem, SourceText};
 use crate::model::graph::Model;
 use crate::output::Table;
@@ -28,23 +28,20 @@ pub struct Diagram {
     pub limit: Option<usize>,
     /// Shaded on the diverging scale around zero (a comparison's difference).
     pub diverging: bool,
-    /// Written, not drawn (`export`): in the format named (else by the file's extension).
-    pub export: Option<Option<String>>,
+    /// Drawn (`diagram`), or written (`export`): in the format named, else by the file's
+    /// extension.
+    pub written: Written,
 }
 
 impl Diagram {
     /// Draws the result with Graphviz and writes the file; the message for the user.
     pub fn draw(&self, model: &Model, source: &Arc<SourceText>) -> Result<String, Problem> {
         let at = || Loc::span(source, self.span.start..self.span.end);
-        if let Some(format) = &self.export {
+        if let Written::Export(format) = &self.written {
             let path = std::path::Path::new(&self.path);
-            return crate::output::export::write_result(
-                model,
-                &self.table,
-                path,
-                format.as_deref(),
-            )
-            .map_err(|e| e.diagnostic(at()));
+            let format = format.as_ref().map(|f| f.text.as_str());
+            return crate::output::export::write_result(model, &self.table, path, format)
+                .map_err(|e| e.diagnostic(at()));
         }
         crate::output::dot::draw_table(
             model,

@@ -198,7 +198,7 @@ impl<'m> Session<'m> {
             Stmt::Diagram {
                 body,
                 file,
-                written: Written::Export(format),
+                written: written @ Written::Export(_),
             } => {
                 // The result as `:save` writes it: the table of the statement as it reads.
                 let Outcome::Table(table) = self.statement(body)? else {
@@ -210,7 +210,7 @@ impl<'m> Session<'m> {
                     span: file.span,
                     limit: None,
                     diverging: false,
-                    export: Some(format.as_ref().map(|f| f.text.to_lowercase())),
+                    written: written.clone(),
                 }))
             }
             Stmt::Diagram { body, file, .. } => {
@@ -234,7 +234,7 @@ impl<'m> Session<'m> {
                         .or_else(|| drawn_limit(&body.stmt))
                         .map(|n| n as usize),
                     diverging: is_compare(&body.stmt),
-                    export: None,
+                    written: Written::Drawing,
                 }))
             }
             Stmt::With { clauses, body } => {
