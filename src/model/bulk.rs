@@ -649,10 +649,9 @@ impl Quantities {
 
 /// Whether every attribute column of the row holds a text or a finite number.
 fn attrs_ok(f: &dyn Fields, attrs: &[usize]) -> bool {
-    attrs.iter().all(|&a| {
-        f.number(a)
-            .is_none_or(|x| x.is_ok_and(f64::is_finite) || x.is_err())
-    })
+    attrs
+        .iter()
+        .all(|&a| !matches!(f.number(a), Some(Ok(x)) if !x.is_finite()))
 }
 
 /// Below this many rows, a Parquet table is read on one thread.
