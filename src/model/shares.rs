@@ -44,7 +44,21 @@ pub fn effective_shares_grouped(
     n: usize,
     supplies: &mut [Supply],
     volume: impl Fn(usize) -> Option<f64> + Sync,
+    problem: impl FnMut(GroupProblem),
+) -> (Vec<u32>, Vec<Supply>) {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    grouped_on(n, supplies, volume, problem, threads, PARALLEL_EDGES)
+}
+
+/// [`effective_shares_grouped`], the groups settled on `threads` threads when there are at
+/// least `min_edges` live edges.
+fn grouped_on(
+    n: usize,
+    supplies: &mut [Supply],
+    volume: impl Fn(usize) -> Option<f64> + Sync,
     mut problem: impl FnMut(GroupProblem),
+    threads: usize,
+    min_edges: usize,
 ) -> (Vec<u32>, Vec<Supply>) {
     let (mut order, start) = by_consumer(n, supplies);
     // The edges and their volumes gathered side by side, each a jump per edge.
@@ -65,11 +79,74 @@ pub fn effective_shares_grouped(
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         (grouped, volumes)
     });
+    // The groups settled on every core, each thread on whole consumers: a part of the
+    // gathered arrays with about its share of the edges.
+    let parts = if order.len() < min_edges { 1 } else { threads };
+    let mut cuts = vec![0usize];
+    for t in 1..parts {
+        let want = order.len() * t / parts;
+        let v = start.partition_point(|&x| (x as usize) < want).min(n);
+        cuts.push(v.max(*cuts.last().unwrap_or(&0)));
+    }
+    cuts.push(n);
+    let found: Vec<Vec<GroupProblem>> = if parts == 1 {
+        vec![settle(&start, &mut order, &mut grouped, &mut volumes)]
+    } else {
+        std::thread::scope(|scope| {
+            let (mut order_rest, mut grouped_rest, mut volumes_rest) =
+                (&mut order[..], &mut grouped[..], &mut volumes[..]);
+            let mut running = Vec::new();
+            for w in cuts.windows(2) {
+                let (from, to) = (start[w[0]] as usize, start[w[1]] as usize);
+                let (o, or) = std::mem::take(&mut order_rest).split_at_mut(to - from);
+                let (g, gr) = std::mem::take(&mut grouped_rest).split_at_mut(to - from);
+                let (vo, vr) = std::mem::take(&mut volumes_rest).split_at_mut(to - from);
+                (order_rest, grouped_rest, volumes_rest) = (or, gr, vr);
+                let runs = &start[w[0]..=w[1]];
+                running.push(scope.spawn(move || settle(runs, o, g, vo)));
+            }
+            running
+                .into_iter()
+                .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    for p in found.into_iter().flatten() {
+        problem(p);
+    }
+    for (s, &k) in grouped.iter().zip(&order) {
+        supplies[k as usize].share = s.share;
+    }
+    for s in supplies.iter_mut() {
+        if s.status == EdgeStatus::Stopped {
+            s.share = 0.0;
+        }
+    }
+    (order, grouped)
+}
+
+/// Below this many live edges, the groups are settled on one thread.
+const PARALLEL_EDGES: usize = 1 << 16;
+
+/// Sorts each consumer's edges into groups and settles the groups' shares, on a part of the
+/// gathered arrays: `runs` are the part's consumers' starts (and the end), as places in the
+/// whole arrays; `order`, `grouped` and `volumes` the part's edges. Returns the problems
+/// found, in group order.
+fn settle(
+    runs: &[u32],
+    order: &mut [u32],
+    grouped: &mut [Supply],
+    volumes: &mut [Option<f64>],
+) -> Vec<GroupProblem> {
+    let base = runs[0] as usize;
+    let mut found = Vec::new();
+    let mut problem = |p| found.push(p);
     // A consumer's edges of several materials: by material, then edge number (the group
     // order of `net::group_order`), sorted in the gathered copy.
     let mut run_order: Vec<usize> = Vec::new();
-    for v in 0..n {
-        let run = start[v] as usize..start[v + 1] as usize;
+    let (mut g, mut vo, mut o) = (Vec::new(), Vec::new(), Vec::new());
+    for w in runs.windows(2) {
+        let run = w[0] as usize - base..w[1] as usize - base;
         let edges = &grouped[run.clone()];
         if edges.len() > 1
             && edges
@@ -79,9 +156,12 @@ pub fn effective_shares_grouped(
             run_order.clear();
             run_order.extend(run.clone());
             run_order.sort_by_key(|&i| (material_key(&grouped[i]), order[i]));
-            let g: Vec<Supply> = run_order.iter().map(|&i| grouped[i].clone()).collect();
-            let vo: Vec<Option<f64>> = run_order.iter().map(|&i| volumes[i]).collect();
-            let o: Vec<u32> = run_order.iter().map(|&i| order[i]).collect();
+            g.clear();
+            vo.clear();
+            o.clear();
+            g.extend(run_order.iter().map(|&i| grouped[i].clone()));
+            vo.extend(run_order.iter().map(|&i| volumes[i]));
+            o.extend(run_order.iter().map(|&i| order[i]));
             grouped[run.clone()].clone_from_slice(&g);
             volumes[run.clone()].copy_from_slice(&vo);
             order[run].copy_from_slice(&o);
@@ -188,13 +268,67 @@ pub fn effective_shares_grouped(
             }
         }
     }
-    for (s, &k) in grouped.iter().zip(&order) {
-        supplies[k as usize].share = s.share;
-    }
-    for s in supplies.iter_mut() {
-        if s.status == EdgeStatus::Stopped {
-            s.share = 0.0;
+    found
+}
+
+#[cfg(test)]
+// Small random graphs: every number fits.
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+
+    /// Random groups (shares given, by volume or split equally; mixed, over one; operating,
+    /// planned and stopped edges), settled on one thread and on several: the same group order,
+    /// the same shares to the last bit, and the same problems in the same order.
+    #[test]
+    fn groups_settled_in_parts_are_settled_as_on_one_thread() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let mut with_problems = 0;
+        for case in 0..200 {
+            let n = 1 + next(30) as usize;
+            let mut supplies = Vec::new();
+            let mut volumes = Vec::new();
+            for _ in 0..next(6 * n as u64) {
+                let share = match next(4) {
+                    0 => (next(1000) as f64) / 700.0,
+                    _ => f64::NAN,
+                };
+                let status = [
+                    EdgeStatus::Operating,
+                    EdgeStatus::Planned,
+                    EdgeStatus::Stopped,
+                ][[0, 0, 0, 1, 2][next(5) as usize]];
+                let material = [None, Some(0), Some(1), Some(2)][next(4) as usize];
+                let (from, to) = (next(n as u64) as u32, next(n as u64) as u32);
+                supplies.push(Supply::new(from, to, material, share, status));
+                volumes.push((next(3) > 0).then(|| next(100) as f64));
+            }
+            let settle = |threads: usize| {
+                let mut s = supplies.clone();
+                let mut problems = Vec::new();
+                let (order, grouped) = grouped_on(
+                    n,
+                    &mut s,
+                    |k| volumes[k],
+                    |p| problems.push(format!("{p:?}")),
+                    threads,
+                    0,
+                );
+                let bits = |x: &[Supply]| x.iter().map(|s| s.share.to_bits()).collect::<Vec<_>>();
+                (order, bits(&grouped), bits(&s), problems)
+            };
+            let one = settle(1);
+            with_problems += usize::from(!one.3.is_empty());
+            for threads in [2, 3, 7] {
+                assert_eq!(one, settle(threads), "case {case}, {threads} threads");
+            }
         }
+        assert!(with_problems > 50, "{with_problems} cases with problems");
     }
-    (order, grouped)
 }
