@@ -127,7 +127,7 @@ pub fn difference(
     let mut nodes: Vec<u32> = a.nodes.iter().chain(&b.nodes).copied().collect();
     nodes.sort_unstable();
     nodes.dedup();
-    let mut diffs = HashMap::new();
+    let mut diffs = crate::output::table::NodeValues::default();
     for &v in ma.values.keys().chain(mb.values.keys()).chain(&nodes) {
         let d = mb.of(v).unwrap_or(0.0) - ma.of(v).unwrap_or(0.0);
         if d != 0.0 && d.is_finite() {

@@ -20,6 +20,7 @@ use crate::analysis::reach::{reach, Reacher};
 use crate::analysis::stages::STAGE_ORDER;
 use crate::model::countries;
 use crate::model::graph::Kind;
+use crate::output::table::NodeValues;
 use crate::output::{Cell, Measure, ResultGraph, Table};
 
 /// Default row limits.
@@ -34,13 +35,14 @@ impl Session<'_> {
     /// The graph of a result about `targets`: them and their upstream cone, with the loss of
     /// each node from the propagation just run (only the nodes it touched can have one).
     pub(super) fn cone_graph(&self, targets: &[u32], measure: &str) -> ResultGraph {
-        let values = self
-            .prop
-            .touched()
-            .iter()
-            .map(|&v| (v, self.prop.loss_of(v)))
-            .filter(|&(_, l)| l > 0.0)
-            .collect();
+        let touched = self.prop.touched();
+        let mut values = NodeValues::with_capacity_and_hasher(touched.len(), Default::default());
+        values.extend(
+            touched
+                .iter()
+                .map(|&v| (v, self.prop.loss_of(v)))
+                .filter(|&(_, l)| l > 0.0),
+        );
         ResultGraph {
             nodes: targets.to_vec(),
             cone: true,
@@ -134,7 +136,7 @@ impl Session<'_> {
         // reused), in one table with a `target` column; `limit` is per target.
         let mut all: Option<Table> = None;
         let mut critical = Vec::new();
-        let mut values: HashMap<u32, f64> = HashMap::new();
+        let mut values = NodeValues::default();
         for &t in &targets {
             if self.cancel.is_cancelled() {
                 break;

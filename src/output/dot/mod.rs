@@ -226,7 +226,7 @@ pub fn build(
 pub fn difference_graph(
     base: &ResultGraph,
     name: &str,
-    diffs: std::collections::HashMap<u32, f64>,
+    diffs: crate::output::table::NodeValues,
 ) -> ResultGraph {
     ResultGraph {
         measure: Some(Measure {
