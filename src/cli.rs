@@ -358,7 +358,9 @@ fn run(args: RunArgs, file: Arc<SourceText>) -> i32 {
             return 1;
         }
     };
+    crate::phases::mark("model loaded");
     let (mut session, scenario_problems) = Session::with_cancel(&m, interrupt.token.clone());
+    crate::phases::mark("session");
     interrupt.arm();
     for p in scenario_problems {
         eprint!("{p}");

@@ -49,6 +49,7 @@ pub mod load;
 pub mod model;
 pub mod number;
 pub mod output;
+pub mod phases;
 pub mod query;
 pub mod repl;
 pub mod suggest;

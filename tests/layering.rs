@@ -1,9 +1,9 @@
 //! The pipeline's layering, read from the code's own imports: no module uses one above it
 //! (ARCHITECTURE.md draws the stack), and the folders' imports form no loop.
 //!
-//! The layers, lowest first: the base modules (`diag`, `suggest`, `number`, `text`, `cancel`) · `model`
-//! · `analysis` · `output` · `query` and `load` (model loading with progress) · the faces (`repl`,
-//! `cli`, and the commands beside them).
+//! The layers, lowest first: the base modules (`diag`, `suggest`, `number`, `text`, `cancel`,
+//! `phases`) · `model` · `analysis` · `output` · `query` and `load` (model loading with
+//! progress) · the faces (`repl`, `cli`, and the commands beside them).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// A module's rank in the stack; a module may use only modules of a lower rank (or its own).
 fn rank(module: &str) -> Option<u32> {
     Some(match module {
-        "diag" | "suggest" | "number" | "text" | "cancel" => 0,
+        "diag" | "suggest" | "number" | "text" | "cancel" | "phases" => 0,
         "model" => 1,
         "analysis" => 2,
         "output" => 3,

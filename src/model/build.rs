@@ -231,16 +231,29 @@ pub fn finish(
         materials,
         material_by_key,
     } = parts;
-    // The petgraph and the analysis form are built side by side.
+    // The petgraph and the analysis form are built side by side: the incoming and outgoing
+    // arrays, then the components and the petgraph.
+    let n = entities.len();
     let (graph, net) = std::thread::scope(|scope| {
-        // From the live supplies in group order where the caller has them (see
-        // `shares::effective_shares_grouped`).
-        let net = scope.spawn(|| match grouped {
-            Some(g) => Net::build_grouped(entities.len(), supplies.len(), g, live),
-            None => Net::build(entities.len(), &supplies, live),
-        });
-        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(entities.len(), supplies.len());
-        for _ in 0..entities.len() {
+        let net = match grouped {
+            // From the live supplies in group order where the caller has them (see
+            // `shares::effective_shares_grouped`).
+            Some(g) => {
+                let incoming = scope.spawn(|| Net::incoming(n, supplies.len(), g, live));
+                let outgoing = super::net::outgoing(n, &g[..live.len()]);
+                let mut net = incoming
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                net.set_outgoing(outgoing);
+                scope.spawn(move || {
+                    net.find_components();
+                    net
+                })
+            }
+            None => scope.spawn(|| Net::build(n, &supplies, live)),
+        };
+        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, supplies.len());
+        for _ in 0..n {
             graph.add_node(());
         }
         for s in &supplies {
@@ -253,6 +266,7 @@ pub fn finish(
         let net = net.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (graph, net)
     });
+    crate::phases::mark("graph and analysis arrays");
     let cycles = supply_cycles(&graph, &supplies, &net);
     let mut model = Model {
         doc,
@@ -279,6 +293,7 @@ pub fn finish(
         );
     }
     model.cycles.shrink_to_fit();
+    crate::phases::mark("cycles");
     model
 }
 

@@ -104,6 +104,7 @@ fn build_on(
     let mut p = Problems::default();
     let mut doc = doc;
     let mut flows = FlowNodes::read(&t.nodes, &mut doc, t.nodes.split(threads, parallel_bytes))?;
+    crate::phases::mark("node rows");
     let mut parts = Parts::new(doc.region.len() + flows.starts.len(), 0);
     let mut b = Builder::new(&doc, &mut p);
     check(b.regions(&doc, &mut parts))?;
@@ -126,6 +127,7 @@ fn build_on(
         (unique, ids)
     });
     check(unique)?;
+    crate::phases::mark("id indexes");
     b.place_regions(&doc, &mut parts);
     let nregions = doc.region.len() as u32;
     let regions: Vec<Option<u32>> = flows
@@ -151,6 +153,7 @@ fn build_on(
     let split = t.edges.split(threads, parallel_bytes);
     let edges = EdgeTable::read(&t.edges, &doc, &b, &mut parts, &ids, split)?;
     drop(ids);
+    crate::phases::mark("edge rows");
     // The supplies hold every edge's ends: a Parquet table's id columns are not kept (at 10^7
     // nodes they are 0.9 GB).
     if let Source::Parquet(table) = &mut t.edges {
@@ -165,14 +168,25 @@ fn build_on(
         |k| Some(edges.volume[k]).filter(|v| !v.is_nan()),
         |_| trouble = true,
     );
-    check(!trouble && !has_duplicates(&grouped))?;
+    check(!trouble)?;
     check(p.0.is_empty())?;
     drop(edges.volume);
+    crate::phases::mark("share groups");
     let rows = Rows {
         nodes: Some(TableRows::new(t.nodes, flows.starts)),
         edges: Some(TableRows::new(t.edges, edges.starts)),
     };
-    let model = finish(doc, rows, parts, &live, Some(&grouped), origin, &mut p);
+    // The model is built while the groups are checked for a supplier named twice (rare: the
+    // model is then dropped and the general reader says where).
+    let (model, duplicates) = std::thread::scope(|scope| {
+        let duplicates = scope.spawn(|| has_duplicates(&grouped));
+        let model = finish(doc, rows, parts, &live, Some(&grouped), origin, &mut p);
+        let duplicates = duplicates
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (model, duplicates)
+    });
+    check(!duplicates)?;
     Ok((model, p))
 }
 

@@ -1,6 +1,7 @@
 //! Finding and reading model files: a TOML file or folder of TOML files, a JSON file, or a
 //! folder of CSV or Parquet tables; and the built-in rare-earth model compiled into the binary.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -301,6 +302,44 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
 }
 
 /// Decodes bytes as UTF-8 text (dropping a BOM); reports where it is not text.
+/// A file read ahead, with the problems of reading it.
+type ReadAhead = (Option<Arc<SourceText>>, Problems);
+
+/// Below this many bytes, a table file is read when the reader comes to it.
+const READ_AHEAD_BYTES: u64 = 1 << 24;
+
+/// `nodes.csv` and `edges.csv` of `dir` when both are large (at least `min_bytes`),
+/// each read on its own thread, so that copying them in and checking that they are UTF-8 takes
+/// the time of the larger rather than of both (at 10^6 nodes, 68 MB and 144 MB). Otherwise
+/// empty: the reader reads each table in turn.
+fn read_tables_ahead(dir: &Path, min_bytes: u64) -> HashMap<PathBuf, ReadAhead> {
+    let large: Vec<PathBuf> = ["nodes.csv", "edges.csv"]
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.is_file() && m.len() >= min_bytes))
+        .collect();
+    if large.len() < 2 {
+        return HashMap::new();
+    }
+    std::thread::scope(|scope| {
+        let reading: Vec<_> = large
+            .iter()
+            .map(|f| {
+                scope.spawn(move || {
+                    let mut p = Problems::default();
+                    (read_text(f, &mut p), p)
+                })
+            })
+            .collect();
+        large
+            .iter()
+            .cloned()
+            .zip(reading)
+            .map(|(f, t)| (f, t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))))
+            .collect()
+    })
+}
+
 pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceText> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
@@ -366,6 +405,7 @@ pub fn load_path(path: &Path) -> Loaded {
 }
 
 pub fn load_path_as(path: &Path, format: Format) -> Loaded {
+    crate::phases::mark("start");
     let mut problems = Problems::default();
     let mut files = Vec::new();
     let mut doc = ModelDoc::default();
@@ -378,8 +418,18 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
         problems.push(p);
     } else if matches!(format, Format::Csv | Format::Parquet) {
         let dir = table_folder(path);
+        let mut read_ahead = match format {
+            Format::Csv => read_tables_ahead(&dir, READ_AHEAD_BYTES),
+            _ => HashMap::new(),
+        };
         let mut reader = |f: &Path, p: &mut Problems| {
-            let t = read_text(f, p)?;
+            let t = match read_ahead.remove(f) {
+                Some((t, problems)) => {
+                    p.0.extend(problems.0);
+                    t
+                }
+                None => read_text(f, p),
+            }?;
             files.push(t.clone());
             Some(t)
         };
@@ -394,6 +444,7 @@ pub fn load_path_as(path: &Path, format: Format) -> Loaded {
             &mut pq_files,
         );
         files.extend(pq_files);
+        crate::phases::mark("read the tables");
         doc = d;
         bulk = tables;
         incomplete = !complete;
@@ -519,5 +570,34 @@ pub fn write(doc: &ModelDoc, format: Format, out: &Path) -> Result<Vec<String>, 
             };
             written.map_err(io)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tables read ahead are read as they are in turn: the same texts, and the same problem
+    /// for one that is not UTF-8. Nothing is read ahead unless both tables are large.
+    #[test]
+    fn tables_read_ahead_are_read_as_in_turn() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let (nodes, edges) = (dir.path().join("nodes.csv"), dir.path().join("edges.csv"));
+        std::fs::write(&nodes, "id,name,kind\nm,M,mine\n").expect("written");
+        std::fs::write(&edges, b"from,to\nm,\xff\n").expect("written");
+        let ahead = read_tables_ahead(dir.path(), 0);
+        assert_eq!(ahead.len(), 2);
+        for path in [&nodes, &edges] {
+            let mut p = Problems::default();
+            let in_turn = read_text(path, &mut p);
+            let (early, q) = &ahead[path];
+            let text = |t: &Option<Arc<SourceText>>| t.as_ref().map(|t| t.text.clone());
+            assert_eq!(text(&in_turn), text(early));
+            assert_eq!(p.to_string(), q.to_string());
+        }
+        assert!(ahead[&edges].0.is_none(), "edges.csv is not UTF-8");
+        assert!(ahead[&edges].1.to_string().contains("UTF-8"));
+        let smaller = std::fs::metadata(&edges).expect("a file").len();
+        assert!(read_tables_ahead(dir.path(), smaller + 1).is_empty());
     }
 }

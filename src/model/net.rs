@@ -11,6 +11,9 @@ use super::graph::{EdgeStatus, Supply};
 /// Sentinel for "none" in the u32 arrays.
 pub const NONE: u32 = u32::MAX;
 
+/// Nodes taken from a peeling queue at a time.
+const PEEL_WINDOW: usize = 256;
+
 #[derive(Debug, Clone, Default)]
 pub struct Net {
     n: usize,
@@ -18,6 +21,10 @@ pub struct Net {
     grp_off: Vec<u32>,
     /// Group g's incoming edges are positions `in_off[g]..in_off[g+1]`.
     in_off: Vec<u32>,
+    /// Node v's incoming edges, all groups, are positions `in_start[v]..in_start[v+1]`: one
+    /// read where `in_off[grp_off[v]]` is two that depend on each other (with rows in any
+    /// order, each a cache miss).
+    in_start: Vec<u32>,
     /// Material of each group (`NONE` for edges without a material).
     grp_material: Vec<u32>,
     /// Per incoming-edge position: supplier, share, supply index.
@@ -54,6 +61,27 @@ pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
         }
     }
     order
+}
+
+/// The outgoing adjacency (`out_off`, `out_pos`) of a net whose incoming-edge position `p` has
+/// supplier `grouped[p].from` (the live supplies in group order): a counting sort on the
+/// supplier.
+pub fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
+    let mut counts = vec![0u32; n + 1];
+    for s in grouped {
+        counts[s.from as usize + 1] += 1;
+    }
+    for v in 0..n {
+        counts[v + 1] += counts[v];
+    }
+    let out_off = counts.clone();
+    let mut out_pos = vec![0; grouped.len()];
+    for (pos, s) in grouped.iter().enumerate() {
+        let slot = &mut counts[s.from as usize];
+        out_pos[*slot as usize] = pos as u32;
+        *slot += 1;
+    }
+    (out_off, out_pos)
 }
 
 /// How input groups sort by material: none first, then by material number.
@@ -96,10 +124,20 @@ impl Net {
     /// [`Net::build`] from the live supplies gathered in group order (`grouped[i]` is supply
     /// `live[i]` of `supplies` supplies in all): read in sequence, whatever the edges' order.
     pub fn build_grouped(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
-        let mat = |s: &Supply| s.material().unwrap_or(NONE);
+        let mut net = Net::incoming(n, supplies, grouped, live);
+        net.set_outgoing(outgoing(n, &grouped[..live.len()]));
+        net.find_components();
+        net
+    }
+
+    /// The first part of [`Net::build_grouped`]: the input groups and the incoming arrays,
+    /// without the outgoing adjacency (see [`outgoing`], which can be built beside it) and the
+    /// components.
+    pub fn incoming(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
         let mut net = Net {
             n,
             grp_off: Vec::with_capacity(n + 1),
+            in_start: Vec::with_capacity(n + 1),
             in_src: Vec::with_capacity(live.len()),
             in_dst: Vec::with_capacity(live.len()),
             in_share: Vec::with_capacity(live.len()),
@@ -108,9 +146,25 @@ impl Net {
             supply_pos: vec![NONE; supplies],
             ..Net::default()
         };
+        net.group(grouped, live);
+        net
+    }
+
+    /// The outgoing adjacency that [`outgoing`] gives for this net's supplies.
+    pub fn set_outgoing(&mut self, (out_off, out_pos): (Vec<u32>, Vec<u32>)) {
+        self.out_off = out_off;
+        self.out_pos = out_pos;
+    }
+
+    /// The input groups and the incoming arrays, from the live supplies in group order.
+    fn group(&mut self, grouped: &[Supply], live: &[u32]) {
+        let net = self;
+        let n = net.n;
+        let mat = |s: &Supply| s.material().unwrap_or(NONE);
         let mut i = 0;
         for v in 0..n as u32 {
             net.grp_off.push(net.grp_material.len() as u32);
+            net.in_start.push(net.in_src.len() as u32);
             while i < live.len() && grouped[i].to == v {
                 let m = mat(&grouped[i]);
                 net.grp_material.push(m);
@@ -137,24 +191,8 @@ impl Net {
         }
         net.grp_off.push(net.grp_material.len() as u32);
         net.in_off.push(net.in_src.len() as u32);
-
-        // Outgoing adjacency by counting sort on the supplier.
-        let mut counts = vec![0u32; n + 1];
-        for &s in &net.in_src {
-            counts[s as usize + 1] += 1;
-        }
-        for v in 0..n {
-            counts[v + 1] += counts[v];
-        }
-        net.out_off = counts.clone();
-        net.out_pos = vec![0; net.in_src.len()];
-        for (pos, &s) in net.in_src.iter().enumerate() {
-            let slot = &mut counts[s as usize];
-            net.out_pos[*slot as usize] = pos as u32;
-            *slot += 1;
-        }
-        net.components();
-        net
+        net.in_start.push(net.in_src.len() as u32);
+        debug_assert_eq!(i, live.len(), "the supplies are in group order");
     }
 
     pub fn len(&self) -> usize {
@@ -186,11 +224,7 @@ impl Net {
 
     /// Positions of all incoming edges of v.
     pub fn inputs(&self, v: u32) -> std::ops::Range<usize> {
-        let g = self.groups(v);
-        if g.is_empty() {
-            return 0..0;
-        }
-        self.in_off[g.start] as usize..self.in_off[g.end] as usize
+        self.in_start[v as usize] as usize..self.in_start[v as usize + 1] as usize
     }
 
     /// Positions (in the `in_*` arrays) of v's outgoing edges; the target of position p is
@@ -279,13 +313,14 @@ impl Net {
         }
     }
 
-    /// Strongly connected components, numbered in topological order (suppliers first).
+    /// Strongly connected components, numbered in topological order (suppliers first); the
+    /// last part of [`Net::build_grouped`], once the incoming and outgoing arrays are set.
     ///
     /// Most of a supply network is on no cycle, and a node is on none when all its consumers
     /// are not (peeled from the sinks) or all its suppliers are not (peeled from the sources).
     /// Those peelings are two queue passes, each edge looked at once with no stack to keep;
     /// Tarjan's search then runs only on what is left: the cycles and what lies between them.
-    fn components(&mut self) {
+    pub fn find_components(&mut self) {
         let n = self.n;
         // Consumers not yet peeled, per node; 0 once peeled from the sinks. `sinks` is both
         // the queue and the order: a node enters after all its consumers.
@@ -293,14 +328,22 @@ impl Net {
             .map(|v| self.out_off[v + 1] - self.out_off[v])
             .collect();
         let mut sinks: Vec<u32> = (0..n as u32).filter(|&v| left[v as usize] == 0).collect();
+        // The queue is taken a window at a time, the windows' input ranges read first: loads
+        // that do not wait for each other (with nodes in any order, each is a cache miss).
         let mut head = 0;
-        while let Some(&v) = sinks.get(head) {
-            head += 1;
-            for p in self.inputs(v) {
-                let u = self.in_src[p] as usize;
-                left[u] -= 1;
-                if left[u] == 0 {
-                    sinks.push(u as u32);
+        let mut window: Vec<std::ops::Range<usize>> = Vec::with_capacity(PEEL_WINDOW);
+        while head < sinks.len() {
+            let end = (head + PEEL_WINDOW).min(sinks.len());
+            window.clear();
+            window.extend(sinks[head..end].iter().map(|&v| self.inputs(v)));
+            head = end;
+            for inputs in window.drain(..) {
+                for &u in &self.in_src[inputs] {
+                    let u = u as usize;
+                    left[u] -= 1;
+                    if left[u] == 0 {
+                        sinks.push(u as u32);
+                    }
                 }
             }
         }

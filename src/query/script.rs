@@ -297,6 +297,7 @@ pub fn run_statement(
         let _progress = Progress::start(format!("running `{canonical}`"));
         session.run(file, &st)
     };
+    crate::phases::mark("statement evaluated");
     let written = match result.and_then(|o| o.drawn(session.model, file)) {
         Ok(Outcome::Table(t)) => {
             let written = match printer.dir.clone() {
@@ -318,6 +319,7 @@ pub fn run_statement(
             };
         }
     };
+    crate::phases::mark("result written");
     match written {
         Ok(()) => Step::Ran(Box::new(st)),
         Err(e) => Step::Unwritable(e),
