@@ -25,8 +25,7 @@ pub enum GroupProblem {
 
 /// Sets `share` of every supply, which holds its explicit share or NaN: the explicit share,
 /// else by volume, else an equal split; 0 for a stopped edge. `volume` reads an edge's volume
-/// by supply index (a NaN counts as none). Returns the group order (`net::group_order`), for
-/// the analysis arrays.
+/// by supply index. Returns the group order (`net::group_order`), for the analysis arrays.
 pub fn effective_shares(
     n: usize,
     supplies: &mut [Supply],
@@ -62,15 +61,14 @@ fn grouped_on(
     min_edges: usize,
 ) -> (Vec<u32>, Vec<Supply>) {
     let (mut order, start) = by_consumer(n, supplies);
-    // The edges and their volumes (NaN where none: 8 bytes an edge where an option takes 16)
-    // gathered side by side, each a jump per edge.
+    // The edges and their volumes gathered side by side, each a jump per edge.
     let (mut grouped, mut volumes) = std::thread::scope(|scope| {
         let (order, supplies) = (&order, &*supplies);
         let volumes = scope.spawn(|| {
             order
                 .iter()
-                .map(|&k| volume(k as usize).unwrap_or(f64::NAN))
-                .collect::<Vec<f64>>()
+                .map(|&k| volume(k as usize))
+                .collect::<Vec<Option<f64>>>()
         });
         let grouped: Vec<Supply> = order
             .iter()
@@ -138,7 +136,7 @@ fn settle(
     runs: &[u32],
     order: &mut [u32],
     grouped: &mut [Supply],
-    volumes: &mut [f64],
+    volumes: &mut [Option<f64>],
 ) -> Vec<GroupProblem> {
     let base = runs[0] as usize;
     let mut found = Vec::new();
@@ -184,7 +182,7 @@ fn settle(
         let all = &order[i..j];
         let group = &mut grouped[i..j];
         let at = i;
-        let volume = |p: usize| Some(volumes[at + p]).filter(|v| !v.is_nan());
+        let volume = |p: usize| volumes[at + p];
         i = j;
         given.clear();
         given.extend(group.iter().map(|s| s.share));
