@@ -387,3 +387,60 @@ fn no_color_leaves_no_escape_byte_even_where_colour_is_forced() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!o.stderr.contains(&0x1b) && !o.stdout.contains(&0x1b));
 }
+
+/// `SUPPLYGRAPH_PHASES` prints where the time goes, phase by phase in the order of the
+/// pipeline, on standard error only: the answer is the same, and without it nothing is
+/// printed.
+#[test]
+fn phases_are_timed_on_standard_error_when_asked() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let tables = dir.path().join("g");
+    let o = run(&[
+        "generate",
+        "--nodes",
+        "2000",
+        "-o",
+        &tables.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let query = |phases: bool| {
+        let mut cmd = bin();
+        cmd.args([
+            "query",
+            "--model",
+            &tables.display().to_string(),
+            "--format",
+            "csv",
+        ])
+        .arg("exposure of nodes where kind = end_use to \"k1\"")
+        .env_remove("SUPPLYGRAPH_PHASES");
+        if phases {
+            cmd.env("SUPPLYGRAPH_PHASES", "1");
+        }
+        cmd.output().expect("runs")
+    };
+    let (plain, timed) = (query(false), query(true));
+    assert!(plain.status.success() && timed.status.success());
+    assert_eq!(stdout(&plain), stdout(&timed));
+    assert!(!stderr(&plain).contains("phase "), "{}", stderr(&plain));
+    let labels: Vec<String> = stderr(&timed)
+        .lines()
+        .filter_map(|l| l.strip_prefix("phase "))
+        .map(|l| l.rsplitn(3, ' ').nth(2).unwrap_or("").trim().to_string())
+        .collect();
+    let want = [
+        "load",
+        "read the tables",
+        "node rows",
+        "id indexes",
+        "edge rows",
+        "share groups",
+        "graph and analysis arrays",
+        "cycles",
+        "model loaded",
+        "session",
+        "statement evaluated",
+        "result written",
+    ];
+    assert_eq!(labels, want, "{}", stderr(&timed));
+}

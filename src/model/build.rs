@@ -231,27 +231,15 @@ pub fn finish(
         materials,
         material_by_key,
     } = parts;
-    // The petgraph and the analysis form are built side by side: the incoming and outgoing
-    // arrays, then the components and the petgraph.
+    // The petgraph and the analysis form are built side by side.
     let n = entities.len();
     let (graph, net) = std::thread::scope(|scope| {
-        let net = match grouped {
-            // From the live supplies in group order where the caller has them (see
-            // `shares::effective_shares_grouped`).
-            Some(g) => {
-                let incoming = scope.spawn(|| Net::incoming(n, supplies.len(), g, live));
-                let outgoing = super::net::outgoing(n, &g[..live.len()]);
-                let mut net = incoming
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                net.set_outgoing(outgoing);
-                scope.spawn(move || {
-                    net.find_components();
-                    net
-                })
-            }
-            None => scope.spawn(|| Net::build(n, &supplies, live)),
-        };
+        // From the live supplies in group order where the caller has them (see
+        // `shares::effective_shares_grouped`).
+        let net = scope.spawn(|| match grouped {
+            Some(g) => Net::build_grouped(n, supplies.len(), g, live),
+            None => Net::build(n, &supplies, live),
+        });
         let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, supplies.len());
         for _ in 0..n {
             graph.add_node(());

@@ -11,8 +11,10 @@
 //! out of range, a group that does not add up), it gives up and the general reader reads the
 //! tables again, so that every problem is reported with its place and wording. Tables with
 //! companion columns (`capacity_unit`, ...) go to the general reader too.
-//! Both readers split rows with the one [`Splitter`](super::csv_io) and read headers with the
-//! same [`Header`], so they see the same rows at the same places. `tests/bulk_props.rs` checks
+//! Both readers split rows by the one rule of [`Splitter`](super::csv_io) (this one through
+//! `csv_io::each_row`, which gives the splitter's rows by a quicker scan where a table has no
+//! quotes) and read headers with the same [`Header`], so they see the same rows at the same
+//! places. `tests/bulk_props.rs` checks
 //! on random tables that both readers build the same model, that broken tables give the
 //! problems the test expects at their places, and that clean tables are never declined.
 //!
@@ -27,12 +29,10 @@
 // reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
-use std::borrow::Cow;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::build::{finish, free_material, Builder, Parts};
-use super::csv_io::{Cell, Header, NodeRow, Splitter};
+use super::csv_io::{each_row, Header, NodeRow};
 use super::doc::{EdgeDef, ModelDoc, NodeDef, RegionDef};
 use super::fields::{must_columns, Entity, Flag};
 use super::flow_ids::{FlowIds, Lookups};
@@ -580,32 +580,33 @@ impl EdgeColumns {
                 lookups.ask(ids, &parts.entities, f_id, edge, false)?,
                 lookups.ask(ids, &parts.entities, t_id, edge, true)?,
             );
+            // A table names a few materials over and over: the first ones met are remembered
+            // as written.
             let m = match opt(self.material) {
                 None => None,
-                // A table names a few materials over and over: the last ones met, as written.
-                Some(name) if recent.iter().any(|(n, _)| n == name) => {
-                    recent.iter().find(|(n, _)| n == name).map(|&(_, k)| k)
-                }
-                Some(name) => {
-                    let key = lower(name);
-                    let k = match parts.material_by_key.get(key.as_ref()) {
-                        Some(&k) => k,
-                        None if self.declared_materials => return Err(GiveUp),
-                        None => match new_by_key.get(key.as_ref()) {
+                Some(name) => match recent.iter().find(|(n, _)| n == name) {
+                    Some(&(_, k)) => Some(k),
+                    None => {
+                        let key = lower(name);
+                        let k = match parts.material_by_key.get(key.as_ref()) {
                             Some(&k) => k,
-                            None => {
-                                let k = LOCAL_MATERIAL + out.new_materials.len() as u32;
-                                new_by_key.insert(key.into_owned(), k);
-                                out.new_materials.push(name.to_string());
-                                k
-                            }
-                        },
-                    };
-                    if recent.len() < RECENT_MATERIALS {
-                        recent.push((name.to_string(), k));
+                            None if self.declared_materials => return Err(GiveUp),
+                            None => match new_by_key.get(key.as_ref()) {
+                                Some(&k) => k,
+                                None => {
+                                    let k = LOCAL_MATERIAL + out.new_materials.len() as u32;
+                                    new_by_key.insert(key.into_owned(), k);
+                                    out.new_materials.push(name.to_string());
+                                    k
+                                }
+                            },
+                        };
+                        if recent.len() < RECENT_MATERIALS {
+                            recent.push((name.to_string(), k));
+                        }
+                        Some(k)
                     }
-                    Some(k)
-                }
+                },
             };
             let st = match opt(self.status) {
                 None => EdgeStatus::Operating,
@@ -775,81 +776,15 @@ fn split_rows(h: &Header, threads: usize, min_bytes: usize) -> Option<Vec<std::o
 }
 
 /// Calls `row(start, fields)` for each row in `lines` (whole rows of the table), split as every
-/// reader splits them ([`Splitter`]).
+/// reader splits them (`csv_io::each_row`).
 fn for_each_row_in(
     h: &Header,
     lines: std::ops::Range<usize>,
     row: &mut dyn FnMut(usize, &dyn Fields) -> Bulk<()>,
 ) -> Bulk<()> {
-    let text = h.file.text.as_str();
-    let mut cells: Vec<Cell<'_>> = Vec::with_capacity(h.names.len());
-    let run = &text.as_bytes()[lines.clone()];
-    if memchr::memchr2(b'"', b'\r', run).is_some() {
-        let mut split = Splitter::new(text, lines);
-        while let Some(at) = split.next_row(&mut cells) {
-            row(at.start, &cells.as_slice())?;
-        }
-        return Ok(());
-    }
-    // Without quotes or carriage returns, a row ends at a line end and a field at a comma:
-    // one scan over the run for both finds every row and field as the splitter does (a line
-    // with nothing on it is no row), without starting a search per row and per field.
-    let base = lines.start;
-    let (mut row_start, mut field_start) = (base, base);
-    let mut end_row = |cells: &mut Vec<Cell<'_>>, row_start: usize| -> Bulk<()> {
-        if !(cells.len() == 1 && cells[0].1.is_empty()) {
-            row(row_start, &cells.as_slice())?;
-        }
-        cells.clear();
-        Ok(())
-    };
-    each_delimiter(run, |i, byte| {
-        let at = base + i;
-        cells.push((Cow::Borrowed(&text[field_start..at]), field_start..at));
-        field_start = at + 1;
-        if byte == b'\n' {
-            end_row(&mut cells, row_start)?;
-            row_start = field_start;
-        }
-        Ok(())
-    })?;
-    if row_start < lines.end {
-        let end = lines.end;
-        cells.push((Cow::Borrowed(&text[field_start..end]), field_start..end));
-        end_row(&mut cells, row_start)?;
-    }
-    Ok(())
-}
-
-/// Calls `at(i, byte)` for each comma and line end of `bytes`, in order. Eight bytes are
-/// looked at together: a word's bytes equal to either are found by arithmetic on the word
-/// (fields are a few bytes long, too short for a search started per field to pay).
-fn each_delimiter(bytes: &[u8], mut at: impl FnMut(usize, u8) -> Bulk<()>) -> Bulk<()> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of each byte of `x` that is zero, and no other bit.
-    let zero = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-    let (comma, line_end) = (ONES * u64::from(b','), ONES * u64::from(b'\n'));
-    let mut words = bytes.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let w = u64::from_le_bytes(w);
-        let mut found = zero(w ^ comma) | zero(w ^ line_end);
-        while found != 0 {
-            let i = (found.trailing_zeros() / 8) as usize;
-            at(base + i, word[i])?;
-            found &= found - 1;
-        }
-        base += 8;
-    }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b',' || b == b'\n' {
-            at(base + i, b)?;
-        }
-    }
-    Ok(())
+    each_row(&h.file.text, lines, h.names.len(), |start, cells| {
+        row(start, &cells)
+    })
 }
 
 /// Calls `row(start, fields)` for each row after the header.
@@ -872,78 +807,6 @@ mod tests {
         match build_on(doc, tables, "test", threads, 0) {
             Ok((m, _)) => m,
             Err(GiveUp) => panic!("the bulk reader gave up"),
-        }
-    }
-
-    /// The one-pass scan of rows without quotes or carriage returns finds the rows the
-    /// splitter finds, at the same places with the same fields: on random texts of letters,
-    /// spaces, commas and line ends (blank lines, empty fields, ragged rows, no last line end).
-    #[test]
-    fn rows_scanned_in_one_pass_are_the_splitters_rows() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
-        for case in 0..2000 {
-            let body: String = (0..next(40))
-                .map(|_| ['a', 'b', ' ', ',', '\n', '\n'][next(6) as usize])
-                .collect();
-            let text = format!("id,name\n{body}");
-            let file = std::sync::Arc::new(crate::diag::SourceText::new("t.csv", text.as_str()));
-            let h = Header::first_row(&file).expect("a header");
-            let all = h.body..text.len();
-            let mut scanned = Vec::new();
-            for_each_row_in(&h, all.clone(), &mut |start, f| {
-                let cells: Vec<String> = (0..f.width()).map(|i| f.text(i).to_string()).collect();
-                scanned.push((start, cells));
-                Ok(())
-            })
-            .expect("rows");
-            let mut split = Splitter::new(&text, all);
-            let (mut cells, mut split_rows) = (Vec::new(), Vec::new());
-            while let Some(at) = split.next_row(&mut cells) {
-                let texts = cells.iter().map(|c| c.0.trim().to_string()).collect();
-                split_rows.push((at.start, texts));
-            }
-            assert_eq!(scanned, split_rows, "case {case}: {body:?}");
-        }
-    }
-
-    /// The commas and line ends found eight bytes at a time are those a byte-by-byte look
-    /// finds, on random bytes (every value, so that no byte near ',' or '\n' is taken for one).
-    #[test]
-    fn delimiters_are_found_as_byte_by_byte() {
-        let mut state = 0x5851_f42d_4c95_7f2du64;
-        for len in 0..300usize {
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    let pick = [b',', b'\n', b'-', b'\x0b', b'\xac', b'\x8a'];
-                    if state.is_multiple_of(3) {
-                        pick[(state >> 8) as usize % pick.len()]
-                    } else {
-                        (state >> 16) as u8
-                    }
-                })
-                .collect();
-            let mut found = Vec::new();
-            each_delimiter(&bytes, |i, b| {
-                found.push((i, b));
-                Ok(())
-            })
-            .expect("no give-up");
-            let want: Vec<(usize, u8)> = bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b',' || b == b'\n')
-                .map(|(i, &b)| (i, b))
-                .collect();
-            assert_eq!(found, want, "{bytes:?}");
         }
     }
 

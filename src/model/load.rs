@@ -301,7 +301,6 @@ pub fn read_text(path: &Path, p: &mut Problems) -> Option<Arc<SourceText>> {
     Some(Arc::new(text_of(name, bytes, p)?))
 }
 
-/// Decodes bytes as UTF-8 text (dropping a BOM); reports where it is not text.
 /// A file read ahead, with the problems of reading it.
 type ReadAhead = (Option<Arc<SourceText>>, Problems);
 
@@ -340,6 +339,7 @@ fn read_tables_ahead(dir: &Path, min_bytes: u64) -> HashMap<PathBuf, ReadAhead> 
     })
 }
 
+/// Decodes bytes as UTF-8 text (dropping a BOM); reports where it is not text.
 pub fn text_of(name: String, bytes: Vec<u8>, p: &mut Problems) -> Option<SourceText> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
@@ -405,7 +405,7 @@ pub fn load_path(path: &Path) -> Loaded {
 }
 
 pub fn load_path_as(path: &Path, format: Format) -> Loaded {
-    crate::phases::mark("start");
+    crate::phases::begin("load");
     let mut problems = Problems::default();
     let mut files = Vec::new();
     let mut doc = ModelDoc::default();

@@ -39,6 +39,8 @@ pub mod read;
 pub mod rows;
 pub mod shares;
 pub mod summary;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod tree;
 pub mod units;
 pub mod vocab;

@@ -14,6 +14,9 @@ pub const NONE: u32 = u32::MAX;
 /// Nodes taken from a peeling queue at a time.
 const PEEL_WINDOW: usize = 256;
 
+/// Below this many live edges, the incoming and outgoing arrays are built on one thread.
+const PARALLEL_EDGES: usize = 1 << 16;
+
 #[derive(Debug, Clone, Default)]
 pub struct Net {
     n: usize,
@@ -66,7 +69,7 @@ pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
 /// The outgoing adjacency (`out_off`, `out_pos`) of a net whose incoming-edge position `p` has
 /// supplier `grouped[p].from` (the live supplies in group order): a counting sort on the
 /// supplier.
-pub fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
+fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
     let mut counts = vec![0u32; n + 1];
     for s in grouped {
         counts[s.from as usize + 1] += 1;
@@ -123,17 +126,30 @@ impl Net {
 
     /// [`Net::build`] from the live supplies gathered in group order (`grouped[i]` is supply
     /// `live[i]` of `supplies` supplies in all): read in sequence, whatever the edges' order.
+    ///
+    /// The incoming arrays (by consumer) and the outgoing ones (by supplier) are built side by
+    /// side; the components then need both.
     pub fn build_grouped(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
-        let mut net = Net::incoming(n, supplies, grouped, live);
-        net.set_outgoing(outgoing(n, &grouped[..live.len()]));
+        let (mut net, out) = if live.len() < PARALLEL_EDGES {
+            let net = Net::incoming(n, supplies, grouped, live);
+            (net, outgoing(n, &grouped[..live.len()]))
+        } else {
+            std::thread::scope(|scope| {
+                let out = scope.spawn(|| outgoing(n, &grouped[..live.len()]));
+                let net = Net::incoming(n, supplies, grouped, live);
+                (
+                    net,
+                    out.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                )
+            })
+        };
+        (net.out_off, net.out_pos) = out;
         net.find_components();
         net
     }
 
-    /// The first part of [`Net::build_grouped`]: the input groups and the incoming arrays,
-    /// without the outgoing adjacency (see [`outgoing`], which can be built beside it) and the
-    /// components.
-    pub fn incoming(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
+    /// The input groups and the incoming arrays of [`Net::build_grouped`].
+    fn incoming(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
         let mut net = Net {
             n,
             grp_off: Vec::with_capacity(n + 1),
@@ -148,12 +164,6 @@ impl Net {
         };
         net.group(grouped, live);
         net
-    }
-
-    /// The outgoing adjacency that [`outgoing`] gives for this net's supplies.
-    pub fn set_outgoing(&mut self, (out_off, out_pos): (Vec<u32>, Vec<u32>)) {
-        self.out_off = out_off;
-        self.out_pos = out_pos;
     }
 
     /// The input groups and the incoming arrays, from the live supplies in group order.
@@ -313,14 +323,14 @@ impl Net {
         }
     }
 
-    /// Strongly connected components, numbered in topological order (suppliers first); the
-    /// last part of [`Net::build_grouped`], once the incoming and outgoing arrays are set.
+    /// Strongly connected components, numbered in topological order (suppliers first), once
+    /// the incoming and outgoing arrays are set.
     ///
     /// Most of a supply network is on no cycle, and a node is on none when all its consumers
     /// are not (peeled from the sinks) or all its suppliers are not (peeled from the sources).
     /// Those peelings are two queue passes, each edge looked at once with no stack to keep;
     /// Tarjan's search then runs only on what is left: the cycles and what lies between them.
-    pub fn find_components(&mut self) {
+    fn find_components(&mut self) {
         let n = self.n;
         // Consumers not yet peeled, per node; 0 once peeled from the sinks. `sinks` is both
         // the queue and the order: a node enters after all its consumers.
@@ -452,13 +462,8 @@ mod tests {
     /// the graph the peelings take before the search.
     #[test]
     fn components_are_the_classes_of_mutual_reach_in_topological_order() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut rng = crate::model::test_rng::Rng::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = |m: u64| rng.below(m);
         for case in 0..400 {
             let n = 1 + next(24) as usize;
             // Mostly forward edges (a layered network); a few back edges and loops.

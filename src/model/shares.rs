@@ -282,13 +282,8 @@ mod tests {
     /// the same shares to the last bit, and the same problems in the same order.
     #[test]
     fn groups_settled_in_parts_are_settled_as_on_one_thread() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut rng = crate::model::test_rng::Rng::new(0x2545_f491_4f6c_dd1du64);
+        let mut next = |m: u64| rng.below(m);
         let mut with_problems = 0;
         for case in 0..200 {
             let n = 1 + next(30) as usize;
