@@ -59,7 +59,8 @@ pub struct Propagator<'n> {
     queued: Vec<bool>,
     queued_list: Vec<u32>,
     heap: BinaryHeap<Reverse<u32>>,
-    /// Queued components past which a run sweeps (`None`: a [`SWEEP_FROM`] part of them).
+    /// Components in the heap past which a run without a scope sweeps (`None`: a
+    /// [`SWEEP_FROM`] part of them, at least [`SWEEP_MIN`]); set by the tests.
     sweep_at: Option<usize>,
     /// Checked between components and sweeps: a run stops early once it is set.
     cancel: Cancel,
