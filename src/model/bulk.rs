@@ -14,9 +14,9 @@
 //! Both readers split rows by the one rule of [`Splitter`](super::csv_io) (this one through
 //! `csv_io::each_row`, which gives the splitter's rows by a quicker scan where a table has no
 //! quotes) and read headers with the same [`Header`], so they see the same rows at the same
-//! places. `tests/bulk_props.rs` checks
-//! on random tables that both readers build the same model, that broken tables give the
-//! problems the test expects at their places, and that clean tables are never declined.
+//! places. `tests/bulk_props.rs` checks on random tables that both readers build the same
+//! model, that broken tables give the problems the test expects at their places, and that
+//! clean tables are never declined.
 //!
 //! Parquet tables (`nodes.parquet`, `edges.parquet`) come the same way, as Arrow columns
 //! ([`Source::Parquet`]): a row is a row number and its fields are read from the columns, typed

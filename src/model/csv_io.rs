@@ -741,8 +741,9 @@ mod tests {
     use super::*;
 
     /// The one-pass scan of rows without quotes or carriage returns finds the rows the
-    /// splitter finds, at the same places with the same cells (values and bytes): on random texts of letters,
-    /// spaces, commas and line ends (blank lines, empty fields, ragged rows, no last line end).
+    /// splitter finds, at the same places with the same cells (values and bytes): on random
+    /// texts of letters, spaces, commas and line ends (blank lines, empty fields, ragged rows,
+    /// no last line end).
     #[test]
     fn rows_scanned_in_one_pass_are_the_splitters_rows() {
         let mut rng = crate::model::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15u64);
