@@ -426,7 +426,14 @@ fn phases_are_timed_on_standard_error_when_asked() {
     let labels: Vec<String> = stderr(&timed)
         .lines()
         .filter_map(|l| l.strip_prefix("phase "))
-        .map(|l| l.rsplitn(3, ' ').nth(2).unwrap_or("").trim().to_string())
+        // The label, then the milliseconds (and on Linux the CPU time and page faults).
+        .map(|l| {
+            l.split(|c: char| c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
         .collect();
     let want = [
         "load",
