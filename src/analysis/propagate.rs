@@ -22,6 +22,10 @@ const MAX_SWEEPS: usize = 1_000_000;
 const SWEEP_FROM: usize = 64;
 const SWEEP_MIN: usize = 64;
 
+/// The sweep computes components in blocks of this many: first the inputs of the whole block
+/// are gathered, stage by stage, then its losses are computed in order (see [`Block`]).
+const SWEEP_BLOCK: usize = 256;
+
 /// A disruption: node losses, edge restrictions (by incoming-edge position), and optionally
 /// other shares (planned capacity switched on).
 #[derive(Debug, Clone, Default)]
@@ -62,6 +66,9 @@ pub struct Propagator<'n> {
     /// Components in the heap past which a run without a scope sweeps (`None`: a
     /// [`SWEEP_FROM`] part of them, at least [`SWEEP_MIN`]); set by the tests.
     sweep_at: Option<usize>,
+    /// Components the sweep gathers the inputs of at a time ([`SWEEP_BLOCK`]; set by the
+    /// tests).
+    block: usize,
     /// Checked between components and sweeps: a run stops early once it is set.
     cancel: Cancel,
 }
@@ -81,6 +88,7 @@ impl<'n> Propagator<'n> {
             queued_list: Vec::new(),
             heap: BinaryHeap::new(),
             sweep_at: None,
+            block: SWEEP_BLOCK,
             cancel,
         }
     }
@@ -183,23 +191,45 @@ impl<'n> Propagator<'n> {
         // and nothing need be queued (each queued one costs a read of its consumers). Every
         // component still in the heap is queued and comes after the last one taken.
         self.heap.clear();
-        for c in from..net.comp_count() {
-            if c % 4096 == 0 && self.cancel.is_cancelled() {
+        let mut block = Block::default();
+        let step = self.block.max(1);
+        for start in (from..net.comp_count()).step_by(step) {
+            if self.cancel.is_cancelled() {
                 return;
             }
-            let members = net.comp_members(c);
-            if net.comp_cyclic(c) {
-                if self.queued[c] || self.fed(members, shares) {
-                    self.solve_cycle(members, shares);
+            let end = (start + step).min(net.comp_count());
+            block.gather(net, &self.queued, shares, start..end);
+            block.touch(&self.loss);
+            for (i, c) in (start..end).enumerate() {
+                match block.node[i] {
+                    NOT_GATHERED => self.sweep_one(c, shares),
+                    v => {
+                        let l = block.loss(i, &self.loss);
+                        // 0 is what the node holds already.
+                        if l > 0.0 {
+                            self.loss[v as usize] = l;
+                            self.touched.push(v);
+                        }
+                    }
                 }
-            } else {
-                let v = members[0];
-                let l = self.node_loss(v, shares);
-                // 0 is what the node holds already.
-                if l > 0.0 {
-                    self.loss[v as usize] = l;
-                    self.touched.push(v);
-                }
+            }
+        }
+    }
+
+    /// A component of the sweep whose inputs were not gathered: a cyclic one, or one that a
+    /// disruption touches (its loss and restrictions are read).
+    fn sweep_one(&mut self, c: usize, shares: &[f64]) {
+        let members = self.net.comp_members(c);
+        if self.net.comp_cyclic(c) {
+            if self.queued[c] || self.fed(members, shares) {
+                self.solve_cycle(members, shares);
+            }
+        } else {
+            let v = members[0];
+            let l = self.node_loss(v, shares);
+            if l > 0.0 {
+                self.loss[v as usize] = l;
+                self.touched.push(v);
             }
         }
     }
@@ -287,6 +317,124 @@ impl<'n> Propagator<'n> {
     }
 }
 
+/// In [`Block::node`], a component whose inputs are not gathered.
+const NOT_GATHERED: u32 = u32::MAX;
+
+/// The inputs of a block of components that the sweep computes, gathered before any of them
+/// is computed.
+///
+/// With rows in any order, a component's node, its groups, its inputs and their suppliers lie
+/// far apart in memory, and each is found from the one before: computed one at a time, a node
+/// waits for four cache misses in a row. Gathered stage by stage over a block (every node's
+/// groups, then every group's inputs, then every input's supplier and share), the reads of
+/// one stage do not wait for each other. What is gathered does not depend on any loss, so the
+/// block's losses are then computed in order from it as [`Propagator::node_loss`] computes
+/// them, operation for operation.
+///
+/// Only a component that no disruption touches and that is not cyclic is gathered: its node
+/// has no loss of its own and its inputs no restriction (a disruption queues the components
+/// it touches), so its loss is that of its suppliers alone.
+#[derive(Default)]
+struct Block {
+    /// Per component: its node, or [`NOT_GATHERED`].
+    node: Vec<u32>,
+    /// Per component: the end of its groups in `group_end` (a component's groups follow the
+    /// previous component's).
+    groups_end: Vec<usize>,
+    /// Per group: the end of its inputs in `src` and `share`.
+    group_end: Vec<usize>,
+    /// Per input with a share: the supplier and the share.
+    src: Vec<u32>,
+    share: Vec<f64>,
+    /// Scratch: per component, its node's first group and the end of its groups in the net;
+    /// per group, its first input and the end of its inputs.
+    node_groups: Vec<std::ops::Range<usize>>,
+    inputs: Vec<std::ops::Range<usize>>,
+}
+
+impl Block {
+    fn gather(
+        &mut self,
+        net: &Net,
+        queued: &[bool],
+        shares: &[f64],
+        comps: std::ops::Range<usize>,
+    ) {
+        self.node.clear();
+        self.groups_end.clear();
+        self.group_end.clear();
+        self.src.clear();
+        self.share.clear();
+        self.node_groups.clear();
+        self.inputs.clear();
+        // Stage 1: each component's node and the node's groups.
+        for c in comps {
+            if queued[c] || net.comp_cyclic(c) {
+                self.node.push(NOT_GATHERED);
+                self.node_groups.push(0..0);
+            } else {
+                let v = net.comp_members(c)[0];
+                self.node.push(v);
+                self.node_groups.push(net.groups(v));
+            }
+        }
+        // Stage 2: each group's inputs.
+        for groups in &self.node_groups {
+            for g in groups.clone() {
+                self.inputs.push(net.group_inputs(g));
+            }
+            self.groups_end.push(self.inputs.len());
+        }
+        // Stage 3: each input's supplier and share (an input without a share adds nothing, as
+        // in `node_loss`).
+        for p in &self.inputs {
+            for (&s, &u) in shares[p.clone()].iter().zip(&net.in_src[p.clone()]) {
+                if s != 0.0 {
+                    self.src.push(u);
+                    self.share.push(s);
+                }
+            }
+            self.group_end.push(self.src.len());
+        }
+    }
+
+    /// Reads every supplier's loss once, each read not waiting for the others, so that
+    /// computing the block finds them in the cache.
+    fn touch(&self, loss: &[f64]) {
+        let mut sum = 0.0;
+        for &u in &self.src {
+            sum += loss[u as usize];
+        }
+        std::hint::black_box(sum);
+    }
+
+    /// The loss of the block's `i`-th component from the current losses: the equation at a
+    /// node with no loss of its own and no restriction on its inputs.
+    fn loss(&self, i: usize, loss: &[f64]) -> f64 {
+        let groups = match i {
+            0 => 0,
+            i => self.groups_end[i - 1],
+        }..self.groups_end[i];
+        let mut worst: f64 = 0.0;
+        for g in groups {
+            let first = match g {
+                0 => 0,
+                g => self.group_end[g - 1],
+            };
+            let mut lost = 0.0;
+            let end = self.group_end[g];
+            for (&u, &s) in self.src[first..end].iter().zip(&self.share[first..end]) {
+                let lu = loss[u as usize];
+                // `s * (1 - (1 - r) * (1 - lu))` with r = 0: the same value to the bit.
+                lost += s * (1.0 - (1.0 - lu));
+            }
+            worst = worst.max(lost);
+        }
+        // `1 - (1 - d) * (1 - worst)` with d = 0, clamped.
+        (1.0 - (1.0 - worst.min(1.0))).clamp(0.0, 1.0)
+    }
+}
+
 #[cfg(test)]
 // Small random graphs: every number fits.
 #[allow(clippy::cast_possible_truncation)]
@@ -360,9 +508,16 @@ mod tests {
             let scoped = |v: u32| v != cut;
             for scope in [None, Some(&scoped as &dyn Fn(u32) -> bool)] {
                 let mut losses = Vec::new();
-                for sweep_at in [Some(0), Some(usize::MAX), None] {
+                for (sweep_at, block) in [
+                    (Some(0), 1),
+                    (Some(0), 3),
+                    (Some(0), SWEEP_BLOCK),
+                    (Some(usize::MAX), SWEEP_BLOCK),
+                    (None, SWEEP_BLOCK),
+                ] {
                     let mut prop = Propagator::new(&net, Cancel::new());
                     prop.sweep_at = sweep_at;
+                    prop.block = block;
                     // Twice: the second run starts from what the first one reset.
                     prop.run(&dis, scope);
                     prop.run(&dis, scope);
@@ -380,8 +535,17 @@ mod tests {
                     );
                     losses.push(prop.loss().to_vec());
                 }
-                assert_eq!(losses[0], losses[1], "case {case}: swept and queued");
-                assert_eq!(losses[0], losses[2], "case {case}: swept and default");
+                for (k, what) in [
+                    (1, "swept in blocks of 3"),
+                    (2, "swept in whole blocks"),
+                    (3, "queued"),
+                    (4, "by default"),
+                ] {
+                    assert_eq!(
+                        losses[0], losses[k],
+                        "case {case}: swept one by one and {what}"
+                    );
+                }
                 if scope.is_none() {
                     let mut d = vec![0.0; n];
                     for &(v, x) in &dis.node_loss {
