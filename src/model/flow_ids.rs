@@ -25,6 +25,9 @@ pub struct FlowIds {
     mask: usize,
 }
 
+/// Ids placed in the table at a time (see [`FlowIds::of`]).
+const PLACE_BLOCK: usize = 64;
+
 /// Bytes of a key held in its slot.
 const INLINE: usize = 11;
 
@@ -118,16 +121,30 @@ impl FlowIds {
             slots: vec![Slot::default(); size],
             mask: size - 1,
         };
-        for i in first..entities.len() as u32 {
-            if !entities.kind(i).is_flow() {
-                continue;
+        // In blocks: the home slots of a block's ids are read first, the reads not waiting
+        // for each other, so that placing the ids finds them in the cache.
+        let mut block: Vec<(Slot, usize)> = Vec::with_capacity(PLACE_BLOCK);
+        let mut i = first;
+        while (i as usize) < entities.len() {
+            block.clear();
+            while block.len() < PLACE_BLOCK && (i as usize) < entities.len() {
+                if entities.kind(i).is_flow() {
+                    let key = lower(entities.id(i));
+                    block.push((Slot::of(&key, i), ids.home(&key)));
+                }
+                i += 1;
             }
-            let key = lower(entities.id(i));
-            let mut at = ids.home(&key);
-            while ids.slots[at].len != 0 {
-                at = (at + 1) & ids.mask;
+            let seen = block
+                .iter()
+                .fold(0, |seen, &(_, home)| seen ^ ids.slots[home].len);
+            std::hint::black_box(seen);
+            for &(slot, home) in &block {
+                let mut at = home;
+                while ids.slots[at].len != 0 {
+                    at = (at + 1) & ids.mask;
+                }
+                ids.slots[at] = slot;
             }
-            ids.slots[at] = Slot::of(&key, i);
         }
         ids
     }

@@ -71,20 +71,43 @@ pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
 /// supplier.
 fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
     let mut counts = vec![0u32; n + 1];
-    for s in grouped {
-        counts[s.from as usize + 1] += 1;
+    for block in grouped.chunks(TOUCH_BLOCK) {
+        touch(&counts, block.iter().map(|s| s.from as usize + 1));
+        for s in block {
+            counts[s.from as usize + 1] += 1;
+        }
     }
     for v in 0..n {
         counts[v + 1] += counts[v];
     }
     let out_off = counts.clone();
     let mut out_pos = vec![0; grouped.len()];
-    for (pos, s) in grouped.iter().enumerate() {
-        let slot = &mut counts[s.from as usize];
-        out_pos[*slot as usize] = pos as u32;
-        *slot += 1;
+    // (`out_pos` is not read ahead: its pages are not yet written, and a read before the first
+    // write would fault twice.)
+    for (b, block) in grouped.chunks(TOUCH_BLOCK).enumerate() {
+        touch(&counts, block.iter().map(|s| s.from as usize));
+        for (k, s) in block.iter().enumerate() {
+            let slot = &mut counts[s.from as usize];
+            out_pos[*slot as usize] = (b * TOUCH_BLOCK + k) as u32;
+            *slot += 1;
+        }
     }
     (out_off, out_pos)
+}
+
+/// Entries written at random places a block at a time: the block's places are read first.
+const TOUCH_BLOCK: usize = 64;
+
+/// Reads `xs` at each of `at`, the reads not waiting for each other (nothing depends on what
+/// they read), so that the writes that follow find their lines in the cache: with rows in any
+/// order, each write is to a place far from the last, and a write that misses the cache holds
+/// up the ones behind it.
+pub fn touch(xs: &[u32], at: impl Iterator<Item = usize>) {
+    let mut seen = 0;
+    for i in at {
+        seen ^= xs.get(i).copied().unwrap_or(0);
+    }
+    std::hint::black_box(seen);
 }
 
 /// How input groups sort by material: none first, then by material number.
@@ -96,9 +119,12 @@ pub fn material_key(s: &Supply) -> u64 {
 /// where each consumer's run starts (`start[v]..start[v + 1]`, `n + 1` entries).
 pub fn by_consumer(n: usize, supplies: &[Supply]) -> (Vec<u32>, Vec<u32>) {
     let mut start = vec![0u32; n + 1];
-    for s in supplies {
-        if s.status != EdgeStatus::Stopped {
-            start[s.to as usize + 1] += 1;
+    for block in supplies.chunks(TOUCH_BLOCK) {
+        touch(&start, block.iter().map(|s| s.to as usize + 1));
+        for s in block {
+            if s.status != EdgeStatus::Stopped {
+                start[s.to as usize + 1] += 1;
+            }
         }
     }
     for v in 0..n {
@@ -106,10 +132,13 @@ pub fn by_consumer(n: usize, supplies: &[Supply]) -> (Vec<u32>, Vec<u32>) {
     }
     let mut order = vec![0u32; start[n] as usize];
     let mut slot = start.clone();
-    for (k, s) in supplies.iter().enumerate() {
-        if s.status != EdgeStatus::Stopped {
-            order[slot[s.to as usize] as usize] = k as u32;
-            slot[s.to as usize] += 1;
+    for (b, block) in supplies.chunks(TOUCH_BLOCK).enumerate() {
+        touch(&slot, block.iter().map(|s| s.to as usize));
+        for (j, s) in block.iter().enumerate() {
+            if s.status != EdgeStatus::Stopped {
+                order[slot[s.to as usize] as usize] = (b * TOUCH_BLOCK + j) as u32;
+                slot[s.to as usize] += 1;
+            }
         }
     }
     (order, start)
@@ -184,7 +213,6 @@ impl Net {
                     if s.to != v || mat(s) != m {
                         break;
                     }
-                    net.supply_pos[live[i] as usize] = net.in_src.len() as u32;
                     net.in_src.push(s.from);
                     net.in_dst.push(v);
                     let planned = s.status == EdgeStatus::Planned;
@@ -203,6 +231,13 @@ impl Net {
         net.in_off.push(net.in_src.len() as u32);
         net.in_start.push(net.in_src.len() as u32);
         debug_assert_eq!(i, live.len(), "the supplies are in group order");
+        // Supply live[i] is at position i.
+        for (b, block) in live.chunks(TOUCH_BLOCK).enumerate() {
+            touch(&net.supply_pos, block.iter().map(|&k| k as usize));
+            for (j, &k) in block.iter().enumerate() {
+                net.supply_pos[k as usize] = (b * TOUCH_BLOCK + j) as u32;
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
