@@ -194,6 +194,25 @@ fn build_on(
 
 const NO: u32 = u32::MAX;
 
+/// `work` on each of `items`, each on a thread of its own, side by side: the results in order,
+/// the first `GiveUp` if any (a thread's panic goes on in this one).
+fn side_by_side<I: Send, T: Send>(
+    items: Vec<I>,
+    work: impl Fn(I) -> Bulk<T> + Sync,
+) -> Bulk<Vec<T>> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let running: Vec<_> = items
+            .into_iter()
+            .map(|item| scope.spawn(move || work(item)))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Whether two live edges of one input group come from the same supplier (the general reader
 /// warns of it); `grouped`: the live supplies in group order.
 fn has_duplicates(grouped: &[Supply]) -> bool {
@@ -267,19 +286,8 @@ impl FlowNodes {
             attrs: (0..h.names.len()).filter(|i| !named.contains(i)).collect(),
         };
         let runs: Vec<(FlowNodes, Vec<RegionDef>)> = match split {
-            Some(ranges) if ranges.len() > 1 => std::thread::scope(|scope| {
-                let c = &c;
-                let running: Vec<_> = ranges
-                    .into_iter()
-                    .map(|r| {
-                        let rows = src.rows_in(&r);
-                        scope.spawn(move || c.read(src, rows, |row| src.each_row(Some(r), row)))
-                    })
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect::<Bulk<Vec<_>>>()
+            Some(ranges) if ranges.len() > 1 => side_by_side(ranges, |r| {
+                c.read(src, src.rows_in(&r), |row| src.each_row(Some(r), row))
             })?,
             _ => vec![c.read(src, src.rows_in(&(0..usize::MAX)), |row| {
                 src.each_row(None, row)
@@ -542,23 +550,11 @@ impl EdgeTable {
             return EdgeTable::read_in_place(src, &ctx, b, parts, ids, &ranges);
         }
         let parts_now: &Parts = parts;
-        let ctx = &ctx;
-        let chunks = std::thread::scope(|scope| {
-            let running: Vec<_> = ranges
-                .into_iter()
-                .map(|r| {
-                    scope.spawn(move || {
-                        let mut c = EdgeChunk::default();
-                        c.new_materials = ctx
-                            .resolve(parts_now, ids, b, &mut c, |row| src.each_row(Some(r), row))?;
-                        Ok(c)
-                    })
-                })
-                .collect();
-            running
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect::<Bulk<Vec<_>>>()
+        let chunks = side_by_side(ranges, |r| {
+            let mut c = EdgeChunk::default();
+            c.new_materials =
+                ctx.resolve(parts_now, ids, b, &mut c, |row| src.each_row(Some(r), row))?;
+            Ok(c)
         })?;
         Ok(EdgeTable::of_chunks(parts, chunks))
     }
@@ -621,25 +617,14 @@ impl EdgeTable {
             });
         }
         let parts_now: &Parts = parts;
-        let new: Vec<Vec<String>> = std::thread::scope(|scope| {
-            let running: Vec<_> = slots
-                .into_iter()
-                .zip(ranges)
-                .map(|(mut out, r)| {
-                    scope.spawn(move || {
-                        let new = ctx.resolve(parts_now, ids, b, &mut out, |row| {
-                            src.each_row(Some(r.clone()), row)
-                        })?;
-                        // Every row of the run written, as counted.
-                        check(out.len == out.supplies.len())?;
-                        Ok(new)
-                    })
-                })
-                .collect();
-            running
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect::<Bulk<Vec<_>>>()
+        let work: Vec<_> = slots.into_iter().zip(ranges).collect();
+        let new = side_by_side(work, |(mut out, r)| {
+            let new = ctx.resolve(parts_now, ids, b, &mut out, |row| {
+                src.each_row(Some(r.clone()), row)
+            })?;
+            // Every row of the run written, as counted.
+            check(out.len == out.supplies.len())?;
+            Ok(new)
         })?;
         let mut at = 0;
         for (new, &n) in new.iter().zip(&sizes) {
