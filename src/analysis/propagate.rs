@@ -69,6 +69,8 @@ pub struct Propagator<'n> {
     /// Components the sweep gathers the inputs of at a time ([`SWEEP_BLOCK`]; set by the
     /// tests).
     block: usize,
+    /// The sweep's block, kept for the next run.
+    sweep_block: Block,
     /// Checked between components and sweeps: a run stops early once it is set.
     cancel: Cancel,
 }
@@ -89,6 +91,7 @@ impl<'n> Propagator<'n> {
             heap: BinaryHeap::new(),
             sweep_at: None,
             block: SWEEP_BLOCK,
+            sweep_block: Block::default(),
             cancel,
         }
     }
@@ -191,11 +194,12 @@ impl<'n> Propagator<'n> {
         // and nothing need be queued (each queued one costs a read of its consumers). Every
         // component still in the heap is queued and comes after the last one taken.
         self.heap.clear();
-        let mut block = Block::default();
+        // The block's arrays are kept between runs (an analysis may run thousands).
+        let mut block = std::mem::take(&mut self.sweep_block);
         let step = self.block.max(1);
         for start in (from..net.comp_count()).step_by(step) {
             if self.cancel.is_cancelled() {
-                return;
+                break;
             }
             let end = (start + step).min(net.comp_count());
             block.gather(net, &self.queued, shares, start..end);
@@ -214,6 +218,7 @@ impl<'n> Propagator<'n> {
                 }
             }
         }
+        self.sweep_block = block;
     }
 
     /// A component of the sweep whose inputs were not gathered: a cyclic one, or one that a

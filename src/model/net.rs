@@ -231,8 +231,9 @@ impl Net {
         net.in_off.push(net.in_src.len() as u32);
         net.in_start.push(net.in_src.len() as u32);
         debug_assert_eq!(i, live.len(), "the supplies are in group order");
-        // Supply live[i] is at position i.
-        for (b, block) in live.chunks(TOUCH_BLOCK).enumerate() {
+        // Supply live[i] is at position i, for the supplies placed (all of them, in group
+        // order; any not placed stay `NONE`, as a stopped edge's).
+        for (b, block) in live[..i].chunks(TOUCH_BLOCK).enumerate() {
             touch(&net.supply_pos, block.iter().map(|&k| k as usize));
             for (j, &k) in block.iter().enumerate() {
                 net.supply_pos[k as usize] = (b * TOUCH_BLOCK + j) as u32;
