@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::cancel::Cancel;
-use crate::model::net::Net;
+use crate::model::net::{touch_by, Net};
 
 /// Convergence threshold of the iteration inside a cyclic component.
 const CYCLE_TOL: f64 = 1e-14;
@@ -203,7 +203,11 @@ impl<'n> Propagator<'n> {
             }
             let end = (start + step).min(net.comp_count());
             block.gather(net, &self.queued, shares, start..end);
-            block.touch(&self.loss);
+            // Every supplier's loss read once, so that computing the block finds them in the
+            // cache.
+            touch_by(&self.loss, block.src.iter().map(|&u| u as usize), |l| {
+                l.to_bits()
+            });
             for (i, c) in (start..end).enumerate() {
                 match block.node[i] {
                     NOT_GATHERED => self.sweep_one(c, shares),
@@ -403,16 +407,6 @@ impl Block {
             }
             self.group_end.push(self.src.len());
         }
-    }
-
-    /// Reads every supplier's loss once, each read not waiting for the others, so that
-    /// computing the block finds them in the cache.
-    fn touch(&self, loss: &[f64]) {
-        let mut sum = 0.0;
-        for &u in &self.src {
-            sum += loss[u as usize];
-        }
-        std::hint::black_box(sum);
     }
 
     /// The loss of the block's `i`-th component from the current losses: the equation at a

@@ -22,7 +22,7 @@ use super::error::ModelError;
 use super::fields::{Entity, Flag};
 use super::graph::*;
 use super::index::{lower, Field, TextIndex};
-use super::net::Net;
+use super::net::{touch_by, Net};
 use super::rows::Rows;
 use super::shares::{effective_shares, GroupProblem};
 use super::vocab;
@@ -251,17 +251,10 @@ pub fn finish(
         // so that linking the edges (two nodes far apart in memory per edge) finds them in
         // the cache.
         for block in supplies.chunks(LINK_BLOCK) {
-            let nodes = graph.raw_nodes();
-            let mut seen = 0;
-            for s in block {
-                let first = |v: u32| {
-                    nodes
-                        .get(v as usize)
-                        .map_or(0, |n| n.next_edge(petgraph::Direction::Outgoing).index())
-                };
-                seen ^= first(s.from) ^ first(s.to);
-            }
-            std::hint::black_box(seen);
+            let ends = block.iter().flat_map(|s| [s.from as usize, s.to as usize]);
+            touch_by(graph.raw_nodes(), ends, |n| {
+                n.next_edge(petgraph::Direction::Outgoing).index() as u64
+            });
             for s in block {
                 graph.add_edge(
                     NodeIndex::new(s.from as usize),

@@ -9,6 +9,7 @@ use std::hash::BuildHasher as _;
 use super::bulk::{Bulk, GiveUp};
 use super::graph::{Entities, Supply};
 use super::index::lower;
+use super::net::touch_by;
 
 /// No entity yet: an id whose lookup waits in a batch.
 pub const NO: u32 = u32::MAX;
@@ -134,10 +135,9 @@ impl FlowIds {
                 }
                 i += 1;
             }
-            let seen = block
-                .iter()
-                .fold(0, |seen, &(_, home)| seen ^ ids.slots[home].len);
-            std::hint::black_box(seen);
+            touch_by(&ids.slots, block.iter().map(|&(_, home)| home), |s| {
+                u64::from(s.len)
+            });
             for &(slot, home) in &block {
                 let mut at = home;
                 while ids.slots[at].len != 0 {

@@ -99,13 +99,19 @@ fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
 const TOUCH_BLOCK: usize = 64;
 
 /// Reads `xs` at each of `at`, the reads not waiting for each other (nothing depends on what
-/// they read), so that the writes that follow find their lines in the cache: with rows in any
-/// order, each write is to a place far from the last, and a write that misses the cache holds
+/// they read), so that the work that follows finds their lines in the cache: with rows in any
+/// order, each place is far from the last, and a write or a read that misses the cache holds
 /// up the ones behind it.
 pub fn touch(xs: &[u32], at: impl Iterator<Item = usize>) {
+    touch_by(xs, at, |&x| u64::from(x));
+}
+
+/// [`touch`] for entries of any kind: `bits` reads something of an entry (combined and kept
+/// from the optimizer, so that the reads are made).
+pub fn touch_by<T>(xs: &[T], at: impl Iterator<Item = usize>, bits: impl Fn(&T) -> u64) {
     let mut seen = 0;
     for i in at {
-        seen ^= xs.get(i).copied().unwrap_or(0);
+        seen ^= xs.get(i).map_or(0, &bits);
     }
     std::hint::black_box(seen);
 }
