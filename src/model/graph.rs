@@ -192,6 +192,22 @@ impl Entities {
         self.kind.len()
     }
 
+    /// The distinct stages the entities name, and the distinct companies: one pass over the
+    /// interned word numbers (no text read or copied per entity).
+    pub fn stages_and_companies(&self) -> (Vec<&str>, Vec<&str>) {
+        let used = |column: &[u32]| {
+            let mut seen = vec![false; self.words.all.len()];
+            for &k in column {
+                if k != NONE {
+                    seen[k as usize] = true;
+                }
+            }
+            let words = seen.iter().zip(&self.words.all);
+            words.filter(|(&s, _)| s).map(|(_, w)| &**w).collect()
+        };
+        (used(&self.stage), used(&self.company))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.kind.is_empty()
     }
@@ -426,7 +442,7 @@ impl Model {
 
     /// The nearest enclosing region of `i` whose level is `level` ("country").
     pub fn region_at_level(&self, i: u32, level: &str) -> Option<u32> {
-        let own = (self.entity(i).kind == Kind::Region).then_some(i);
+        let own = (self.entities.kind(i) == Kind::Region).then_some(i);
         own.into_iter()
             .chain(self.regions_of(i))
             .find(|&r| self.entity(r).level == Some(level))

@@ -105,7 +105,7 @@ pub fn write_folder_part(m: &Model, part: &Part, dir: &Path) -> std::io::Result<
         .collect();
     let labels = flow
         .iter()
-        .map(|&i| format!("Node;{}", label(m.entity(i).kind)))
+        .map(|&i| format!("Node;{}", label(m.entities.kind(i))))
         .collect();
     table(
         &dir.join("nodes.csv"),

@@ -103,7 +103,7 @@ impl Session<'_> {
                     }
                 }
                 Ok(Box::new(move |m, v| {
-                    kinds.contains(&m.entity(v).kind) != neg
+                    kinds.contains(&m.entities.kind(v)) != neg
                 }))
             }
             "stage" => {
@@ -156,7 +156,7 @@ impl Session<'_> {
                         span: v.span(),
                     };
                     let r = self.resolve(&n)?;
-                    if self.model.entity(r).kind != Kind::Region {
+                    if self.model.entities.kind(r) != Kind::Region {
                         return Err(self.err(v.span(), ResolveError::NotARegion(n.text.clone())));
                     }
                     regions.push(r);

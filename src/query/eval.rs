@@ -308,7 +308,7 @@ impl Session<'_> {
         if let Some(r) = m.region_at_level(v, "country") {
             return CountryOf::Known(r);
         }
-        let own = (m.entity(v).kind == Kind::Region).then_some(v);
+        let own = (m.entities.kind(v) == Kind::Region).then_some(v);
         let chain: Vec<u32> = own.into_iter().chain(m.regions_of(v)).collect();
         let Some(&nearest) = chain.first() else {
             return CountryOf::Unlocated;

@@ -23,21 +23,13 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn of(m: &Model) -> Vocabulary {
-        let mut v = Vocabulary {
-            stages: BTreeSet::new(),
-            attributes: BTreeSet::new(),
-            companies: BTreeSet::new(),
-        };
-        for e in m.entities.iter() {
-            if let Some(s) = e.stage {
-                v.stages.insert(s.to_string());
-            }
-            if let Some(c) = e.company {
-                v.companies.insert(c.to_string());
-            }
+        let (stages, companies) = m.entities.stages_and_companies();
+        let owned = |w: Vec<&str>| w.into_iter().map(str::to_string).collect();
+        Vocabulary {
+            stages: owned(stages),
+            attributes: m.node_attribute_names(),
+            companies: owned(companies),
         }
-        v.attributes = m.node_attribute_names();
-        v
     }
 }
 

@@ -91,12 +91,12 @@ impl Session<'_> {
         let regions: Vec<u32> = s
             .iter()
             .copied()
-            .filter(|&x| m.entity(x).kind == Kind::Region)
+            .filter(|&x| m.entities.kind(x) == Kind::Region)
             .collect();
         let mut out: Vec<u32> = s
             .iter()
             .copied()
-            .filter(|&x| m.entity(x).kind.is_flow())
+            .filter(|&x| m.entities.kind(x).is_flow())
             .collect();
         if !regions.is_empty() {
             let chosen = cone::mask(&m.net, regions.iter().copied());
