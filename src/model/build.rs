@@ -234,15 +234,9 @@ pub fn finish(
         materials,
         material_by_key,
     } = parts;
-    // The petgraph and the analysis form are built side by side.
+    // The petgraph is built beside the analysis form's components.
     let n = entities.len();
-    let (graph, net) = std::thread::scope(|scope| {
-        // From the live supplies in group order where the caller has them (see
-        // `shares::effective_shares_grouped`).
-        let net = scope.spawn(|| match grouped {
-            Some(g) => Net::build_grouped(n, supplies.len(), g, live),
-            None => Net::build(n, &supplies, live),
-        });
+    let petgraph = || {
         let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, supplies.len());
         for _ in 0..n {
             graph.add_node(());
@@ -263,9 +257,14 @@ pub fn finish(
                 );
             }
         }
-        let net = net.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (graph, net)
-    });
+        graph
+    };
+    // From the live supplies in group order where the caller has them (see
+    // `shares::effective_shares_grouped`).
+    let (net, graph) = match grouped {
+        Some(g) => Net::build_grouped_beside(n, supplies.len(), g, live, petgraph),
+        None => Net::build_beside(n, &supplies, live, petgraph),
+    };
     crate::phases::mark("graph and analysis arrays");
     let cycles = supply_cycles(&graph, &supplies, &net);
     let mut model = Model {

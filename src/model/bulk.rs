@@ -38,6 +38,7 @@ use super::fields::{must_columns, Entity, Flag};
 use super::flow_ids::{FlowIds, Lookups};
 use super::graph::{EdgeStatus, Entities, Kind, Model, NewEntity, Supply};
 use super::index::lower;
+use super::net;
 use super::parquet_read::PqRow;
 use super::rows::{Fields, Rows, Source, TableRows};
 use super::shares::effective_shares_grouped;
@@ -194,23 +195,13 @@ fn build_on(
 
 const NO: u32 = u32::MAX;
 
-/// `work` on each of `items`, each on a thread of its own, side by side: the results in order,
-/// the first `GiveUp` if any (a thread's panic goes on in this one).
+/// `work` on each of `items` side by side ([`net::side_by_side`]): the results in order, the
+/// first `GiveUp` if any.
 fn side_by_side<I: Send, T: Send>(
     items: Vec<I>,
     work: impl Fn(I) -> Bulk<T> + Sync,
 ) -> Bulk<Vec<T>> {
-    std::thread::scope(|scope| {
-        let work = &work;
-        let running: Vec<_> = items
-            .into_iter()
-            .map(|item| scope.spawn(move || work(item)))
-            .collect();
-        running
-            .into_iter()
-            .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    net::side_by_side(items, work).into_iter().collect()
 }
 
 /// Whether two live edges of one input group come from the same supplier (the general reader

@@ -6,6 +6,8 @@
 // `load::MAX_FILE` (4 GiB), so none of them reaches 2^32.
 #![allow(clippy::cast_possible_truncation)]
 
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
 use super::graph::{EdgeStatus, Supply};
 
 /// Sentinel for "none" in the u32 arrays.
@@ -68,31 +70,91 @@ pub fn group_order(n: usize, supplies: &[Supply]) -> Vec<u32> {
 
 /// The outgoing adjacency (`out_off`, `out_pos`) of a net whose incoming-edge position `p` has
 /// supplier `grouped[p].from` (the live supplies in group order): a counting sort on the
-/// supplier.
+/// supplier, on one core (it runs beside the incoming arrays).
 fn outgoing(n: usize, grouped: &[Supply]) -> (Vec<u32>, Vec<u32>) {
-    let mut counts = vec![0u32; n + 1];
-    for block in grouped.chunks(TOUCH_BLOCK) {
-        touch(&counts, block.iter().map(|s| s.from as usize + 1));
-        for s in block {
-            counts[s.from as usize + 1] += 1;
+    counting_sort(n, grouped, |s| Some(s.from as usize), 1)
+}
+
+/// A stable counting sort of `items` by `key` (an item whose key is `None` is left out): where
+/// each key's run starts (`n + 1` entries), and the items' numbers in key order, each key's in
+/// item order. `parts` consecutive parts of the items are counted and placed side by side, each
+/// on a core of its own: a key's run holds the first part's items, then the second's.
+fn counting_sort<T: Sync>(
+    n: usize,
+    items: &[T],
+    key: impl Fn(&T) -> Option<usize> + Sync,
+    parts: usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let size = items.len().div_ceil(parts.max(1)).max(1);
+    let parts: Vec<(usize, &[T])> = items.chunks(size).enumerate().collect();
+    let counts = side_by_side(parts.clone(), |(_, part)| {
+        let mut count = vec![0u32; n];
+        for block in part.chunks(TOUCH_BLOCK) {
+            touch(&count, block.iter().filter_map(&key));
+            for v in block.iter().filter_map(&key) {
+                count[v] += 1;
+            }
         }
-    }
+        count
+    });
+    // Where each key's run starts; each part's count turned into where its items of the key
+    // go (after the earlier parts' ones).
+    let mut start = vec![0u32; n + 1];
+    let mut slots = counts;
     for v in 0..n {
-        counts[v + 1] += counts[v];
-    }
-    let out_off = counts.clone();
-    let mut out_pos = vec![0; grouped.len()];
-    // (`out_pos` is not read ahead: its pages are not yet written, and a read before the first
-    // write would fault twice.)
-    for (b, block) in grouped.chunks(TOUCH_BLOCK).enumerate() {
-        touch(&counts, block.iter().map(|s| s.from as usize));
-        for (k, s) in block.iter().enumerate() {
-            let slot = &mut counts[s.from as usize];
-            out_pos[*slot as usize] = (b * TOUCH_BLOCK + k) as u32;
-            *slot += 1;
+        let mut at = start[v];
+        for slot in &mut slots {
+            let c = slot[v];
+            slot[v] = at;
+            at += c;
         }
+        start[v + 1] = at;
     }
-    (out_off, out_pos)
+    // Each part writes places no other part writes; atomics let them share the array (a
+    // relaxed store is a plain store).
+    let order: Vec<AtomicU32> = (0..start[n]).map(|_| AtomicU32::new(0)).collect();
+    let work: Vec<_> = parts.into_iter().zip(slots).collect();
+    side_by_side(work, |((p, part), mut slot)| {
+        // (`order` is not read ahead: a read before the first write would fault twice.)
+        for (b, block) in part.chunks(TOUCH_BLOCK).enumerate() {
+            touch(&slot, block.iter().filter_map(&key));
+            for (j, item) in block.iter().enumerate() {
+                if let Some(v) = key(item) {
+                    let k = p * size + b * TOUCH_BLOCK + j;
+                    order[slot[v] as usize].store(k as u32, Relaxed);
+                    slot[v] += 1;
+                }
+            }
+        }
+    });
+    (
+        start,
+        order.into_iter().map(AtomicU32::into_inner).collect(),
+    )
+}
+
+/// `work` on each of `items`, the first on this thread and each other on a thread of its own,
+/// side by side: the results in order (a thread's panic goes on in this one).
+pub(crate) fn side_by_side<I: Send, T: Send>(
+    items: Vec<I>,
+    work: impl Fn(I) -> T + Sync,
+) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let mut items = items.into_iter();
+        let first = items.next();
+        let running: Vec<_> = items.map(|item| scope.spawn(move || work(item))).collect();
+        first
+            .map(work)
+            .into_iter()
+            .chain(running.into_iter().map(join))
+            .collect()
+    })
+}
+
+/// A scoped thread's result (its panic goes on in this thread).
+fn join<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Entries written at random places a block at a time: the block's places are read first.
@@ -124,29 +186,14 @@ pub fn material_key(s: &Supply) -> u64 {
 /// The supply edges that are not stopped, by consumer then edge number (a counting sort), and
 /// where each consumer's run starts (`start[v]..start[v + 1]`, `n + 1` entries).
 pub fn by_consumer(n: usize, supplies: &[Supply]) -> (Vec<u32>, Vec<u32>) {
-    let mut start = vec![0u32; n + 1];
-    for block in supplies.chunks(TOUCH_BLOCK) {
-        touch(&start, block.iter().map(|s| s.to as usize + 1));
-        for s in block {
-            if s.status != EdgeStatus::Stopped {
-                start[s.to as usize + 1] += 1;
-            }
-        }
-    }
-    for v in 0..n {
-        start[v + 1] += start[v];
-    }
-    let mut order = vec![0u32; start[n] as usize];
-    let mut slot = start.clone();
-    for (b, block) in supplies.chunks(TOUCH_BLOCK).enumerate() {
-        touch(&slot, block.iter().map(|s| s.to as usize));
-        for (j, s) in block.iter().enumerate() {
-            if s.status != EdgeStatus::Stopped {
-                order[slot[s.to as usize] as usize] = (b * TOUCH_BLOCK + j) as u32;
-                slot[s.to as usize] += 1;
-            }
-        }
-    }
+    let live = |s: &Supply| (s.status != EdgeStatus::Stopped).then_some(s.to as usize);
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let parts = if supplies.len() < PARALLEL_EDGES {
+        1
+    } else {
+        cores.min(2)
+    };
+    let (start, order) = counting_sort(n, supplies, live, parts);
     (order, start)
 }
 
@@ -155,32 +202,53 @@ impl Net {
     /// are kept (so that a what-if can switch them on) with share 0 and their would-be share in
     /// `in_planned`. `live` is `group_order(n, supplies)`.
     pub fn build(n: usize, supplies: &[Supply], live: &[u32]) -> Net {
+        Net::build_beside(n, supplies, live, || ()).0
+    }
+
+    /// [`Net::build`], with `beside` run on the other core while the components are found.
+    pub fn build_beside<T: Send>(
+        n: usize,
+        supplies: &[Supply],
+        live: &[u32],
+        beside: impl FnOnce() -> T + Send,
+    ) -> (Net, T) {
         let grouped: Vec<Supply> = live.iter().map(|&k| supplies[k as usize].clone()).collect();
-        Net::build_grouped(n, supplies.len(), &grouped, live)
+        Net::build_grouped_beside(n, supplies.len(), &grouped, live, beside)
     }
 
     /// [`Net::build`] from the live supplies gathered in group order (`grouped[i]` is supply
     /// `live[i]` of `supplies` supplies in all): read in sequence, whatever the edges' order.
+    pub fn build_grouped(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
+        Net::build_grouped_beside(n, supplies, grouped, live, || ()).0
+    }
+
+    /// [`Net::build_grouped`], with `beside` run on the other core while the components are
+    /// found.
     ///
     /// The incoming arrays (by consumer) and the outgoing ones (by supplier) are built side by
-    /// side; the components then need both.
-    pub fn build_grouped(n: usize, supplies: usize, grouped: &[Supply], live: &[u32]) -> Net {
-        let (mut net, out) = if live.len() < PARALLEL_EDGES {
-            let net = Net::incoming(n, supplies, grouped, live);
-            (net, outgoing(n, &grouped[..live.len()]))
-        } else {
-            std::thread::scope(|scope| {
-                let out = scope.spawn(|| outgoing(n, &grouped[..live.len()]));
-                let net = Net::incoming(n, supplies, grouped, live);
-                (
-                    net,
-                    out.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                )
-            })
-        };
-        (net.out_off, net.out_pos) = out;
-        net.find_components();
-        net
+    /// side; the components then need both, and take one core: `beside` (the caller's petgraph)
+    /// takes the other.
+    pub fn build_grouped_beside<T: Send>(
+        n: usize,
+        supplies: usize,
+        grouped: &[Supply],
+        live: &[u32],
+        beside: impl FnOnce() -> T + Send,
+    ) -> (Net, T) {
+        if live.len() < PARALLEL_EDGES {
+            let mut net = Net::incoming(n, supplies, grouped, live);
+            (net.out_off, net.out_pos) = outgoing(n, &grouped[..live.len()]);
+            net.find_components();
+            return (net, beside());
+        }
+        std::thread::scope(|scope| {
+            let out = scope.spawn(|| outgoing(n, &grouped[..live.len()]));
+            let mut net = Net::incoming(n, supplies, grouped, live);
+            (net.out_off, net.out_pos) = join(out);
+            let beside = scope.spawn(beside);
+            net.find_components();
+            (net, join(beside))
+        })
     }
 
     /// The input groups and the incoming arrays of [`Net::build_grouped`].
@@ -549,6 +617,56 @@ mod tests {
                     .sum::<usize>(),
                 n
             );
+        }
+    }
+
+    /// The counting sort, in one part or several side by side, gives what a stable sort by key
+    /// gives (items without a key left out), and each key's run where it starts; so do
+    /// `by_consumer` and `outgoing` over supplies, stopped ones left out of the first.
+    #[test]
+    fn counting_sort_in_parts_is_a_stable_sort() {
+        let mut rng = crate::model::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = |m: u64| rng.below(m);
+        for case in 0..300 {
+            let n = 1 + next(30) as usize;
+            let items: Vec<Option<usize>> = (0..next(200))
+                .map(|_| (next(5) != 0).then(|| next(n as u64) as usize))
+                .collect();
+            let mut want: Vec<u32> = (0..items.len() as u32)
+                .filter(|&k| items[k as usize].is_some())
+                .collect();
+            want.sort_by_key(|&k| items[k as usize]);
+            let want_start: Vec<u32> = (0..=n)
+                .map(|v| {
+                    want.iter()
+                        .filter(|&&k| items[k as usize] < Some(v))
+                        .count() as u32
+                })
+                .collect();
+            for parts in [1, 2, 3, 7] {
+                let (start, order) = counting_sort(n, &items, |k| *k, parts);
+                assert_eq!(order, want, "case {case}, {parts} parts: the order");
+                assert_eq!(start, want_start, "case {case}, {parts} parts: the starts");
+            }
+            let supplies: Vec<Supply> = items
+                .iter()
+                .enumerate()
+                .map(|(k, to)| {
+                    let status = match to {
+                        Some(_) => EdgeStatus::Operating,
+                        None => EdgeStatus::Stopped,
+                    };
+                    let to = to.unwrap_or(k % n) as u32;
+                    Supply::new((k % n) as u32, to, None, f64::NAN, status)
+                })
+                .collect();
+            assert_eq!(
+                by_consumer(n, &supplies),
+                (want.clone(), want_start.clone())
+            );
+            let mut by_supplier: Vec<u32> = (0..supplies.len() as u32).collect();
+            by_supplier.sort_by_key(|&k| supplies[k as usize].from);
+            assert_eq!(outgoing(n, &supplies).1, by_supplier, "case {case}");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};
-use super::net::{by_consumer, material_key};
+use super::net::{by_consumer, material_key, side_by_side};
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;
@@ -114,14 +114,29 @@ fn grouped_on(
     for p in found.into_iter().flatten() {
         problem(p);
     }
-    for (s, &k) in grouped.iter().zip(&order) {
-        supplies[k as usize].share = s.share;
-    }
-    for s in supplies.iter_mut() {
-        if s.status == EdgeStatus::Stopped {
-            s.share = 0.0;
-        }
-    }
+    // The shares written back: each part of the supplies on a core of its own, taking the
+    // gathered edges that are its own (each part reads them all: two parts at most).
+    let size = supplies.len().div_ceil(parts.min(2)).max(1);
+    let (grouped_ref, order_ref) = (&grouped, &order);
+    side_by_side(
+        supplies.chunks_mut(size).enumerate().collect(),
+        |(p, part)| {
+            let first = p * size;
+            for (s, &k) in grouped_ref.iter().zip(order_ref) {
+                if let Some(own) = (k as usize)
+                    .checked_sub(first)
+                    .and_then(|i| part.get_mut(i))
+                {
+                    own.share = s.share;
+                }
+            }
+            for s in part.iter_mut() {
+                if s.status == EdgeStatus::Stopped {
+                    s.share = 0.0;
+                }
+            }
+        },
+    );
     (order, grouped)
 }
 
