@@ -26,6 +26,12 @@ const SWEEP_MIN: usize = 64;
 /// are gathered, stage by stage, then its losses are computed in order (see [`Block`]).
 const SWEEP_BLOCK: usize = 256;
 
+/// A sweep of at least this many components gathers its blocks on another core (see
+/// [`Propagator::sweep_pipelined`]).
+const PIPELINE_FROM: usize = 1 << 16;
+/// Blocks gathered ahead of the one being computed, at most.
+const PIPELINE_AHEAD: usize = 4;
+
 /// A disruption: node losses, edge restrictions (by incoming-edge position), and optionally
 /// other shares (planned capacity switched on).
 #[derive(Debug, Clone, Default)]
@@ -71,6 +77,9 @@ pub struct Propagator<'n> {
     block: usize,
     /// The sweep's block, kept for the next run.
     sweep_block: Block,
+    /// Components a sweep must have to gather on another core ([`PIPELINE_FROM`]; set by the
+    /// tests).
+    pipeline_from: usize,
     /// Checked between components and sweeps: a run stops early once it is set.
     cancel: Cancel,
 }
@@ -92,6 +101,7 @@ impl<'n> Propagator<'n> {
             sweep_at: None,
             block: SWEEP_BLOCK,
             sweep_block: Block::default(),
+            pipeline_from: PIPELINE_FROM,
             cancel,
         }
     }
@@ -194,43 +204,105 @@ impl<'n> Propagator<'n> {
         // and nothing need be queued (each queued one costs a read of its consumers). Every
         // component still in the heap is queued and comes after the last one taken.
         self.heap.clear();
+        let comps = from..net.comp_count();
+        let step = self.block.max(1);
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        if comps.len() >= self.pipeline_from && cores > 1 {
+            self.sweep_pipelined(comps, step, shares);
+            return;
+        }
         // The block's arrays are kept between runs (an analysis may run thousands).
         let mut block = std::mem::take(&mut self.sweep_block);
-        let step = self.block.max(1);
-        for start in (from..net.comp_count()).step_by(step) {
+        for start in comps.clone().step_by(step) {
             if self.cancel.is_cancelled() {
                 break;
             }
-            let end = (start + step).min(net.comp_count());
+            let end = (start + step).min(comps.end);
             block.gather(net, &self.queued, shares, start..end);
-            // Every supplier's loss read once, so that computing the block finds them in the
-            // cache.
-            touch_by(&self.loss, block.src.iter().map(|&u| u as usize), |l| {
-                l.to_bits()
-            });
-            for (i, c) in (start..end).enumerate() {
-                match block.node[i] {
-                    NOT_GATHERED => self.sweep_one(c, shares),
-                    v => {
-                        let l = block.loss(i, &self.loss);
-                        // 0 is what the node holds already.
-                        if l > 0.0 {
-                            self.loss[v as usize] = l;
-                            self.touched.push(v);
-                        }
-                    }
-                }
-            }
+            self.compute(&block, start, shares);
         }
         self.sweep_block = block;
     }
 
+    /// The sweep with the blocks gathered on another core, a few blocks ahead of this one,
+    /// which computes them in order as [`Propagator::run`]'s sweep does: what is gathered
+    /// depends on no loss, so the losses are the same to the bit.
+    fn sweep_pipelined(&mut self, comps: std::ops::Range<usize>, step: usize, shares: &[f64]) {
+        let net = self.net;
+        // Nothing is queued during the sweep: the gathering reads `queued` while the losses
+        // are computed.
+        let queued = std::mem::take(&mut self.queued);
+        let cancel = self.cancel.clone();
+        let starts = comps.clone().step_by(step);
+        std::thread::scope(|scope| {
+            let (gathered, computed) = std::sync::mpsc::sync_channel::<Block>(PIPELINE_AHEAD);
+            let (spent, reuse) = std::sync::mpsc::channel::<Block>();
+            let queued = &queued;
+            let gather_starts = starts.clone();
+            scope.spawn(move || {
+                for start in gather_starts {
+                    if cancel.is_cancelled() {
+                        break;
+                    }
+                    let mut block = reuse.try_recv().unwrap_or_default();
+                    let end = (start + step).min(comps.end);
+                    block.gather(net, queued, shares, start..end);
+                    // The computing side has stopped (cancelled): so does this one.
+                    if gathered.send(block).is_err() {
+                        break;
+                    }
+                }
+            });
+            for start in starts {
+                if self.cancel.is_cancelled() {
+                    break;
+                }
+                let Ok(block) = computed.recv() else { break };
+                self.compute_with(&block, start, shares, queued);
+                // The gathering side may have stopped (cancelled): the block is then dropped.
+                spent.send(block).ok();
+            }
+            // Dropping the receiving end stops the gathering side if it is still going.
+            drop(computed);
+        });
+        self.queued = queued;
+    }
+
+    /// Computes the swept components `start..` whose inputs `block` gathered, in order.
+    fn compute(&mut self, block: &Block, start: usize, shares: &[f64]) {
+        let queued = std::mem::take(&mut self.queued);
+        self.compute_with(block, start, shares, &queued);
+        self.queued = queued;
+    }
+
+    /// [`Propagator::compute`], with `queued` held apart from the propagator.
+    fn compute_with(&mut self, block: &Block, start: usize, shares: &[f64], queued: &[bool]) {
+        // Every supplier's loss read once, so that computing the block finds them in the
+        // cache.
+        touch_by(&self.loss, block.src.iter().map(|&u| u as usize), |l| {
+            l.to_bits()
+        });
+        for (i, c) in (start..start + block.node.len()).enumerate() {
+            match block.node[i] {
+                NOT_GATHERED => self.sweep_one(c, queued[c], shares),
+                v => {
+                    let l = block.loss(i, &self.loss);
+                    // 0 is what the node holds already.
+                    if l > 0.0 {
+                        self.loss[v as usize] = l;
+                        self.touched.push(v);
+                    }
+                }
+            }
+        }
+    }
+
     /// A component of the sweep whose inputs were not gathered: a cyclic one, or one that a
     /// disruption touches (its loss and restrictions are read).
-    fn sweep_one(&mut self, c: usize, shares: &[f64]) {
+    fn sweep_one(&mut self, c: usize, queued: bool, shares: &[f64]) {
         let members = self.net.comp_members(c);
         if self.net.comp_cyclic(c) {
-            if self.queued[c] || self.fed(members, shares) {
+            if queued || self.fed(members, shares) {
                 self.solve_cycle(members, shares);
             }
         } else {
@@ -476,9 +548,10 @@ mod tests {
     }
 
     /// On random graphs with loops, several materials and edge restrictions, a run that sweeps
-    /// from its first component, one that never sweeps, and the default give the same losses to
-    /// the last bit (a scoped run keeps to the heap: with a scope the three must agree too);
-    /// and they agree with the equation iterated whole.
+    /// from its first component (its blocks gathered on this core or on another), one that
+    /// never sweeps, and the default give the same losses to the last bit (a scoped run keeps
+    /// to the heap: with a scope they must agree too); and they agree with the equation
+    /// iterated whole.
     #[test]
     fn sweeping_and_queueing_give_the_same_losses() {
         let mut rng = crate::model::test_rng::Rng::new(0x5851_f42d_4c95_7f2du64);
@@ -510,16 +583,19 @@ mod tests {
             let scoped = |v: u32| v != cut;
             for scope in [None, Some(&scoped as &dyn Fn(u32) -> bool)] {
                 let mut losses = Vec::new();
-                for (sweep_at, block) in [
-                    (Some(0), 1),
-                    (Some(0), 3),
-                    (Some(0), SWEEP_BLOCK),
-                    (Some(usize::MAX), SWEEP_BLOCK),
-                    (None, SWEEP_BLOCK),
+                for (sweep_at, block, pipeline_from) in [
+                    (Some(0), 1, usize::MAX),
+                    (Some(0), 3, usize::MAX),
+                    (Some(0), SWEEP_BLOCK, usize::MAX),
+                    (Some(usize::MAX), SWEEP_BLOCK, usize::MAX),
+                    (None, SWEEP_BLOCK, usize::MAX),
+                    (Some(0), 1, 0),
+                    (Some(0), 3, 0),
                 ] {
                     let mut prop = Propagator::new(&net, Cancel::new());
                     prop.sweep_at = sweep_at;
                     prop.block = block;
+                    prop.pipeline_from = pipeline_from;
                     // Twice: the second run starts from what the first one reset.
                     prop.run(&dis, scope);
                     prop.run(&dis, scope);
@@ -542,6 +618,8 @@ mod tests {
                     (2, "swept in whole blocks"),
                     (3, "queued"),
                     (4, "by default"),
+                    (5, "swept one by one, gathered on another core"),
+                    (6, "swept in blocks of 3, gathered on another core"),
                 ] {
                     assert_eq!(
                         losses[0], losses[k],
