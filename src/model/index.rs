@@ -7,6 +7,7 @@
 
 use std::hash::BuildHasher;
 
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
@@ -76,21 +77,26 @@ impl TextIndex {
         if self.next.len() <= i as usize {
             self.next.resize(i as usize + 1, u32::MAX);
         }
-        match self.first(entities, &key) {
-            Some(_) if unique => false,
-            Some(first) => {
+        // One hash and one probe: the key's entry, found or made.
+        let f = self.field;
+        let entry = self.table.entry(
+            hash(&key),
+            |&j| lower(text(f, entities, j)) == key,
+            |&j| hash(&lower(text(f, entities, j))),
+        );
+        match entry {
+            Entry::Occupied(_) if unique => false,
+            Entry::Occupied(first) => {
                 // Keep the chain in insertion order: append at its end.
-                let mut last = first;
+                let mut last = *first.get();
                 while self.next[last as usize] != u32::MAX {
                     last = self.next[last as usize];
                 }
                 self.next[last as usize] = i;
                 true
             }
-            None => {
-                let f = self.field;
-                self.table
-                    .insert_unique(hash(&key), i, |&j| hash(&lower(text(f, entities, j))));
+            Entry::Vacant(slot) => {
+                slot.insert(i);
                 true
             }
         }
