@@ -3,6 +3,12 @@
 //! tables converted to Parquet (`convert --to parquet`'s converter), each loaded in its own
 //! child process (read the files, validate, build), three times; the best and the median.
 //!
+//! Then what any load of the Parquet tables must pay however little it builds, each in a child
+//! process of its own: decoding the two tables into Arrow columns (the load's first phase, on
+//! every core), and writing once as many fresh bytes as the Parquet load's peak memory, on
+//! every core (the kernel hands out and zeroes each page: nothing is computed). Their sum is a
+//! floor under a load that ends holding a model of that size.
+//!
 //! `cargo bench --bench load [-- SIZES...]`. Data goes to `target/bench-data/`.
 
 use std::path::{Path, PathBuf};
@@ -34,7 +40,19 @@ fn cpu_secs() -> f64 {
     (f.get(11).copied().unwrap_or(f64::NAN) + f.get(12).copied().unwrap_or(f64::NAN)) / 100.0
 }
 
-/// One load in this process: prints its wall-clock and CPU seconds.
+/// Peak resident memory of this process so far, in bytes (Linux).
+fn peak_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// One load in this process: prints its wall-clock and CPU seconds, and its peak memory.
 fn load(dir: &Path) {
     let (t, c) = (Instant::now(), cpu_secs());
     let (m, problems) = model::load_path(dir).build();
@@ -42,14 +60,89 @@ fn load(dir: &Path) {
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_secs() - c;
     assert!(m.supplies.len() > m.flow_nodes().count());
-    println!("{secs} {cpu}");
+    println!("{secs} {cpu} {}", peak_bytes());
+}
+
+/// The Parquet tables decoded into Arrow columns, as the load's first phase decodes them.
+fn decode(dir: &Path) {
+    use model::doc::{EdgeDef, NodeDef};
+    use model::parquet_read::PqTable;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (t, c) = (Instant::now(), cpu_secs());
+    let nodes = PqTable::read::<NodeDef>(&dir.join("nodes.parquet"), threads).expect("nodes");
+    let edges = PqTable::read::<EdgeDef>(&dir.join("edges.parquet"), threads).expect("edges");
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - c;
+    assert!(edges.rows > nodes.rows);
+    println!("{secs} {cpu} {}", peak_bytes());
+}
+
+/// `bytes` of fresh memory written once, a byte a page, on every core.
+fn fresh(bytes: usize) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (t, c) = (Instant::now(), cpu_secs());
+    let written: usize = std::thread::scope(|s| {
+        let each: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut v = vec![0u8; bytes / threads];
+                    for page in v.chunks_mut(4096) {
+                        page[0] = 1;
+                    }
+                    v.iter()
+                        .step_by(4096)
+                        .map(|&b| usize::from(b))
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        each.into_iter().map(|h| h.join().expect("thread")).sum()
+    });
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - c;
+    assert!(written >= bytes / 4096 - threads);
+    println!("{secs} {cpu} {}", peak_bytes());
+}
+
+/// Three runs of this bench's `mode` in fresh child processes: (wall, CPU, peak bytes) each.
+fn three(mode: &str, arg: &str) -> Vec<(f64, f64, u64)> {
+    let me = std::env::current_exe().expect("exe");
+    (0..3)
+        .map(|_| {
+            let out = Command::new(&me)
+                .arg(mode)
+                .arg(arg)
+                .output()
+                .expect("child");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let f: Vec<&str> = text.split_whitespace().collect();
+            let secs = |i: usize| f[i].parse::<f64>().expect("seconds");
+            (secs(0), secs(1), f[2].parse::<u64>().expect("bytes"))
+        })
+        .collect()
+}
+
+/// The best and median wall time, and the least CPU time, of runs.
+fn summary(runs: &[(f64, f64, u64)]) -> (f64, f64, f64) {
+    let mut times: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    times.sort_by(f64::total_cmp);
+    let cpu = runs.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
+    (times[0], times[times.len() / 2], cpu)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--child") {
-        load(Path::new(&args[1]));
-        return;
+    match args.first().map(String::as_str) {
+        Some("--child") => return load(Path::new(&args[1])),
+        Some("--decode") => return decode(Path::new(&args[1])),
+        Some("--fresh") => return fresh(args[1].parse().expect("bytes")),
+        _ => {}
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
@@ -77,38 +170,27 @@ fn main() {
                     model::parquet_write::csv_folder(&csv, &dir).expect("convert to Parquet");
                 }
             }
-            let me = std::env::current_exe().expect("exe");
-            let runs: Vec<(f64, f64)> = (0..3)
-                .map(|_| {
-                    let out = Command::new(&me)
-                        .arg("--child")
-                        .arg(&dir)
-                        .output()
-                        .expect("child");
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    eprint!("{}", String::from_utf8_lossy(&out.stderr));
-                    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-                    let mut x = text
-                        .split_whitespace()
-                        .map(|x| x.parse::<f64>().expect("seconds"));
-                    (x.next().expect("wall"), x.next().expect("cpu"))
-                })
-                .collect();
-            let mut times: Vec<f64> = runs.iter().map(|r| r.0).collect();
-            times.sort_by(f64::total_cmp);
-            let cpu = runs.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
+            let runs = three("--child", &dir.to_string_lossy());
+            let (best, median, cpu) = summary(&runs);
             let rows = match order {
                 Order::Sorted => "sorted",
                 Order::Shuffled => "shuffled",
             };
-            println!(
-                "| {n} | {tables} | {rows} | {:.3} s | {:.3} s | {cpu:.2} s |",
-                times[0], times[1]
-            );
+            println!("| {n} | {tables} | {rows} | {best:.3} s | {median:.3} s | {cpu:.2} s |");
+            if tables == "Parquet" {
+                let peak = runs.iter().map(|r| r.2).max().unwrap_or(0);
+                let (d, _, dc) = summary(&three("--decode", &dir.to_string_lossy()));
+                println!("| {n} | Parquet | decoding alone | {d:.3} s | - | {dc:.2} s |");
+                let (f, _, fc) = summary(&three("--fresh", &peak.to_string()));
+                println!(
+                    "| {n} | - | the load's peak, {} MB, written fresh once | {f:.3} s | - | {fc:.2} s |",
+                    peak >> 20
+                );
+                println!(
+                    "| {n} | Parquet | floor: the two above | {:.3} s | - | - |",
+                    d + f
+                );
+            }
         }
     }
 }
