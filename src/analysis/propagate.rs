@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::cancel::Cancel;
-use crate::model::net::{touch_by, Net};
+use crate::model::net::{cores, join, touch_by, Net};
 
 /// Convergence threshold of the iteration inside a cyclic component.
 const CYCLE_TOL: f64 = 1e-14;
@@ -29,7 +29,8 @@ const SWEEP_BLOCK: usize = 256;
 /// A sweep of at least this many components gathers its blocks on another core (see
 /// [`Propagator::sweep_pipelined`]).
 const PIPELINE_FROM: usize = 1 << 16;
-/// Blocks gathered ahead of the one being computed, at most.
+/// Gathered blocks waiting to be computed, at most (the gathering side may hold one more,
+/// ready to hand over).
 const PIPELINE_AHEAD: usize = 4;
 
 /// A disruption: node losses, edge restrictions (by incoming-edge position), and optionally
@@ -101,9 +102,20 @@ impl<'n> Propagator<'n> {
             sweep_at: None,
             block: SWEEP_BLOCK,
             sweep_block: Block::default(),
-            pipeline_from: PIPELINE_FROM,
+            pipeline_from: if cores() > 1 {
+                PIPELINE_FROM
+            } else {
+                usize::MAX
+            },
             cancel,
         }
+    }
+
+    /// Keeps every sweep on the calling thread: for propagators that already run one a core
+    /// (the draws of an uncertain statement).
+    pub fn on_one_core(mut self) -> Self {
+        self.pipeline_from = usize::MAX;
+        self
     }
 
     /// The token runs check; analyses built on runs check it between them too.
@@ -206,21 +218,22 @@ impl<'n> Propagator<'n> {
         self.heap.clear();
         let comps = from..net.comp_count();
         let step = self.block.max(1);
-        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-        if comps.len() >= self.pipeline_from && cores > 1 {
+        if comps.len() >= self.pipeline_from {
             self.sweep_pipelined(comps, step, shares);
             return;
         }
         // The block's arrays are kept between runs (an analysis may run thousands).
         let mut block = std::mem::take(&mut self.sweep_block);
+        let queued = std::mem::take(&mut self.queued);
         for start in comps.clone().step_by(step) {
             if self.cancel.is_cancelled() {
                 break;
             }
             let end = (start + step).min(comps.end);
-            block.gather(net, &self.queued, shares, start..end);
-            self.compute(&block, start, shares);
+            block.gather(net, &queued, shares, start..end);
+            self.compute(&block, start, shares, &queued);
         }
+        self.queued = queued;
         self.sweep_block = block;
     }
 
@@ -239,7 +252,7 @@ impl<'n> Propagator<'n> {
             let (spent, reuse) = std::sync::mpsc::channel::<Block>();
             let queued = &queued;
             let gather_starts = starts.clone();
-            scope.spawn(move || {
+            let gathering = scope.spawn(move || {
                 for start in gather_starts {
                     if cancel.is_cancelled() {
                         break;
@@ -257,33 +270,30 @@ impl<'n> Propagator<'n> {
                 if self.cancel.is_cancelled() {
                     break;
                 }
+                // None: the gathering side stopped (cancelled, or its panic goes on below).
                 let Ok(block) = computed.recv() else { break };
-                self.compute_with(&block, start, shares, queued);
+                self.compute(&block, start, shares, queued);
                 // The gathering side may have stopped (cancelled): the block is then dropped.
                 spent.send(block).ok();
             }
-            // Dropping the receiving end stops the gathering side if it is still going.
+            // The gathering side, if still going, stops at its next hand-over.
             drop(computed);
+            join(gathering);
         });
         self.queued = queued;
     }
 
-    /// Computes the swept components `start..` whose inputs `block` gathered, in order.
-    fn compute(&mut self, block: &Block, start: usize, shares: &[f64]) {
-        let queued = std::mem::take(&mut self.queued);
-        self.compute_with(block, start, shares, &queued);
-        self.queued = queued;
-    }
-
-    /// [`Propagator::compute`], with `queued` held apart from the propagator.
-    fn compute_with(&mut self, block: &Block, start: usize, shares: &[f64], queued: &[bool]) {
+    /// Computes the swept components `start..` whose inputs `block` gathered, in order
+    /// (`queued`: the propagator's, held apart from it during the sweep).
+    fn compute(&mut self, block: &Block, start: usize, shares: &[f64], queued: &[bool]) {
         // Every supplier's loss read once, so that computing the block finds them in the
         // cache.
         touch_by(&self.loss, block.src.iter().map(|&u| u as usize), |l| {
             l.to_bits()
         });
-        for (i, c) in (start..start + block.node.len()).enumerate() {
-            match block.node[i] {
+        for (i, &node) in block.node.iter().enumerate() {
+            let c = start + i;
+            match node {
                 NOT_GATHERED => self.sweep_one(c, queued[c], shares),
                 v => {
                     let l = block.loss(i, &self.loss);
@@ -646,6 +656,56 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A sweep gathered on another core and stopped part way (the token set from another
+    /// thread, wherever the sweep is then) leaves the propagator as good as new: once the
+    /// token is cleared, its next run gives what a fresh propagator's gives, to the bit.
+    #[test]
+    fn a_cancelled_sweep_on_two_cores_leaves_the_propagator_as_good_as_new() {
+        // A chain with a side supplier every third node: 60,000 components in order.
+        let n = 60_000u32;
+        let mut supplies = Vec::new();
+        for v in 1..n {
+            supplies.push(Supply::new(v - 1, v, None, f64::NAN, EdgeStatus::Operating));
+            if v % 3 == 0 {
+                supplies.push(Supply::new(v / 2, v, None, f64::NAN, EdgeStatus::Operating));
+            }
+        }
+        let live = effective_shares(n as usize, &mut supplies, |_| None, |_| {});
+        let net = Net::build(n as usize, &supplies, &live);
+        let mut dis = Disruption::default();
+        dis.node_loss.push((0, 0.5));
+        dis.node_loss.push((n / 2, 1.0));
+        let mut fresh = Propagator::new(&net, Cancel::new());
+        fresh.pipeline_from = usize::MAX;
+        fresh.run(&dis, None);
+        let lost = |p: &Propagator| {
+            let mut t: Vec<u32> = p.touched().to_vec();
+            t.sort_unstable();
+            t.dedup();
+            t.retain(|&v| p.loss_of(v) > 0.0);
+            t
+        };
+        for wait_us in [0, 20, 100, 400, 2_000] {
+            let cancel = Cancel::new();
+            let mut prop = Propagator::new(&net, cancel.clone());
+            prop.sweep_at = Some(0);
+            prop.block = 7;
+            prop.pipeline_from = 0;
+            std::thread::scope(|scope| {
+                let stop = cancel.clone();
+                scope.spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_micros(wait_us));
+                    stop.cancel();
+                });
+                prop.run(&dis, None);
+            });
+            cancel.reset();
+            prop.run(&dis, None);
+            assert_eq!(prop.loss(), fresh.loss(), "cancelled after {wait_us} µs");
+            assert_eq!(lost(&prop), lost(&fresh), "cancelled after {wait_us} µs");
         }
     }
 }

@@ -81,7 +81,7 @@ impl Tables {
 /// Builds the model from the document (regions, sources, materials, controls and scenarios)
 /// and the bulk tables; `Err` when the general reader must do it.
 pub fn build(doc: ModelDoc, t: Tables, origin: &str) -> Bulk<(Model, Problems)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = net::cores();
     build_on(doc, t, origin, threads, PARALLEL_BYTES)
 }
 

@@ -602,7 +602,7 @@ pub fn read_folder(
 ) -> (ModelDoc, bool, Option<super::bulk::Tables>) {
     let mut doc = ModelDoc::default();
     let complete = std::cell::Cell::new(true);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = super::net::cores();
     let mut found = |name: &str,
                      required: bool,
                      read_pq: fn(&Path, usize) -> Result<PqTable, ModelError>,

@@ -282,7 +282,7 @@ impl Figures {
 /// Sets `out[i] = f(i)` for every `i`, in runs side by side on every core (one run below
 /// 16,384 items).
 pub fn fill_on_cores<T: Send>(out: &mut [T], f: impl Fn(usize) -> T + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let threads = super::net::cores();
     let chunk = out.len().div_ceil(threads).max(1 << 14);
     let f = &f;
     std::thread::scope(|s| {

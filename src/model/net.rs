@@ -111,11 +111,10 @@ fn counting_sort<T: Sync>(
         start[v + 1] = at;
     }
     // Each part writes places no other part writes; atomics let them share the array (a
-    // relaxed store is a plain store).
+    // relaxed store is a plain store). The array is written whole first, on this thread.
     let order: Vec<AtomicU32> = (0..start[n]).map(|_| AtomicU32::new(0)).collect();
     let work: Vec<_> = parts.into_iter().zip(slots).collect();
     side_by_side(work, |((p, part), mut slot)| {
-        // (`order` is not read ahead: a read before the first write would fault twice.)
         for (b, block) in part.chunks(TOUCH_BLOCK).enumerate() {
             touch(&slot, block.iter().filter_map(&key));
             for (j, item) in block.iter().enumerate() {
@@ -153,7 +152,7 @@ pub(crate) fn side_by_side<I: Send, T: Send>(
 }
 
 /// A scoped thread's result (its panic goes on in this thread).
-fn join<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(crate) fn join<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
     t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
@@ -186,15 +185,27 @@ pub fn material_key(s: &Supply) -> u64 {
 /// The supply edges that are not stopped, by consumer then edge number (a counting sort), and
 /// where each consumer's run starts (`start[v]..start[v + 1]`, `n + 1` entries).
 pub fn by_consumer(n: usize, supplies: &[Supply]) -> (Vec<u32>, Vec<u32>) {
-    let live = |s: &Supply| (s.status != EdgeStatus::Stopped).then_some(s.to as usize);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let parts = if supplies.len() < PARALLEL_EDGES {
         1
     } else {
-        cores.min(2)
+        cores()
     };
-    let (start, order) = counting_sort(n, supplies, live, parts);
+    by_consumer_in(n, supplies, parts)
+}
+
+/// [`by_consumer`], the edges counted and placed in `parts` parts side by side (two at most:
+/// each part counts into an array of its own, as long as the nodes).
+pub fn by_consumer_in(n: usize, supplies: &[Supply], parts: usize) -> (Vec<u32>, Vec<u32>) {
+    let live = |s: &Supply| (s.status != EdgeStatus::Stopped).then_some(s.to as usize);
+    let (start, order) = counting_sort(n, supplies, live, parts.min(2));
     (order, start)
+}
+
+/// The machine's cores, asked once (the question reads the scheduler's and the cgroup's
+/// limits every time).
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
 }
 
 impl Net {
@@ -205,7 +216,8 @@ impl Net {
         Net::build_beside(n, supplies, live, || ()).0
     }
 
-    /// [`Net::build`], with `beside` run on the other core while the components are found.
+    /// [`Net::build`], with `beside` run on the other core while the components are found (on
+    /// a small net, after them on this thread).
     pub fn build_beside<T: Send>(
         n: usize,
         supplies: &[Supply],
@@ -223,7 +235,7 @@ impl Net {
     }
 
     /// [`Net::build_grouped`], with `beside` run on the other core while the components are
-    /// found.
+    /// found (on a small net, after them on this thread).
     ///
     /// The incoming arrays (by consumer) and the outgoing ones (by supplier) are built side by
     /// side; the components then need both, and take one core: `beside` (the caller's petgraph)
@@ -628,9 +640,15 @@ mod tests {
         let mut rng = crate::model::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15u64);
         let mut next = |m: u64| rng.below(m);
         for case in 0..300 {
-            let n = 1 + next(30) as usize;
-            let items: Vec<Option<usize>> = (0..next(200))
-                .map(|_| (next(5) != 0).then(|| next(n as u64) as usize))
+            // A few fixed shapes first: no nodes, no items, more parts than items.
+            let (n, len) = match case {
+                0 => (0, 5),
+                1 => (4, 0),
+                2 => (3, 2),
+                _ => (1 + next(30) as usize, next(200) as usize),
+            };
+            let items: Vec<Option<usize>> = (0..len)
+                .map(|_| (n > 0 && next(5) != 0).then(|| next(n as u64) as usize))
                 .collect();
             let mut want: Vec<u32> = (0..items.len() as u32)
                 .filter(|&k| items[k as usize].is_some())
@@ -648,6 +666,9 @@ mod tests {
                 assert_eq!(order, want, "case {case}, {parts} parts: the order");
                 assert_eq!(start, want_start, "case {case}, {parts} parts: the starts");
             }
+            if n == 0 {
+                continue;
+            }
             let supplies: Vec<Supply> = items
                 .iter()
                 .enumerate()
@@ -660,13 +681,23 @@ mod tests {
                     Supply::new((k % n) as u32, to, None, f64::NAN, status)
                 })
                 .collect();
-            assert_eq!(
-                by_consumer(n, &supplies),
-                (want.clone(), want_start.clone())
-            );
+            for parts in [1, 2] {
+                assert_eq!(
+                    by_consumer_in(n, &supplies, parts),
+                    (want.clone(), want_start.clone()),
+                    "case {case}, {parts} parts"
+                );
+            }
             let mut by_supplier: Vec<u32> = (0..supplies.len() as u32).collect();
             by_supplier.sort_by_key(|&k| supplies[k as usize].from);
-            assert_eq!(outgoing(n, &supplies).1, by_supplier, "case {case}");
+            let from_start: Vec<u32> = (0..=n as u32)
+                .map(|v| supplies.iter().filter(|s| s.from < v).count() as u32)
+                .collect();
+            assert_eq!(
+                outgoing(n, &supplies),
+                (from_start, by_supplier),
+                "case {case}"
+            );
         }
     }
 }

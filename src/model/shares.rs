@@ -2,7 +2,7 @@
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};
-use super::net::{by_consumer, material_key, side_by_side};
+use super::net::{by_consumer_in, cores, material_key, side_by_side};
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;
@@ -46,8 +46,7 @@ pub fn effective_shares_grouped(
     volume: impl Fn(usize) -> Option<f64> + Sync,
     problem: impl FnMut(GroupProblem),
 ) -> (Vec<u32>, Vec<Supply>) {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    grouped_on(n, supplies, volume, problem, threads, PARALLEL_EDGES)
+    grouped_on(n, supplies, volume, problem, cores(), PARALLEL_EDGES)
 }
 
 /// [`effective_shares_grouped`], the groups settled on `threads` threads when there are at
@@ -60,7 +59,12 @@ fn grouped_on(
     threads: usize,
     min_edges: usize,
 ) -> (Vec<u32>, Vec<Supply>) {
-    let (mut order, start) = by_consumer(n, supplies);
+    let sorting = if supplies.len() < min_edges {
+        1
+    } else {
+        threads
+    };
+    let (mut order, start) = by_consumer_in(n, supplies, sorting);
     // The edges and their volumes gathered side by side, each a jump per edge.
     let (mut grouped, mut volumes) = std::thread::scope(|scope| {
         let (order, supplies) = (&order, &*supplies);

@@ -156,7 +156,8 @@ impl<'m> Session<'m> {
             vars: self.vars.clone(),
             scenarios: self.scenarios.clone(),
             vocab: self.vocab.clone(),
-            prop: Propagator::new(&self.model.net, self.cancel.clone()),
+            // One fork a thread: its sweeps keep to it.
+            prop: Propagator::new(&self.model.net, self.cancel.clone()).on_one_core(),
             effects: self.effects.clone(),
             cancel: self.cancel.clone(),
             lp_figs: std::sync::OnceLock::new(),

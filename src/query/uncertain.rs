@@ -81,10 +81,7 @@ impl Session<'_> {
                 .push("the model gives no figure a range: every draw is the point value".into());
             point.iter().map(|&x| [x, x, x]).collect()
         } else {
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(runs.div_ceil(16))
-                .max(1);
+            let threads = crate::model::net::cores().min(runs.div_ceil(16)).max(1);
             let progress = Progress::counted(format!("{runs} draws"), runs as u64);
             let rows = t.rows.len();
             let draws = if let Some((effects, targets, sources)) = self.plan(body)? {
@@ -92,7 +89,10 @@ impl Session<'_> {
                 // propagation on its shares.
                 let net = &m.net;
                 let states: Vec<(Propagator<'_>, Vec<f64>)> = (0..threads)
-                    .map(|_| (Propagator::new(net, self.cancel.clone()), Vec::new()))
+                    .map(|_| {
+                        let prop = Propagator::new(net, self.cancel.clone()).on_one_core();
+                        (prop, Vec::new())
+                    })
                     .collect();
                 uncertainty::run_draws(
                     runs,
