@@ -270,7 +270,7 @@ impl<'n> Propagator<'n> {
                 if self.cancel.is_cancelled() {
                     break;
                 }
-                // None: the gathering side stopped (cancelled, or its panic goes on below).
+                // An error: the gathering side stopped (cancelled, or its panic goes on below).
                 let Ok(block) = computed.recv() else { break };
                 self.compute(&block, start, shares, queued);
                 // The gathering side may have stopped (cancelled): the block is then dropped.
