@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod common;
+use common::peak_bytes;
+
 use supplygraph::generate::{generate_in, Order};
 use supplygraph::model;
 
@@ -38,18 +41,6 @@ fn cpu_secs() -> f64 {
         .map(|x| x.parse().unwrap_or(0.0))
         .collect();
     (f.get(11).copied().unwrap_or(f64::NAN) + f.get(12).copied().unwrap_or(f64::NAN)) / 100.0
-}
-
-/// Peak resident memory of this process so far, in bytes (Linux).
-fn peak_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }
 
 /// One load in this process: prints its wall-clock and CPU seconds, and its peak memory.

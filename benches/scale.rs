@@ -11,6 +11,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
+mod common;
+
 use supplygraph::diag::SourceText;
 use supplygraph::model;
 use supplygraph::model::Format;
@@ -22,17 +24,12 @@ fn data_dir(n: usize) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/g{n}"))
 }
 
-/// Peak resident memory of this process so far, in MB (Linux).
+/// Peak resident memory of this process so far, in MB (Linux; NaN where it is not told).
 fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    match common::peak_bytes() {
+        0 => f64::NAN,
+        b => b as f64 / (1024.0 * 1024.0),
+    }
 }
 
 fn row(what: &str, secs: f64) {
