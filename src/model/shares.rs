@@ -2,7 +2,7 @@
 //! both front ends: groups are runs of the group order, so no map of groups is built.
 
 use super::graph::{EdgeStatus, Supply};
-use super::net::{by_consumer_in, cores, material_key, side_by_side};
+use super::net::{by_consumer_in, cores, join, material_key, side_by_side};
 
 /// Tolerance for shares adding up to more than 1.
 pub const SHARE_EPS: f64 = 1e-9;
@@ -78,10 +78,7 @@ fn grouped_on(
             .iter()
             .map(|&k| supplies[k as usize].clone())
             .collect();
-        let volumes = volumes
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (grouped, volumes)
+        (grouped, join(volumes))
     });
     // The groups settled on every core, each thread on whole consumers: a part of the
     // gathered arrays with about its share of the edges.
@@ -93,28 +90,19 @@ fn grouped_on(
         cuts.push(v.max(*cuts.last().unwrap_or(&0)));
     }
     cuts.push(n);
-    let found: Vec<Vec<GroupProblem>> = if parts == 1 {
-        vec![settle(&start, &mut order, &mut grouped, &mut volumes)]
-    } else {
-        std::thread::scope(|scope| {
-            let (mut order_rest, mut grouped_rest, mut volumes_rest) =
-                (&mut order[..], &mut grouped[..], &mut volumes[..]);
-            let mut running = Vec::new();
-            for w in cuts.windows(2) {
-                let (from, to) = (start[w[0]] as usize, start[w[1]] as usize);
-                let (o, or) = std::mem::take(&mut order_rest).split_at_mut(to - from);
-                let (g, gr) = std::mem::take(&mut grouped_rest).split_at_mut(to - from);
-                let (vo, vr) = std::mem::take(&mut volumes_rest).split_at_mut(to - from);
-                (order_rest, grouped_rest, volumes_rest) = (or, gr, vr);
-                let runs = &start[w[0]..=w[1]];
-                running.push(scope.spawn(move || settle(runs, o, g, vo)));
-            }
-            running
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+    // Each part's consumers' starts and its slices of the gathered arrays.
+    let mut work = Vec::with_capacity(parts);
+    let (mut order_rest, mut grouped_rest, mut volumes_rest) =
+        (&mut order[..], &mut grouped[..], &mut volumes[..]);
+    for w in cuts.windows(2) {
+        let len = (start[w[1]] - start[w[0]]) as usize;
+        let (o, or) = std::mem::take(&mut order_rest).split_at_mut(len);
+        let (g, gr) = std::mem::take(&mut grouped_rest).split_at_mut(len);
+        let (vo, vr) = std::mem::take(&mut volumes_rest).split_at_mut(len);
+        (order_rest, grouped_rest, volumes_rest) = (or, gr, vr);
+        work.push((&start[w[0]..=w[1]], o, g, vo));
+    }
+    let found = side_by_side(work, |(runs, o, g, vo)| settle(runs, o, g, vo));
     for p in found.into_iter().flatten() {
         problem(p);
     }
